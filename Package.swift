@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Fable",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "fable", targets: ["fable"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // Pure core: world state, prompts, reply validation, streaming decoders. No I/O.
+        .target(name: "FableCore"),
+        // Runs one recurrence step against a store and a model (both protocols from the core).
+        .target(name: "FableEngine", dependencies: ["FableCore"]),
+        // SQLite persistence through GRDB.
+        .target(name: "FableStore", dependencies: [
+            "FableCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // libcurl's setopt is variadic; this C shim gives Swift fixed signatures.
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        // OpenAI-compatible chat-completions client with SSE streaming.
+        .target(name: "FableLLM", dependencies: ["FableCore", "CCurl"]),
+        // Story files: YAML front matter and a Markdown premise.
+        .target(name: "FableStories", dependencies: [
+            "FableCore",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // A scripted OpenAI-compatible server for tests, fault injection and `fable stub`.
+        .target(name: "FableStub", dependencies: [
+            "FableCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+        .executableTarget(name: "fable", dependencies: [
+            "FableCore", "FableEngine", "FableStore", "FableLLM", "FableStories", "FableStub",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
+
+        .testTarget(name: "FableCoreTests", dependencies: ["FableCore"]),
+        .testTarget(name: "FableEngineTests", dependencies: ["FableCore", "FableEngine"]),
+        .testTarget(name: "FableStoreTests", dependencies: ["FableCore", "FableEngine", "FableStore"]),
+        .testTarget(name: "FableLLMTests", dependencies: ["FableCore", "FableLLM", "FableStub"]),
+        .testTarget(name: "FableStoriesTests", dependencies: ["FableCore", "FableStories"]),
+        .testTarget(name: "FableEndToEndTests", dependencies: [
+            "FableCore", "FableStore", "FableStub", "fable",
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,42 @@
+/// Where worlds and their steps live. One protocol, so another backend
+/// (PostgreSQL, SPEC §8) can take SQLite's place.
+public protocol StoryStore: Sendable {
+    func createWorld(label: String, premise: Premise) async throws -> World
+    func world(id: Int64) async throws -> World?
+    func world(label: String) async throws -> World?
+    /// The most recently created world of a story.
+    func latestWorld(storyID: String) async throws -> World?
+    func step(id: Int64) async throws -> Step?
+    /// The opening step of the branch that `stepID` is on (it holds the outline).
+    func opening(of stepID: Int64) async throws -> Step
+    /// The steps from the opening down to `stepID`, opening first.
+    func path(to stepID: Int64) async throws -> [Step]
+    /// Full-text search of one branch only, `stepID` and its ancestors (a branch never
+    /// sees another branch's events), best first.
+    func searchBranch(endingAt stepID: Int64, terms: [String], limit: Int) async throws -> [RetrievedPassage]
+    /// In one transaction: the step, its long-term index entry, the world's head.
+    /// Fails with `StoreError.headMoved` unless the head is still `expectedHead`.
+    func commit(_ draft: StepDraft, expectedHead: Int64?) async throws -> Step
+    /// Moves the head to its parent, remembering where it was for `redo`.
+    func undo(worldID: Int64) async throws -> World
+    func redo(worldID: Int64) async throws -> World
+}
+
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    case noSuchWorld(Int64)
+    case noSuchStep(Int64)
+    /// Someone else moved the world on while this step was being written.
+    case headMoved
+    case nothingToUndo
+    case nothingToRedo
+
+    public var description: String {
+        switch self {
+        case .noSuchWorld(let id): return "there is no world \(id)"
+        case .noSuchStep(let id): return "there is no step \(id)"
+        case .headMoved: return "the world moved on while this step was being written"
+        case .nothingToUndo: return "there is nothing to undo"
+        case .nothingToRedo: return "there is nothing to redo"
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// Checks a parsed reply against the contract of SPEC §1 step 4.
+public struct ReplyValidator: Sendable {
+    public let settings: StorySettings
+
+    public init(settings: StorySettings) {
+        self.settings = settings
+    }
+
+    /// Returns the cleaned-up content, or every problem found.
+    public func validate(_ reply: StepReply, opening: Bool) throws(ReplyProblem) -> StepContent {
+        var problems: [String] = []
+        let passage = reply.passage.trimmingWhitespace
+        let memory = reply.memory.trimmingWhitespace
+        let options = reply.options.map { $0.trimmingWhitespace }
+        let outline = reply.outline?.trimmingWhitespace ?? ""
+
+        if passage.isEmpty { problems.append("the passage is empty") }
+        if memory.isEmpty { problems.append("the memory is empty") }
+        let memoryWords = TextMeasure.words(memory)
+        if memoryWords > settings.memoryWordCap {
+            problems.append("the memory has \(memoryWords) words; keep it under \(settings.memoryWordCap)")
+        }
+        if reply.indexLine.trimmingWhitespace.isEmpty { problems.append("the index_line is empty") }
+        if options.count != 3 {
+            problems.append("there are \(options.count) options; give exactly 3")
+        } else if options.contains(where: \.isEmpty) {
+            problems.append("an option is empty")
+        } else if Set(options.map { $0.lowercased() }).count != 3 {
+            problems.append("the options repeat; give 3 different ones")
+        }
+        if opening {
+            if outline.isEmpty { problems.append("the outline is empty") }
+            let outlineWords = TextMeasure.words(outline)
+            if outlineWords > settings.outlineWordCap {
+                problems.append("the outline has \(outlineWords) words; keep it under \(settings.outlineWordCap)")
+            }
+        }
+        guard problems.isEmpty else { throw .invalid(problems) }
+        return StepContent(outline: opening ? outline : nil, passage: passage,
+                           memoryChange: reply.memoryChange.trimmingWhitespace, memory: memory,
+                           indexLine: reply.indexLine.trimmingWhitespace, options: options)
+    }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(scalars[first...last])
+    }
+}

@@ -1,0 +1,59 @@
+/// Rough, deterministic text measures used by the budget and the caps.
+public enum TextMeasure {
+    /// Words, counting each CJK ideograph or kana as one (those scripts have no spaces).
+    public static func words(_ text: String) -> Int {
+        var count = 0
+        var inWord = false
+        for scalar in text.unicodeScalars {
+            if isCJK(scalar) {
+                count += 1
+                inWord = false
+            } else if scalar.properties.isWhitespace {
+                inWord = false
+            } else if !inWord {
+                count += 1
+                inWord = true
+            }
+        }
+        return count
+    }
+
+    /// Estimated tokens: about four bytes of ASCII per token, one token per other scalar.
+    /// It over-counts accented Latin a little, which errs on the safe side of the budget.
+    public static func tokens(_ text: String) -> Int {
+        var ascii = 0
+        var other = 0
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII { ascii += 1 } else { other += 1 }
+        }
+        return (ascii + 3) / 4 + other
+    }
+
+    static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x3FFFF:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// The first `limit` words of `text`, for the caps on what reaches a prompt.
+    public static func prefix(_ text: String, words limit: Int) -> String {
+        guard words(text) > limit else { return text }
+        var count = 0
+        var inWord = false
+        var end = text.startIndex
+        for index in text.unicodeScalars.indices {
+            let scalar = text.unicodeScalars[index]
+            let starts = isCJK(scalar) || (!scalar.properties.isWhitespace && !inWord)
+            if starts {
+                if count == limit { break }
+                count += 1
+            }
+            inWord = !scalar.properties.isWhitespace && !isCJK(scalar)
+            end = text.unicodeScalars.index(after: index)
+        }
+        return String(text.unicodeScalars[text.unicodeScalars.startIndex..<end])
+    }
+}

@@ -1,0 +1,182 @@
+import FableCore
+import Foundation
+
+/// Runs the recurrence step of SPEC §1: retrieve, build the prompt, call the model
+/// while streaming the passage, validate (retrying a bad reply), commit.
+public struct Storyteller: Sendable {
+    public let store: any StoryStore
+    public let model: any ChatModel
+    public let settings: StorySettings
+    public let retryPolicy: RetryPolicy
+
+    public init(store: any StoryStore, model: any ChatModel, settings: StorySettings = .default,
+                retryPolicy: RetryPolicy = RetryPolicy()) {
+        self.store = store
+        self.model = model
+        self.settings = settings
+        self.retryPolicy = retryPolicy
+    }
+
+    /// The opening step of a world that has none yet.
+    public func begin(worldID: Int64) -> AsyncThrowingStream<StepEvent, any Error> {
+        run { emit in
+            let world = try await loadWorld(worldID)
+            guard world.headStepID == nil else { throw StepError.wrongState("the story has already begun") }
+            try await write(world: world, parent: nil, instruction: .proceed, expectedHead: nil, emit: emit)
+        }
+    }
+
+    /// A new step after the head, following the reader's instruction.
+    public func advance(worldID: Int64, instruction: Instruction) -> AsyncThrowingStream<StepEvent, any Error> {
+        run { emit in
+            let world = try await loadWorld(worldID)
+            let head = try await headStep(of: world)
+            if case .option(let index) = instruction, !head.content.options.indices.contains(index) {
+                throw StepError.wrongState("there is no option \(index + 1)")
+            }
+            try await write(world: world, parent: head, instruction: instruction,
+                            expectedHead: head.id, emit: emit)
+        }
+    }
+
+    /// A new version of the head step: a sibling with the same parent and instruction.
+    public func retry(worldID: Int64) -> AsyncThrowingStream<StepEvent, any Error> {
+        run { emit in
+            let world = try await loadWorld(worldID)
+            let head = try await headStep(of: world)
+            let parent: Step? = if let parentID = head.parentID { try await store.step(id: parentID) } else { nil }
+            let instruction: Instruction = head.instruction.isEmpty ? .proceed : .custom(head.instruction)
+            try await write(world: world, parent: parent, instruction: instruction,
+                            expectedHead: head.id, emit: emit)
+        }
+    }
+
+    private func run(_ body: @escaping @Sendable (_ emit: @Sendable (StepEvent) -> Void) async throws -> Void)
+        -> AsyncThrowingStream<StepEvent, any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    try await body { continuation.yield($0) }
+                    continuation.finish()
+                } catch let error as StoreError {
+                    continuation.finish(throwing: StepError.store(error))
+                } catch let error as ModelError {
+                    continuation.finish(throwing: StepError.model(error))
+                } catch is CancellationError {
+                    continuation.finish(throwing: StepError.model(.cancelled))
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    private func loadWorld(_ id: Int64) async throws -> World {
+        guard let world = try await store.world(id: id) else { throw StoreError.noSuchWorld(id) }
+        return world
+    }
+
+    private func headStep(of world: World) async throws -> Step {
+        guard let headID = world.headStepID else { throw StepError.wrongState("the story has not begun yet") }
+        guard let head = try await store.step(id: headID) else { throw StoreError.noSuchStep(headID) }
+        return head
+    }
+
+    private func write(world: World, parent: Step?, instruction: Instruction, expectedHead: Int64?,
+                       emit: @Sendable (StepEvent) -> Void) async throws {
+        let started = ContinuousClock.now
+        let context = try await context(world: world, parent: parent, instruction: instruction)
+        let prompt = PromptBuilder(settings: settings).build(context)
+        let reply = try await reply(to: prompt, opening: context.isOpening, emit: emit)
+        let elapsed = ContinuousClock.now - started
+        let telemetry = StepTelemetry(
+            model: model.modelName,
+            promptTokens: reply.usage?.promptTokens ?? prompt.estimatedTokens,
+            completionTokens: reply.usage?.completionTokens ?? TextMeasure.tokens(reply.text),
+            promptCharacters: prompt.characters,
+            latencyMilliseconds: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
+            attempts: reply.attempts)
+        let draft = StepDraft(worldID: world.id, parentID: parent?.id, depth: (parent?.depth ?? 0) + 1,
+                              instruction: instruction.text(options: parent?.content.options ?? []),
+                              content: reply.content, telemetry: telemetry)
+        let step = try await store.commit(draft, expectedHead: expectedHead)
+        emit(.committed(step))
+    }
+
+    /// Gathers what the prompt needs: the outline, the memory, the last passage and
+    /// the retrieved passages, all from the parent's branch.
+    private func context(world: World, parent: Step?, instruction: Instruction) async throws -> StepContext {
+        guard let parent else { return StepContext(premise: world.premise) }
+        let outline = try await store.opening(of: parent.id).content.outline ?? ""
+        let instructionText = instruction.text(options: parent.content.options)
+        let terms = SearchTerms.from(instruction: instructionText, memory: parent.content.memory)
+        // The parent's own passage is already in the prompt: search above it.
+        var retrieved: [RetrievedPassage] = []
+        if let above = parent.parentID, !terms.isEmpty {
+            retrieved = try await store.searchBranch(endingAt: above, terms: terms, limit: settings.retrievalCount)
+        }
+        return StepContext(premise: world.premise, outline: outline, memory: parent.content.memory,
+                           lastPassage: parent.content.passage, retrieved: retrieved,
+                           options: parent.content.options, instruction: instruction)
+    }
+
+    private struct Reply {
+        var content: StepContent
+        var text: String
+        var usage: ChatUsage?
+        var attempts: Int
+    }
+
+    /// Calls the model until a reply passes validation, within the retry limits.
+    private func reply(to prompt: Prompt, opening: Bool, emit: @Sendable (StepEvent) -> Void) async throws -> Reply {
+        let validator = ReplyValidator(settings: settings)
+        let builder = PromptBuilder(settings: settings)
+        var messages = prompt.messages
+        var invalidReplies = 0
+        var transientFailures = 0
+        var attempts = 0
+        while true {
+            attempts += 1
+            let request = ChatRequest(messages: messages, schemaName: ReplySchema.name,
+                                      schema: ReplySchema.json(opening: opening))
+            do {
+                let (text, reason, usage) = try await stream(request, emit: emit)
+                if reason == "length" {
+                    throw ReplyProblem.notJSON("the reply was cut off at the token limit; write a shorter passage")
+                }
+                let content = try validator.validate(try StepReply.parse(text), opening: opening)
+                return Reply(content: content, text: text, usage: usage, attempts: attempts)
+            } catch let problem as ReplyProblem {
+                invalidReplies += 1
+                guard invalidReplies <= settings.maxReplyRetries else {
+                    throw StepError.invalidReply(problem, attempts: attempts)
+                }
+                emit(.restarted(attempt: attempts + 1, reason: problem.description))
+                messages = prompt.messages + [builder.correction(for: problem)]
+            } catch let error as ModelError where error.isTransient {
+                transientFailures += 1
+                guard transientFailures <= retryPolicy.transientRetries else { throw error }
+                emit(.restarted(attempt: attempts + 1, reason: error.description))
+                try await Task.sleep(for: retryPolicy.delay(afterFailure: transientFailures, error: error))
+            }
+        }
+    }
+
+    private func stream(_ request: ChatRequest, emit: @Sendable (StepEvent) -> Void) async throws
+        -> (text: String, reason: String?, usage: ChatUsage?) {
+        var decoder = PassageStreamDecoder()
+        var text = ""
+        for try await event in model.stream(request) {
+            switch event {
+            case .content(let piece):
+                text += piece
+                let passage = decoder.feed(piece)
+                if !passage.isEmpty { emit(.passage(passage)) }
+            case .finished(let reason, let usage):
+                return (text, reason, usage)
+            }
+        }
+        throw ModelError.truncated
+    }
+}

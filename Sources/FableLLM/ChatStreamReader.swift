@@ -1,0 +1,132 @@
+import FableCore
+import Foundation
+
+/// Turns the body of a chat-completions reply into `ChatEvent`s: server-sent events
+/// when the server streams, or one JSON object when it does not.
+struct ChatStreamReader: Sendable {
+    private enum Format { case unknown, events, json }
+    private var format = Format.unknown
+    private var parser = ServerSentEventParser()
+    private var json: [UInt8] = []
+    private var finishReason: String?
+    private var usage: ChatUsage?
+    private(set) var done = false
+
+    mutating func feed(_ bytes: UnsafeRawBufferPointer) throws(ModelError) -> [ChatEvent] {
+        if format == .unknown, let first = bytes.first(where: { !Self.isSpace($0) }) {
+            format = first == UInt8(ascii: "{") ? .json : .events
+        }
+        switch format {
+        case .unknown:
+            return []
+        case .json:
+            json.append(contentsOf: bytes)
+            return []
+        case .events:
+            var events: [ChatEvent] = []
+            for data in parser.feed(bytes) where !done {
+                events += try handle(event: data)
+            }
+            return events
+        }
+    }
+
+    /// Called when the body has ended; returns the last events, or throws when it ended early.
+    mutating func finish() throws(ModelError) -> [ChatEvent] {
+        switch format {
+        case .json:
+            let chunk = try Self.decode(json)
+            let text = chunk.choices?.first?.message?.content ?? ""
+            return [.content(text), .finished(reason: chunk.choices?.first?.finishReason, usage: chunk.usage?.chatUsage)]
+        case .events:
+            var events: [ChatEvent] = []
+            if !done, let data = parser.finish() { events += try handle(event: data) }
+            if done { return events }
+            // No [DONE]: complete only if the model said why it stopped.
+            guard finishReason != nil else { throw .truncated }
+            done = true
+            return events + [.finished(reason: finishReason, usage: usage)]
+        case .unknown:
+            throw .truncated
+        }
+    }
+
+    private mutating func handle(event data: String) throws(ModelError) -> [ChatEvent] {
+        if data.trimmingCharacters(in: .whitespaces) == "[DONE]" {
+            done = true
+            return [.finished(reason: finishReason, usage: usage)]
+        }
+        let chunk = try Self.decode(Array(data.utf8))
+        if let error = chunk.error {
+            throw .http(status: error.code ?? 500, body: error.message ?? "error in stream")
+        }
+        if let reported = chunk.usage?.chatUsage { usage = reported }
+        var events: [ChatEvent] = []
+        if let choice = chunk.choices?.first {
+            if let text = choice.delta?.content, !text.isEmpty { events.append(.content(text)) }
+            if let reason = choice.finishReason { finishReason = reason }
+        }
+        return events
+    }
+
+    private static func decode(_ bytes: [UInt8]) throws(ModelError) -> Chunk {
+        do {
+            return try JSONDecoder().decode(Chunk.self, from: Data(bytes))
+        } catch {
+            throw .malformed("a chunk is not the JSON of a chat completion")
+        }
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+}
+
+/// The parts of a chat completion (or one streamed chunk of it) that Fable reads.
+private struct Chunk: Decodable {
+    struct Choice: Decodable {
+        struct Text: Decodable {
+            var content: String?
+        }
+        var delta: Text?
+        var message: Text?
+        var finishReason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case delta, message
+            case finishReason = "finish_reason"
+        }
+    }
+
+    struct Usage: Decodable {
+        var promptTokens: Int?
+        var completionTokens: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case promptTokens = "prompt_tokens"
+            case completionTokens = "completion_tokens"
+        }
+
+        var chatUsage: ChatUsage? {
+            guard let promptTokens, let completionTokens else { return nil }
+            return ChatUsage(promptTokens: promptTokens, completionTokens: completionTokens)
+        }
+    }
+
+    struct APIError: Decodable {
+        var message: String?
+        var code: Int?
+
+        enum CodingKeys: CodingKey { case message, code }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            message = try container.decodeIfPresent(String.self, forKey: .message)
+            code = (try? container.decodeIfPresent(Int.self, forKey: .code)) ?? nil
+        }
+    }
+
+    var choices: [Choice]?
+    var usage: Usage?
+    var error: APIError?
+}

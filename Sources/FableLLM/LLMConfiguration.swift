@@ -1,0 +1,41 @@
+/// Where the model is and how to talk to it.
+public struct LLMConfiguration: Sendable, Equatable {
+    /// The OpenAI-compatible base URL, ending in `/v1`.
+    public var baseURL: String
+    public var model: String
+    public var apiKey: String?
+    public var temperature: Double
+    public var maxTokens: Int
+    /// Hard cap on one call, from the request to the last byte.
+    public var requestTimeout: Double
+    public var connectTimeout: Double
+    /// How long to wait for the first byte of the reply.
+    public var firstByteTimeout: Double
+    /// A stream that sends nothing for this long is cut.
+    public var stallTimeout: Double
+    /// Replies larger than this are cut (a model that never stops).
+    public var maxReplyBytes: Int
+
+    /// The local model server that `scripts/llm start` runs.
+    public static let localURL = "http://127.0.0.1:8411/v1"
+
+    public init(baseURL: String = LLMConfiguration.localURL, model: String = "smollm2", apiKey: String? = nil,
+                temperature: Double = 0.8, maxTokens: Int = 1200, requestTimeout: Double = 180,
+                connectTimeout: Double = 5, firstByteTimeout: Double = 60, stallTimeout: Double = 30,
+                maxReplyBytes: Int = 256 * 1024) {
+        self.baseURL = baseURL
+        self.model = model
+        self.apiKey = apiKey
+        self.temperature = temperature
+        self.maxTokens = maxTokens
+        self.requestTimeout = requestTimeout
+        self.connectTimeout = connectTimeout
+        self.firstByteTimeout = firstByteTimeout
+        self.stallTimeout = stallTimeout
+        self.maxReplyBytes = maxReplyBytes
+    }
+
+    var chatCompletionsURL: String {
+        (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + "/chat/completions"
+    }
+}

@@ -1,0 +1,89 @@
+import FableCore
+import Foundation
+import GRDB
+
+/// A row of `world`.
+struct WorldRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "world"
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+
+    var id: Int64?
+    var label: String
+    var storyId: String
+    var premise: Premise
+    var headStepId: Int64?
+    var redoStack: [Int64]
+    var createdAt: Date
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
+    var world: World {
+        World(id: id ?? 0, label: label, premise: premise, headStepID: headStepId,
+              redoStack: redoStack, createdAt: createdAt)
+    }
+}
+
+/// A row of `step`.
+struct StepRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "step"
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+
+    var id: Int64?
+    var worldId: Int64
+    var parentId: Int64?
+    var rootId: Int64?
+    var depth: Int
+    var instruction: String
+    var outline: String?
+    var passage: String
+    var memoryChange: String
+    var memory: String
+    var indexLine: String
+    var options: [String]
+    var model: String
+    var promptTokens: Int
+    var completionTokens: Int
+    var promptCharacters: Int
+    var latencyMs: Int
+    var attempts: Int
+    var createdAt: Date
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
+    init(_ draft: StepDraft, rootId: Int64?, createdAt: Date) {
+        worldId = draft.worldID
+        parentId = draft.parentID
+        self.rootId = rootId
+        depth = draft.depth
+        instruction = draft.instruction
+        outline = draft.content.outline
+        passage = draft.content.passage
+        memoryChange = draft.content.memoryChange
+        memory = draft.content.memory
+        indexLine = draft.content.indexLine
+        options = draft.content.options
+        model = draft.telemetry.model
+        promptTokens = draft.telemetry.promptTokens
+        completionTokens = draft.telemetry.completionTokens
+        promptCharacters = draft.telemetry.promptCharacters
+        latencyMs = draft.telemetry.latencyMilliseconds
+        attempts = draft.telemetry.attempts
+        self.createdAt = createdAt
+    }
+
+    var step: Step {
+        Step(id: id ?? 0, worldID: worldId, parentID: parentId, depth: depth, instruction: instruction,
+             content: StepContent(outline: outline, passage: passage, memoryChange: memoryChange,
+                                  memory: memory, indexLine: indexLine, options: options),
+             telemetry: StepTelemetry(model: model, promptTokens: promptTokens,
+                                      completionTokens: completionTokens, promptCharacters: promptCharacters,
+                                      latencyMilliseconds: latencyMs, attempts: attempts),
+             createdAt: createdAt)
+    }
+}

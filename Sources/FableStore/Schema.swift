@@ -1,0 +1,60 @@
+import GRDB
+
+/// The database schema, one migration per change. Never edit a shipped migration: add one.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: worlds, steps, long-term index") { db in
+            try db.create(table: "world") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("label", .text).notNull().indexed()
+                t.column("story_id", .text).notNull().indexed()
+                t.column("premise", .text).notNull()
+                t.column("head_step_id", .integer)
+                t.column("redo_stack", .text).notNull().defaults(to: "[]")
+                t.column("created_at", .datetime).notNull()
+            }
+            try db.create(table: "step") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("world_id", .integer).notNull().indexed().references("world", onDelete: .cascade)
+                t.column("parent_id", .integer).indexed().references("step")
+                // The opening of this step's branch, which holds the outline.
+                t.column("root_id", .integer)
+                t.column("depth", .integer).notNull()
+                t.column("instruction", .text).notNull()
+                t.column("outline", .text)
+                t.column("passage", .text).notNull()
+                t.column("memory_change", .text).notNull()
+                t.column("memory", .text).notNull()
+                t.column("index_line", .text).notNull()
+                t.column("options", .text).notNull()
+                t.column("model", .text).notNull()
+                t.column("prompt_tokens", .integer).notNull()
+                t.column("completion_tokens", .integer).notNull()
+                t.column("prompt_characters", .integer).notNull()
+                t.column("latency_ms", .integer).notNull()
+                t.column("attempts", .integer).notNull()
+                t.column("created_at", .datetime).notNull()
+            }
+            // Long-term memory: BM25 over index lines and passages, kept in step by triggers.
+            try db.execute(sql: """
+                CREATE VIRTUAL TABLE step_fts USING fts5(
+                    index_line, passage, content='step', content_rowid='id',
+                    tokenize='porter unicode61 remove_diacritics 2');
+                CREATE TRIGGER step_fts_insert AFTER INSERT ON step BEGIN
+                    INSERT INTO step_fts(rowid, index_line, passage) VALUES (new.id, new.index_line, new.passage);
+                END;
+                CREATE TRIGGER step_fts_delete AFTER DELETE ON step BEGIN
+                    INSERT INTO step_fts(step_fts, rowid, index_line, passage)
+                        VALUES ('delete', old.id, old.index_line, old.passage);
+                END;
+                CREATE TRIGGER step_fts_update AFTER UPDATE OF index_line, passage ON step BEGIN
+                    INSERT INTO step_fts(step_fts, rowid, index_line, passage)
+                        VALUES ('delete', old.id, old.index_line, old.passage);
+                    INSERT INTO step_fts(rowid, index_line, passage) VALUES (new.id, new.index_line, new.passage);
+                END;
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,139 @@
+import FableCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// A scripted OpenAI-compatible chat-completions server on 127.0.0.1, for tests,
+/// fault injection and `fable stub`. Every request is answered by the script.
+public final class StubLLMServer: Sendable {
+    public let port: Int
+    private let task: Task<Void, Never>
+    private let log: RequestLog
+
+    public var url: String { "http://127.0.0.1:\(port)/v1" }
+
+    /// The requests received so far, oldest first.
+    public var requests: [StubRequest] { log.all }
+
+    private init(port: Int, task: Task<Void, Never>, log: RequestLog) {
+        self.port = port
+        self.task = task
+        self.log = log
+    }
+
+    /// Starts listening (port 0: any free port) and returns once the socket is bound.
+    public static func start(host: String = "127.0.0.1", port: Int = 0,
+                             script: @escaping StubScript) async throws -> StubLLMServer {
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                        wrappingChannelSynchronously: channel)
+                }
+            }
+        let boundPort = server.channel.localAddress?.port ?? port
+        let log = RequestLog()
+        let task = Task<Void, Never> {
+            _ = try? await withThrowingDiscardingTaskGroup { group in
+                try await withTaskCancellationHandler {
+                    try await server.executeThenClose { connections in
+                        for try await connection in connections {
+                            group.addTask { await serve(connection, script: script, log: log) }
+                        }
+                    }
+                } onCancel: {
+                    server.channel.close(promise: nil)
+                }
+                group.cancelAll()
+            }
+        }
+        return StubLLMServer(port: boundPort, task: task, log: log)
+    }
+
+    /// Closes the socket and every open connection.
+    public func stop() async {
+        task.cancel()
+        await task.value
+    }
+}
+
+/// Every request received, shared by the connection tasks.
+private final class RequestLog: Sendable {
+    private let requests = Mutex<[StubRequest]>([])
+    func append(_ request: StubRequest) { requests.withLock { $0.append(request) } }
+    var all: [StubRequest] { requests.withLock { $0 } }
+}
+
+private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>,
+                   script: StubScript, log: RequestLog) async {
+    try? await connection.executeThenClose { inbound, outbound in
+        var body = ByteBuffer()
+        for try await part in inbound {
+            switch part {
+            case .head:
+                body.clear()
+            case .body(var chunk):
+                body.writeBuffer(&chunk)
+            case .end:
+                let request = StubRequest(body: Data(body.readableBytesView))
+                log.append(request)
+                let keepOpen = try await respond(await script(request), to: request, outbound: outbound)
+                if !keepOpen { return }
+            }
+        }
+    }
+}
+
+/// Writes one reply; returns false when the connection must be dropped.
+private func respond(_ reply: StubReply, to request: StubRequest,
+                     outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>) async throws -> Bool {
+    func head(_ status: HTTPResponseStatus, _ headers: [(String, String)]) async throws {
+        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: status,
+                                                        headers: HTTPHeaders(headers))))
+    }
+    func body(_ text: String) async throws {
+        try await outbound.write(.body(.byteBuffer(ByteBuffer(string: text))))
+    }
+    switch reply {
+    case .stream(let content, let chunkSize, let firstDelay, let chunkDelay, let finishReason, let cut):
+        guard request.stream else {
+            return try await respond(.json(content: content, finishReason: finishReason), to: request, outbound: outbound)
+        }
+        try await Task.sleep(for: firstDelay)
+        try await head(.ok, [("content-type", "text/event-stream")])
+        let pieces = StubWire.split(content, size: chunkSize)
+        for (index, piece) in pieces.enumerated() {
+            if let cut, index == cut { return false }
+            if index > 0 { try await Task.sleep(for: chunkDelay) }
+            try await body(StubWire.event(StubWire.chunk(content: piece)))
+        }
+        let usage = (prompt: TextMeasure.tokens(request.promptText), completion: TextMeasure.tokens(content))
+        try await body(StubWire.event(StubWire.chunk(content: nil, finishReason: finishReason)))
+        try await body(StubWire.event(StubWire.usageChunk(prompt: usage.prompt, completion: usage.completion)))
+        try await body("data: [DONE]\n\n")
+        try await outbound.write(.end(nil))
+    case .json(let content, let finishReason):
+        let text = StubWire.completion(content: content, finishReason: finishReason)
+        try await head(.ok, [("content-type", "application/json"), ("content-length", "\(text.utf8.count)")])
+        try await body(text)
+        try await outbound.write(.end(nil))
+    case .status(let code, let text, let retryAfter):
+        var headers = [("content-type", "application/json"), ("content-length", "\(text.utf8.count)")]
+        if let retryAfter { headers.append(("retry-after", "\(retryAfter)")) }
+        try await head(HTTPResponseStatus(statusCode: code), headers)
+        try await body(text)
+        try await outbound.write(.end(nil))
+    case .raw(let text, let contentType):
+        try await head(.ok, [("content-type", contentType)])
+        try await body(text)
+        try await outbound.write(.end(nil))
+    case .hang:
+        try await Task.sleep(for: .seconds(3600))
+        return false
+    }
+    return true
+}

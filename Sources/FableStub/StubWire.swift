@@ -1,0 +1,42 @@
+import Foundation
+
+/// The JSON an OpenAI-compatible server sends, written by hand-free encoding.
+enum StubWire {
+    static func split(_ text: String, size: Int) -> [String] {
+        var pieces: [String] = []
+        var current = ""
+        for character in text {
+            current.append(character)
+            if current.count >= max(1, size) {
+                pieces.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { pieces.append(current) }
+        return pieces
+    }
+
+    static func event(_ json: String) -> String { "data: \(json)\n\n" }
+
+    static func chunk(content: String?, finishReason: String? = nil) -> String {
+        var choice: [String: Any] = ["index": 0, "delta": content.map { ["content": $0] } ?? [:]]
+        choice["finish_reason"] = finishReason ?? NSNull()
+        return encode(["object": "chat.completion.chunk", "model": "stub", "choices": [choice]])
+    }
+
+    static func usageChunk(prompt: Int, completion: Int) -> String {
+        encode(["object": "chat.completion.chunk", "model": "stub", "choices": [] as [Any],
+                "usage": ["prompt_tokens": prompt, "completion_tokens": completion]])
+    }
+
+    static func completion(content: String, finishReason: String) -> String {
+        encode(["object": "chat.completion", "model": "stub",
+                "choices": [["index": 0, "message": ["role": "assistant", "content": content],
+                             "finish_reason": finishReason]]])
+    }
+
+    private static func encode(_ object: [String: Any]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

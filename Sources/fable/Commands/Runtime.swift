@@ -1,0 +1,21 @@
+import FableCore
+import FableEngine
+import FableLLM
+import FableStore
+
+/// What a command needs to play: the settings, the store, the model and the storyteller.
+struct Runtime {
+    let settings: Settings
+    let store: SQLiteStore
+    let storyteller: Storyteller
+
+    init(_ options: CommonOptions) throws {
+        settings = try Settings.resolve(options)
+        store = try SQLiteStore(path: settings.databasePath)
+        storyteller = Storyteller(store: store, model: OpenAIChatClient(configuration: settings.llm))
+    }
+
+    func failure(_ error: any Error) -> String {
+        Failure.message(error, llmURL: settings.llm.baseURL)
+    }
+}

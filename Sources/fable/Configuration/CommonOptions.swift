@@ -1,0 +1,28 @@
+import ArgumentParser
+
+/// Options every command that talks to the model and the database shares.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "The SQLite database file (env FABLE_DB; default ./fable.sqlite).")
+    var db: String?
+
+    @Option(name: .customLong("llm-url"), help: "OpenAI-compatible base URL, ending in /v1 (env FABLE_LLM_URL or OPENAI_BASE_URL).")
+    var llmURL: String?
+
+    @Option(help: "Model name (env FABLE_LLM_MODEL).")
+    var model: String?
+
+    @Option(name: .customLong("api-key"), help: "API key (env FABLE_LLM_API_KEY or OPENAI_API_KEY).")
+    var apiKey: String?
+
+    @Option(help: "Sampling temperature (env FABLE_LLM_TEMPERATURE).")
+    var temperature: Double?
+
+    @Option(name: .customLong("max-tokens"), help: "Most tokens in one reply (env FABLE_LLM_MAX_TOKENS).")
+    var maxTokens: Int?
+
+    @Option(help: "Seconds one model call may take (env FABLE_LLM_TIMEOUT).")
+    var timeout: Double?
+
+    @Option(help: "A YAML config file (env FABLE_CONFIG; default ./fable.yaml if present).")
+    var config: String?
+}

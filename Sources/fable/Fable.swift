@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Fable: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fable",
+        abstract: "Interactive fiction of any length, written by a language model that remembers.",
+        subcommands: [PlayCommand.self, WriteCommand.self, StubCommand.self])
+}
