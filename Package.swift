@@ -48,7 +48,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "FableCoreTests", dependencies: ["FableCore"]),
-        .testTarget(name: "FableEngineTests", dependencies: ["FableCore", "FableEngine"]),
+        .testTarget(name: "FableEngineTests", dependencies: ["FableCore", "FableEngine", "FableStore", "FableStub"]),
         .testTarget(name: "FableStoreTests", dependencies: ["FableCore", "FableEngine", "FableStore"]),
         .testTarget(name: "FableLLMTests", dependencies: ["FableCore", "FableLLM", "FableStub"]),
         .testTarget(name: "FableStoriesTests", dependencies: ["FableCore", "FableStories"]),

@@ -154,3 +154,16 @@ public final class SQLiteStore: StoryStore {
         try await pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
     }
 }
+
+// Checks that tests, benchmarks and admin tools use.
+extension SQLiteStore {
+    public func journalMode() async throws -> String {
+        try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    public func stepCount(worldID: Int64) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM step WHERE world_id = ?", arguments: [worldID]) ?? 0
+        }
+    }
+}

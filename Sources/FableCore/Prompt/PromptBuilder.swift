@@ -46,25 +46,27 @@ public struct PromptBuilder: Sendable {
 
     public func build(_ context: StepContext) -> Prompt {
         var parts = Parts(context: context, settings: settings)
+        let budget = settings.promptTokenBudget
         var tokens = parts.tokens
-        while tokens > settings.promptTokenBudget, let last = parts.retrieved.indices.last {
-            let over = tokens - settings.promptTokenBudget
-            let passageTokens = TextMeasure.tokens(parts.retrieved[last].passage)
-            if passageTokens > over + 40 {
-                parts.retrieved[last].passage = Self.keepStart(of: parts.retrieved[last].passage,
-                                                               tokens: passageTokens - over) + " …"
+        // Each retrieved passage, worst-ranked first, is trimmed once, then dropped.
+        var trimmed = Set<Int>()
+        while tokens > budget, let last = parts.retrieved.indices.last {
+            let keep = TextMeasure.tokens(parts.retrieved[last].passage) - (tokens - budget) - Self.ellipsisTokens
+            if keep >= 40 && !trimmed.contains(last) {
+                parts.retrieved[last].passage = Self.keepStart(of: parts.retrieved[last].passage, tokens: keep) + " …"
+                trimmed.insert(last)
             } else {
                 parts.retrieved.removeLast()
             }
             tokens = parts.tokens
         }
-        if tokens > settings.promptTokenBudget {
-            let keep = max(50, TextMeasure.tokens(parts.lastPassage) - (tokens - settings.promptTokenBudget))
+        if tokens > budget {
+            let keep = max(50, TextMeasure.tokens(parts.lastPassage) - (tokens - budget) - Self.ellipsisTokens)
             parts.lastPassage = "… " + Self.keepEnd(of: parts.lastPassage, tokens: keep)
             tokens = parts.tokens
         }
-        if tokens > settings.promptTokenBudget {
-            let keep = max(50, TextMeasure.tokens(parts.premiseBody) - (tokens - settings.promptTokenBudget))
+        if tokens > budget {
+            let keep = max(50, TextMeasure.tokens(parts.premiseBody) - (tokens - budget) - Self.ellipsisTokens)
             parts.premiseBody = Self.keepStart(of: parts.premiseBody, tokens: keep) + " …"
             tokens = parts.tokens
         }
@@ -76,6 +78,9 @@ public struct PromptBuilder: Sendable {
     public func correction(for problem: ReplyProblem) -> ChatMessage {
         ChatMessage(.user, PromptText.correction.replacingOccurrences(of: "{problem}", with: problem.description))
     }
+
+    /// What the " …" that marks a cut costs, with a token of slack for rounding.
+    static let ellipsisTokens = 3
 
     static func keepStart(of text: String, tokens: Int) -> String {
         var used = 0

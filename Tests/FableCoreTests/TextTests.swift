@@ -1,0 +1,63 @@
+import Foundation
+import FableCore
+import Testing
+
+@Suite struct TextTests {
+    @Test func wordsAndTokens() {
+        #expect(TextMeasure.words("one two  three\nfour") == 4)
+        #expect(TextMeasure.words("你好世界 and more") == 6)
+        #expect(TextMeasure.tokens("abcdefgh") == 2)
+        #expect(TextMeasure.tokens("中文") == 2)
+        #expect(TextMeasure.prefix("one two three four", words: 2).trimmingCharacters(in: .whitespaces) == "one two")
+    }
+
+    @Test func wrapsByDisplayWidthWhileStreaming() {
+        let text = "The lamp turns and turns above the black water, 灯塔的光在黑色的海面上一圈又一圈地转动着，没有停下来。 and the knocking goes on."
+        var whole = WordWrapper(width: 20)
+        let once = whole.feed(text) + whole.finish()
+        var streamed = WordWrapper(width: 20)
+        var pieces = ""
+        for character in text { pieces += streamed.feed(String(character)) }
+        pieces += streamed.finish()
+        #expect(pieces == once)
+        for line in once.split(separator: "\n") {
+            #expect(DisplayWidth.of(String(line)) <= 20, "\(line)")
+        }
+        #expect(once.replacingOccurrences(of: "\n", with: "").replacingOccurrences(of: " ", with: "")
+            == text.replacingOccurrences(of: " ", with: ""))
+    }
+
+    @Test func cjkIsDoubleWidth() {
+        #expect(DisplayWidth.of("中") == 2)
+        #expect(DisplayWidth.of("a") == 1)
+        #expect(DisplayWidth.of("é") == 1)
+    }
+
+    @Test func sanitizeRemovesTerminalControls() {
+        let hostile = "Hi\u{1B}[2J\u{1B}]0;pwned\u{07} there\u{9B}31m\r\nok\ttab"
+        let clean = TerminalText.sanitize(hostile)
+        #expect(!clean.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" })
+        #expect(!clean.unicodeScalars.contains { (0x7F..<0xA0).contains($0.value) })
+        #expect(clean.contains("Hi") && clean.contains("ok\ttab"))
+    }
+
+    @Test func searchTermsPreferTheInstructionAndDropCommonWords() {
+        let terms = SearchTerms.from(instruction: "Find the silver key", memory: "The keeper and the key are gone")
+        #expect(terms == ["find", "silver", "key", "keeper", "gone"])
+        #expect(SearchTerms.from(instruction: String(repeating: "word ", count: 3) + "a b c", memory: "").isEmpty == false)
+        let many = (0..<50).map { "term\($0)" }.joined(separator: " ")
+        #expect(SearchTerms.from(instruction: many, memory: "", limit: 24).count == 24)
+    }
+
+    @Test func markdownHasEachPassageOnce() {
+        let steps = (1...3).map { n in
+            Step(id: Int64(n), worldID: 1, parentID: n == 1 ? nil : Int64(n - 1), depth: n,
+                 instruction: n == 1 ? "" : "go \(n)",
+                 content: StepContent(passage: "Passage \(n).", memoryChange: "", memory: "", indexLine: "", options: []),
+                 telemetry: StepTelemetry(), createdAt: .now)
+        }
+        let plain = StoryMarkdown.render(title: "T", steps: steps, instructions: false)
+        #expect(plain == "# T\n\nPassage 1.\n\nPassage 2.\n\nPassage 3.\n\n")
+        #expect(StoryMarkdown.render(title: "T", steps: steps, instructions: true).contains("> go 2\n\nPassage 2."))
+    }
+}

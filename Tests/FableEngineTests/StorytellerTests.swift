@@ -1,0 +1,210 @@
+import FableCore
+import FableEngine
+import FableStore
+import FableStub
+import Foundation
+import Testing
+
+func temporaryDatabase() -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fable-test-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder.appendingPathComponent("fable.sqlite").path
+}
+
+let premise = Premise(storyID: "marsh", title: "The Marsh", genre: "fantasy", body: "A bell is lost in the marsh.")
+let quickRetries = RetryPolicy(transientRetries: 2, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5))
+
+/// Runs a step to its end, collecting what it reported.
+func collect(_ events: AsyncThrowingStream<StepEvent, any Error>) async throws -> (passage: String, restarts: [String], step: Step) {
+    var passage = ""
+    var restarts: [String] = []
+    for try await event in events {
+        switch event {
+        case .passage(let text): passage += text
+        case .restarted(_, let reason): restarts.append(reason); passage = ""
+        case .committed(let step): return (passage, restarts, step)
+        }
+    }
+    throw StepError.wrongState("no step")
+}
+
+func validReply(_ n: Int, opening: Bool = false) -> String {
+    StubStoryteller.reply(number: n, opening: opening)
+}
+
+@Suite struct StorytellerTests {
+    func setUp(_ script: @escaping ScriptedChatModel.Script) async throws -> (SQLiteStore, ScriptedChatModel, Storyteller, World) {
+        let store = try SQLiteStore(path: temporaryDatabase())
+        let model = ScriptedChatModel(script)
+        let world = try await store.createWorld(label: "t", premise: premise)
+        return (store, model, Storyteller(store: store, model: model, retryPolicy: quickRetries), world)
+    }
+
+    @Test func opensAndAdvancesStreamingThePassage() async throws {
+        let (store, model, teller, world) = try await setUp { request, n in
+            validReply(n, opening: request.schema.contains("outline"))
+        }
+        let opening = try await collect(teller.begin(worldID: world.id))
+        #expect(opening.step.depth == 1 && opening.step.parentID == nil)
+        #expect(opening.step.content.outline?.isEmpty == false)
+        #expect(opening.passage == opening.step.content.passage)
+        let next = try await collect(teller.advance(worldID: world.id, instruction: .option(1)))
+        #expect(next.step.parentID == opening.step.id)
+        #expect(next.step.instruction == opening.step.content.options[1])
+        #expect(next.step.telemetry.attempts == 1)
+        #expect(try await store.world(id: world.id)?.headStepID == next.step.id)
+        let prompt = model.requests[1].messages.map(\.content).joined()
+        #expect(prompt.contains(opening.step.content.passage))
+        #expect(prompt.contains(opening.step.content.outline!))
+        #expect(prompt.contains(opening.step.content.memory))
+    }
+
+    @Test func retriesABadReplyWithACorrectiveNote() async throws {
+        let (_, model, teller, world) = try await setUp { request, n in
+            n == 1 ? #"{"passage":"Half","memory_change":"","memory":"m","index_line":"i","options":["a","a","b"]}"#
+                   : validReply(n, opening: true)
+        }
+        let result = try await collect(teller.begin(worldID: world.id))
+        #expect(result.restarts.count == 1)
+        #expect(result.step.telemetry.attempts == 2)
+        let note = try #require(model.requests[1].messages.last)
+        #expect(note.content.contains("the options repeat"))
+        #expect(model.requests[0].messages.count == 2)
+    }
+
+    @Test func threeBadRepliesLeaveTheStoreAsItWas() async throws {
+        let (store, model, teller, world) = try await setUp { _, _ in "not json at all" }
+        await #expect(throws: StepError.invalidReply(.notJSON("the reply holds no JSON object"), attempts: 3)) {
+            try await collect(teller.begin(worldID: world.id))
+        }
+        #expect(model.requests.count == 3)
+        #expect(try await store.world(id: world.id)?.headStepID == nil)
+        #expect(try await store.stepCount(worldID: world.id) == 0)
+    }
+
+    @Test func aReplyCutAtTheTokenLimitIsRetried() async throws {
+        let calls = Counter()
+        let store = try SQLiteStore(path: temporaryDatabase())
+        let world = try await store.createWorld(label: "t", premise: premise)
+        let model = FaultyModel { n in
+            calls.bump()
+            return n == 1 ? .finished(reason: "length") : .reply(validReply(n, opening: true))
+        }
+        let result = try await collect(Storyteller(store: store, model: model, retryPolicy: quickRetries).begin(worldID: world.id))
+        #expect(result.restarts.first?.contains("token limit") == true)
+        #expect(calls.value == 2)
+    }
+
+    @Test func transientFailuresAreRetriedAndPermanentOnesAreNot() async throws {
+        let store = try SQLiteStore(path: temporaryDatabase())
+        let world = try await store.createWorld(label: "t", premise: premise)
+        let flaky = FaultyModel { n in n < 3 ? .fail(.http(status: 500, body: "boom")) : .reply(validReply(n, opening: true)) }
+        let step = try await collect(Storyteller(store: store, model: flaky, retryPolicy: quickRetries).begin(worldID: world.id)).step
+        #expect(step.depth == 1)
+
+        let other = try await store.createWorld(label: "u", premise: premise)
+        let calls = Counter()
+        let down = FaultyModel { _ in calls.bump(); return .fail(.unreachable(url: "http://127.0.0.1:9/v1")) }
+        await #expect(throws: StepError.model(.unreachable(url: "http://127.0.0.1:9/v1"))) {
+            try await collect(Storyteller(store: store, model: down, retryPolicy: quickRetries).begin(worldID: other.id))
+        }
+        #expect(calls.value == 1)
+        #expect(try await store.stepCount(worldID: other.id) == 0)
+
+        let third = try await store.createWorld(label: "v", premise: premise)
+        let busy = FaultyModel { _ in .fail(.rateLimited(retryAfter: 0.001)) }
+        await #expect(throws: StepError.model(.rateLimited(retryAfter: 0.001))) {
+            try await collect(Storyteller(store: store, model: busy, retryPolicy: quickRetries).begin(worldID: third.id))
+        }
+        #expect(try await store.stepCount(worldID: third.id) == 0)
+    }
+
+    @Test func retryMakesASiblingAndKeepsTheOldVersion() async throws {
+        let (store, _, teller, world) = try await setUp { request, n in
+            validReply(n, opening: request.schema.contains("outline"))
+        }
+        let first = try await collect(teller.begin(worldID: world.id)).step
+        let second = try await collect(teller.advance(worldID: world.id, instruction: .custom("Ring the bell"))).step
+        let again = try await collect(teller.retry(worldID: world.id)).step
+        #expect(again.parentID == first.id && again.instruction == "Ring the bell")
+        #expect(again.id != second.id)
+        #expect(try await store.step(id: second.id)?.content == second.content)
+        #expect(try await store.world(id: world.id)?.headStepID == again.id)
+        // Retrying the opening makes a new root with a new outline.
+        _ = try await store.undo(worldID: world.id)
+        let newOpening = try await collect(teller.retry(worldID: world.id)).step
+        #expect(newOpening.parentID == nil && newOpening.content.outline != nil)
+    }
+
+    @Test func optionNumbersOutOfRangeAreRefused() async throws {
+        let (store, _, teller, world) = try await setUp { request, n in validReply(n, opening: true) }
+        _ = try await collect(teller.begin(worldID: world.id))
+        await #expect(throws: StepError.wrongState("there is no option 4")) {
+            try await collect(teller.advance(worldID: world.id, instruction: .option(3)))
+        }
+        #expect(try await store.stepCount(worldID: world.id) == 1)
+    }
+
+    /// SPEC §1: a fact from step 5 is recalled at step 900 when the instruction names it,
+    /// a fact from an abandoned branch never is, and the prompt stays bounded.
+    @Test func recallsAnEarlyFactAtStep900WithABoundedPrompt() async throws {
+        let fact = "The brass astrolabe lies buried beneath the crooked willow."
+        let store = try SQLiteStore(path: temporaryDatabase())
+        let model = ScriptedChatModel(planted: [5: fact, 7: "A phantom lamplighter guards the drowned belfry."])
+        let teller = Storyteller(store: store, model: model)
+        let world = try await store.createWorld(label: "long", premise: premise)
+        _ = try await collect(teller.begin(worldID: world.id))
+        for depth in 2...899 {
+            _ = try await collect(teller.advance(worldID: world.id, instruction: .auto))
+            if depth == 7 {
+                // Abandon step 7 (the lamplighter) and write it again.
+                _ = try await collect(teller.retry(worldID: world.id))
+            }
+        }
+        let step900 = try await collect(teller.advance(
+            worldID: world.id, instruction: .custom("Dig for the brass astrolabe under the willow, and look for the phantom lamplighter"))).step
+        #expect(step900.depth == 900)
+        let prompt = try #require(model.requests.last).messages.map(\.content).joined(separator: "\n")
+        #expect(prompt.contains(fact))
+        #expect(!prompt.contains("phantom lamplighter guards"))
+        let step10 = try #require(try await store.path(to: step900.id).first { $0.depth == 10 })
+        let ratio = Double(step900.telemetry.promptCharacters) / Double(step10.telemetry.promptCharacters)
+        print("prompt characters: step 10 = \(step10.telemetry.promptCharacters), step 900 = \(step900.telemetry.promptCharacters), ratio \(ratio)")
+        #expect(ratio <= 1.2)
+    }
+}
+
+/// Counts calls across tasks.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func bump() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
+}
+
+/// A model whose nth call is scripted to fail, end early, or reply.
+struct FaultyModel: ChatModel {
+    enum Outcome { case reply(String), fail(ModelError), finished(reason: String) }
+    let modelName = "faulty"
+    let calls = Counter()
+    let script: @Sendable (Int) -> Outcome
+
+    func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatEvent, any Error> {
+        calls.bump()
+        let outcome = script(calls.value)
+        return AsyncThrowingStream { continuation in
+            switch outcome {
+            case .reply(let text):
+                continuation.yield(.content(text))
+                continuation.yield(.finished(reason: "stop", usage: nil))
+                continuation.finish()
+            case .fail(let error):
+                continuation.finish(throwing: error)
+            case .finished(let reason):
+                continuation.yield(.content(#"{"passage":"cut"#))
+                continuation.yield(.finished(reason: reason, usage: nil))
+                continuation.finish()
+            }
+        }
+    }
+}

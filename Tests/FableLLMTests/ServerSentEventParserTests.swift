@@ -1,0 +1,21 @@
+@testable import FableLLM
+import Testing
+
+@Suite struct ServerSentEventParserTests {
+    let body = "data: {\"a\":1}\n\n: comment\r\ndata: line one\r\ndata: line two\r\n\r\ndata:[DONE]\n\n"
+
+    @Test func splitsEventsFedAnywhere() {
+        let bytes = Array(body.utf8)
+        for cut in 0...bytes.count {
+            var parser = ServerSentEventParser()
+            let events = parser.feed(bytes[..<cut]) + parser.feed(bytes[cut...])
+            #expect(events == ["{\"a\":1}", "line one\nline two", "[DONE]"], "split at \(cut)")
+        }
+    }
+
+    @Test func finishDispatchesAnUnterminatedEvent() {
+        var parser = ServerSentEventParser()
+        #expect(parser.feed(Array("data: last".utf8)).isEmpty)
+        #expect(parser.finish() == "last")
+    }
+}
