@@ -13,7 +13,7 @@ public struct LLMConfiguration: Sendable, Equatable {
     public var firstByteTimeout: Double
     /// A stream that sends nothing for this long is cut.
     public var stallTimeout: Double
-    /// Replies larger than this are cut (a model that never stops).
+    /// Bytes on the wire (server-sent events, ~150 bytes a token) past which a reply is cut.
     public var maxReplyBytes: Int
 
     /// The local model server that `scripts/llm start` runs.
@@ -22,7 +22,7 @@ public struct LLMConfiguration: Sendable, Equatable {
     public init(baseURL: String = LLMConfiguration.localURL, model: String = "smollm2", apiKey: String? = nil,
                 temperature: Double = 0.8, maxTokens: Int = 1200, requestTimeout: Double = 180,
                 connectTimeout: Double = 5, firstByteTimeout: Double = 60, stallTimeout: Double = 30,
-                maxReplyBytes: Int = 256 * 1024) {
+                maxReplyBytes: Int = 4 * 1024 * 1024) {
         self.baseURL = baseURL
         self.model = model
         self.apiKey = apiKey
