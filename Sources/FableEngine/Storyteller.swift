@@ -8,14 +8,23 @@ public struct Storyteller: Sendable {
     public let model: any ChatModel
     public let settings: StorySettings
     public let retryPolicy: RetryPolicy
+    /// Long-term search: BM25, fused with a dense ranking when an embedder is set.
+    public let retriever: Retriever
 
+    /// `embedder`: optional dense retrieval (vectors kept in `vectors`, by default the store
+    /// itself when it keeps vectors). Without one, BM25 alone searches.
     public init(store: any StoryStore, model: any ChatModel, settings: StorySettings = .default,
-                retryPolicy: RetryPolicy = RetryPolicy()) {
+                retryPolicy: RetryPolicy = RetryPolicy(), embedder: (any Embedder)? = nil,
+                vectors: (any VectorStore)? = nil) {
         self.store = store
         self.model = model
         self.settings = settings
         self.retryPolicy = retryPolicy
+        retriever = Retriever(store: store, embedder: embedder, vectors: vectors)
     }
+
+    /// Steps whose vector is missing are embedded this many at a time, during a step.
+    static let backfillBatch = 16
 
     /// The opening step of a world that has none yet.
     public func begin(worldID: Int64) -> AsyncThrowingStream<StepEvent, any Error> {
@@ -51,7 +60,7 @@ public struct Storyteller: Sendable {
         }
     }
 
-    private func run(_ body: @escaping @Sendable (_ emit: @Sendable (StepEvent) -> Void) async throws -> Void)
+    private func run(_ body: @escaping @Sendable (_ emit: @escaping @Sendable (StepEvent) -> Void) async throws -> Void)
         -> AsyncThrowingStream<StepEvent, any Error> {
         AsyncThrowingStream { continuation in
             let task = Task {
@@ -84,23 +93,37 @@ public struct Storyteller: Sendable {
     }
 
     private func write(world: World, parent: Step?, instruction: Instruction, expectedHead: Int64?,
-                       emit: @Sendable (StepEvent) -> Void) async throws {
+                       emit: @escaping @Sendable (StepEvent) -> Void) async throws {
         let started = ContinuousClock.now
+        let firstPassage = FirstMoment()
+        let emit: @Sendable (StepEvent) -> Void = { event in
+            if case .passage = event { firstPassage.mark() }
+            emit(event)
+        }
         let context = try await context(world: world, parent: parent, instruction: instruction)
         let prompt = PromptBuilder(settings: settings).build(context)
-        let reply = try await reply(to: prompt, opening: context.isOpening, emit: emit)
+        // Dense retrieval: steps still without a vector (the endpoint was down, or came later)
+        // are embedded while the model writes.
+        async let backfilled = retriever.backfill(worldID: world.id, limit: Self.backfillBatch)
+        let reply = try await reply(to: prompt, opening: context.isOpening, mode: world.premise.mode, emit: emit)
         let elapsed = ContinuousClock.now - started
         let telemetry = StepTelemetry(
             model: model.modelName,
             promptTokens: reply.usage?.promptTokens ?? prompt.estimatedTokens,
             completionTokens: reply.usage?.completionTokens ?? TextMeasure.tokens(reply.text),
             promptCharacters: prompt.characters,
-            latencyMilliseconds: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
+            latencyMilliseconds: elapsed.milliseconds,
+            firstPassageMilliseconds: firstPassage.instant.map { ($0 - started).milliseconds },
             attempts: reply.attempts)
         let draft = StepDraft(worldID: world.id, parentID: parent?.id, depth: (parent?.depth ?? 0) + 1,
                               instruction: instruction.text(options: parent?.content.options ?? []),
                               content: reply.content, telemetry: telemetry)
+        // The new step's vector is made before the commit and stored right after it. A failed
+        // embedding never fails the step: it stays without a vector until a later step backfills it.
+        let vector = await retriever.embedPassage(reply.content)
+        _ = await backfilled
         let step = try await store.commit(draft, expectedHead: expectedHead)
+        if let vector { await retriever.storeVector(vector, stepID: step.id) }
         emit(.committed(step))
     }
 
@@ -110,11 +133,11 @@ public struct Storyteller: Sendable {
         guard let parent else { return StepContext(premise: world.premise) }
         let outline = try await store.opening(of: parent.id).content.outline ?? ""
         let instructionText = instruction.text(options: parent.content.options)
-        let terms = SearchTerms.from(instruction: instructionText, memory: parent.content.memory)
         // The parent's own passage is already in the prompt: search above it.
         var retrieved: [RetrievedPassage] = []
-        if let above = parent.parentID, !terms.isEmpty {
-            retrieved = try await store.searchBranch(endingAt: above, terms: terms, limit: settings.retrievalCount)
+        if let above = parent.parentID {
+            retrieved = try await retriever.search(endingAt: above, instruction: instructionText,
+                                                   memory: parent.content.memory, limit: settings.retrievalCount).passages
         }
         return StepContext(premise: world.premise, outline: outline, memory: parent.content.memory,
                            lastPassage: parent.content.passage, retrieved: retrieved,
@@ -129,7 +152,8 @@ public struct Storyteller: Sendable {
     }
 
     /// Calls the model until a reply passes validation, within the retry limits.
-    private func reply(to prompt: Prompt, opening: Bool, emit: @Sendable (StepEvent) -> Void) async throws -> Reply {
+    private func reply(to prompt: Prompt, opening: Bool, mode: StoryMode,
+                       emit: @Sendable (StepEvent) -> Void) async throws -> Reply {
         let validator = ReplyValidator(settings: settings)
         let builder = PromptBuilder(settings: settings)
         var messages = prompt.messages
@@ -139,7 +163,7 @@ public struct Storyteller: Sendable {
         while true {
             attempts += 1
             let request = ChatRequest(messages: messages, schemaName: ReplySchema.name,
-                                      schema: ReplySchema.json(opening: opening))
+                                      schema: ReplySchema.json(opening: opening, mode: mode, settings: settings))
             do {
                 let (text, reason, usage) = try await stream(request, emit: emit)
                 if reason == "length" {

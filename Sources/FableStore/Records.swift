@@ -49,6 +49,7 @@ struct StepRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var completionTokens: Int
     var promptCharacters: Int
     var latencyMs: Int
+    var firstPassageMs: Int?
     var attempts: Int
     var createdAt: Date
 
@@ -73,6 +74,7 @@ struct StepRecord: Codable, FetchableRecord, MutablePersistableRecord {
         completionTokens = draft.telemetry.completionTokens
         promptCharacters = draft.telemetry.promptCharacters
         latencyMs = draft.telemetry.latencyMilliseconds
+        firstPassageMs = draft.telemetry.firstPassageMilliseconds
         attempts = draft.telemetry.attempts
         self.createdAt = createdAt
     }
@@ -83,7 +85,8 @@ struct StepRecord: Codable, FetchableRecord, MutablePersistableRecord {
                                   memory: memory, indexLine: indexLine, options: options),
              telemetry: StepTelemetry(model: model, promptTokens: promptTokens,
                                       completionTokens: completionTokens, promptCharacters: promptCharacters,
-                                      latencyMilliseconds: latencyMs, attempts: attempts),
+                                      latencyMilliseconds: latencyMs, firstPassageMilliseconds: firstPassageMs,
+                                      attempts: attempts),
              createdAt: createdAt)
     }
 }

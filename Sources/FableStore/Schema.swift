@@ -55,6 +55,21 @@ enum Schema {
                 END;
                 """)
         }
+        // Optional dense retrieval: one vector per step (little-endian Float32), from an
+        // embeddings model. Steps written without one are filled in later (backfill).
+        migrator.registerMigration("v2: step vectors") { db in
+            try db.execute(sql: """
+                CREATE TABLE step_vector(
+                    step_id INTEGER PRIMARY KEY REFERENCES step(id) ON DELETE CASCADE,
+                    model TEXT NOT NULL,
+                    dimensions INTEGER NOT NULL,
+                    vector BLOB NOT NULL)
+                """)
+        }
+        // Time from the start of a step to its first passage byte, for benchmarks and admins.
+        migrator.registerMigration("v3: first passage time") { db in
+            try db.execute(sql: "ALTER TABLE step ADD COLUMN first_passage_ms INTEGER")
+        }
         return migrator
     }
 }

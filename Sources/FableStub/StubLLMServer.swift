@@ -24,8 +24,10 @@ public final class StubLLMServer: Sendable {
     }
 
     /// Starts listening (port 0: any free port) and returns once the socket is bound.
-    public static func start(host: String = "127.0.0.1", port: Int = 0,
-                             script: @escaping StubScript) async throws -> StubLLMServer {
+    /// Requests whose path ends in `/embeddings` go to `embeddings`, the rest to `script`.
+    public static func start(host: String = "127.0.0.1", port: Int = 0, script: @escaping StubScript,
+                             embeddings: @escaping StubEmbeddingsScript = StubEmbeddings.reply) async throws
+        -> StubLLMServer {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: host, port: port) { channel in
@@ -42,7 +44,7 @@ public final class StubLLMServer: Sendable {
                 try await withTaskCancellationHandler {
                     try await server.executeThenClose { connections in
                         for try await connection in connections {
-                            group.addTask { await serve(connection, script: script, log: log) }
+                            group.addTask { await serve(connection, script: script, embeddings: embeddings, log: log) }
                         }
                     }
                 } onCancel: {
@@ -69,15 +71,21 @@ private final class RequestLog: Sendable {
 }
 
 private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>,
-                   script: StubScript, log: RequestLog) async {
+                   script: StubScript, embeddings: StubEmbeddingsScript, log: RequestLog) async {
     try? await connection.executeThenClose { inbound, outbound in
         var body = ByteBuffer()
+        var uri = ""
         for try await part in inbound {
             switch part {
-            case .head:
+            case .head(let head):
                 body.clear()
+                uri = head.uri
             case .body(var chunk):
                 body.writeBuffer(&chunk)
+            case .end where uri.hasSuffix("/embeddings"):
+                let request = StubRequest(body: Data(body.readableBytesView))
+                let keepOpen = try await respond(await embeddings(request.body), to: request, outbound: outbound)
+                if !keepOpen { return }
             case .end:
                 let request = StubRequest(body: Data(body.readableBytesView))
                 log.append(request)

@@ -1,3 +1,4 @@
+import Foundation
 import FableCore
 import Testing
 
@@ -90,5 +91,17 @@ import Testing
         }
         #expect(order == order.sorted())
         #expect(ReplySchema.json(opening: true).contains(#""required":["outline","passage""#))
+    }
+
+    @Test func schemaLimitsAreValidJSONAndCanBeSwitchedOff() throws {
+        let limited = ReplySchema.json(opening: true, mode: .novel, settings: StorySettings(memoryWordCap: 100))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(limited.utf8)) as? [String: Any])
+        let properties = try #require(object["properties"] as? [String: [String: Any]])
+        #expect(properties["memory"]?["maxLength"] as? Int == 500)
+        #expect(properties["passage"]?["maxLength"] as? Int == 1990)
+        #expect(properties["options"]?["minItems"] as? Int == 3)
+        let plain = ReplySchema.json(opening: false, settings: StorySettings(constrainReplyLengths: false))
+        #expect(!plain.contains("maxLength") && !plain.contains("minItems"))
+        #expect(try JSONSerialization.jsonObject(with: Data(plain.utf8)) is [String: Any])
     }
 }

@@ -52,6 +52,8 @@ func validReply(_ n: Int, opening: Bool = false) -> String {
         #expect(next.step.parentID == opening.step.id)
         #expect(next.step.instruction == opening.step.content.options[1])
         #expect(next.step.telemetry.attempts == 1)
+        let firstPassage = try #require(next.step.telemetry.firstPassageMilliseconds)
+        #expect(firstPassage <= next.step.telemetry.latencyMilliseconds)
         #expect(try await store.world(id: world.id)?.headStepID == next.step.id)
         let prompt = model.requests[1].messages.map(\.content).joined()
         #expect(prompt.contains(opening.step.content.passage))

@@ -28,15 +28,19 @@ public struct StepTelemetry: Codable, Sendable, Equatable {
     public var completionTokens: Int
     public var promptCharacters: Int
     public var latencyMilliseconds: Int
+    /// From the start of the step to the first passage text the reader saw.
+    public var firstPassageMilliseconds: Int?
     public var attempts: Int
 
     public init(model: String = "", promptTokens: Int = 0, completionTokens: Int = 0,
-                promptCharacters: Int = 0, latencyMilliseconds: Int = 0, attempts: Int = 1) {
+                promptCharacters: Int = 0, latencyMilliseconds: Int = 0,
+                firstPassageMilliseconds: Int? = nil, attempts: Int = 1) {
         self.model = model
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
         self.promptCharacters = promptCharacters
         self.latencyMilliseconds = latencyMilliseconds
+        self.firstPassageMilliseconds = firstPassageMilliseconds
         self.attempts = attempts
     }
 }

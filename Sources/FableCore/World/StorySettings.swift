@@ -12,15 +12,19 @@ public struct StorySettings: Sendable, Equatable {
     public var maxReplyRetries: Int
     /// Characters of the reader's own instruction that reach the prompt.
     public var instructionCharacterCap: Int
+    /// Put length and item-count limits in the reply's JSON Schema (see `ReplySchema`).
+    public var constrainReplyLengths: Bool
 
     public init(retrievalCount: Int = 3, promptTokenBudget: Int = 3000, memoryWordCap: Int = 250,
-                outlineWordCap: Int = 200, maxReplyRetries: Int = 2, instructionCharacterCap: Int = 1000) {
+                outlineWordCap: Int = 200, maxReplyRetries: Int = 2, instructionCharacterCap: Int = 1000,
+                constrainReplyLengths: Bool = true) {
         self.retrievalCount = retrievalCount
         self.promptTokenBudget = promptTokenBudget
         self.memoryWordCap = memoryWordCap
         self.outlineWordCap = outlineWordCap
         self.maxReplyRetries = maxReplyRetries
         self.instructionCharacterCap = instructionCharacterCap
+        self.constrainReplyLengths = constrainReplyLengths
     }
 
     public static let `default` = StorySettings()

@@ -12,7 +12,8 @@ struct Runtime {
     init(_ options: CommonOptions) throws {
         settings = try Settings.resolve(options)
         store = try SQLiteStore(path: settings.databasePath)
-        storyteller = Storyteller(store: store, model: OpenAIChatClient(configuration: settings.llm))
+        storyteller = Storyteller(store: store, model: OpenAIChatClient(configuration: settings.llm),
+                                  embedder: settings.embeddings.map(OpenAIEmbeddingsClient.init))
     }
 
     func failure(_ error: any Error) -> String {

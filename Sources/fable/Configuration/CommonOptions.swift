@@ -25,4 +25,21 @@ struct CommonOptions: ParsableArguments {
 
     @Option(help: "A YAML config file (env FABLE_CONFIG; default ./fable.yaml if present).")
     var config: String?
+
+    @OptionGroup var embeddings: EmbeddingsOptions
+}
+
+/// Optional dense retrieval: an OpenAI-compatible embeddings endpoint. No URL, no embedder.
+struct EmbeddingsOptions: ParsableArguments {
+    @Option(name: .customLong("embeddings-url"),
+            help: "OpenAI-compatible embeddings base URL, ending in /v1; turns on dense retrieval (env FABLE_EMBEDDINGS_URL).")
+    var url: String?
+
+    @Option(name: .customLong("embeddings-model"),
+            help: "Embeddings model name (env FABLE_EMBEDDINGS_MODEL; default multilingual-e5-small).")
+    var model: String?
+
+    @Option(name: .customLong("embeddings-prefix"),
+            help: "How queries are told from passages: auto, input-type, text or none (env FABLE_EMBEDDINGS_PREFIX; default auto).")
+    var prefix: String?
 }

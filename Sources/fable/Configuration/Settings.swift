@@ -7,6 +7,8 @@ import Yams
 struct Settings {
     var databasePath: String
     var llm: LLMConfiguration
+    /// nil: no embeddings endpoint, BM25 alone searches long-term memory.
+    var embeddings: EmbeddingsConfiguration?
 
     struct Invalid: Error, CustomStringConvertible {
         var description: String
@@ -38,7 +40,49 @@ struct Settings {
                                              "timeout", in: llmFile), "timeout") ?? llm.requestTimeout
         llm.firstByteTimeout = min(llm.firstByteTimeout, llm.requestTimeout)
         let db = pick(options.db, ["FABLE_DB"], "db", in: file) ?? "fable.sqlite"
-        return Settings(databasePath: db, llm: llm)
+        let embeddings = try resolveEmbeddings(options.embeddings, file: file, environment: environment, llm: llm)
+        return Settings(databasePath: db, llm: llm, embeddings: embeddings)
+    }
+
+    /// The embeddings endpoint alone (for commands that need no language model).
+    static func resolveEmbeddings(_ options: EmbeddingsOptions, config: String?,
+                                  environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> EmbeddingsConfiguration? {
+        let file = try configFile(config ?? environment["FABLE_CONFIG"])
+        return try resolveEmbeddings(options, file: file, environment: environment, llm: nil)
+    }
+
+    /// `--embeddings-url`, FABLE_EMBEDDINGS_URL or the file's `embeddings: {url}`; no URL, no embedder.
+    private static func resolveEmbeddings(_ options: EmbeddingsOptions, file: [String: Any],
+                                          environment: [String: String], llm: LLMConfiguration?) throws
+        -> EmbeddingsConfiguration? {
+        let section = file["embeddings"] as? [String: Any] ?? [:]
+        func pick(_ flag: String?, _ env: String, _ key: String) -> String? {
+            if let flag, !flag.isEmpty { return flag }
+            if let value = environment[env], !value.isEmpty { return value }
+            return section[key].map { "\($0)" }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        guard let url = pick(options.url, "FABLE_EMBEDDINGS_URL", "url") else { return nil }
+        var configuration = EmbeddingsConfiguration(baseURL: url)
+        configuration.model = pick(options.model, "FABLE_EMBEDDINGS_MODEL", "model") ?? configuration.model
+        if let prefix = pick(options.prefix, "FABLE_EMBEDDINGS_PREFIX", "prefix") {
+            guard let marking = EmbeddingsConfiguration.Marking(rawValue: prefix) else {
+                let allowed = EmbeddingsConfiguration.Marking.allCases.map(\.rawValue).joined(separator: ", ")
+                throw Invalid(description: "the embeddings prefix must be one of \(allowed), not \"\(prefix)\"")
+            }
+            configuration.marking = marking
+        }
+        // The language model's key goes only to the same server, never to another host.
+        configuration.apiKey = pick(nil, "FABLE_EMBEDDINGS_API_KEY", "api_key")
+            ?? llm.flatMap { sameOrigin($0.baseURL, url) ? $0.apiKey : nil }
+        return configuration
+    }
+
+    /// Same scheme, host and port.
+    static func sameOrigin(_ a: String, _ b: String) -> Bool {
+        guard let x = URLComponents(string: a), let y = URLComponents(string: b), x.host != nil else { return false }
+        return x.scheme?.lowercased() == y.scheme?.lowercased() && x.host?.lowercased() == y.host?.lowercased()
+            && x.port == y.port
     }
 
     private static func configFile(_ path: String?) throws -> [String: Any] {

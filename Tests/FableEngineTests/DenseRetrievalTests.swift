@@ -1,0 +1,212 @@
+import FableCore
+import FableEngine
+import FableStore
+import FableStub
+import Foundation
+import Synchronization
+import Testing
+
+private func denseDatabase() -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fable-dense-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder.appendingPathComponent("fable.sqlite").path
+}
+
+private let densePremise = Premise(storyID: "marsh", title: "The Marsh", genre: "fantasy", body: "A bell is lost in the marsh.")
+
+/// Runs a step to its end and returns the committed step.
+private func runStep(_ events: AsyncThrowingStream<StepEvent, any Error>) async throws -> Step {
+    for try await event in events {
+        if case .committed(let step) = event { return step }
+    }
+    throw StepError.wrongState("no step")
+}
+
+/// An embedder that knows a few synonyms: words of one meaning share a dimension, so a
+/// paraphrase lands near its fact although they share no word. Other words spread over
+/// the remaining dimensions. It can be switched off to fail as an unreachable server does.
+final class SynonymEmbedder: Embedder {
+    let modelName = "synonyms"
+    private let down = Mutex(false)
+    private let calls = Mutex<[[String]]>([])
+
+    static let meanings: [[String]] = [
+        ["mara", "woman"], ["hid", "hide", "conceal", "concealed"], ["silver", "metal"], ["key", "opener"],
+        ["lighthouse", "beacon"], ["stairs", "steps"],
+    ]
+
+    var isDown: Bool {
+        get { down.withLock { $0 } }
+        set { down.withLock { $0 = newValue } }
+    }
+
+    /// Every list of texts asked for, oldest first.
+    var requests: [[String]] { calls.withLock { $0 } }
+
+    func embed(_ texts: [String]) async throws -> [[Float]] {
+        calls.withLock { $0.append(texts) }
+        if isDown { throw ModelError.unreachable(url: "http://127.0.0.1:9/v1") }
+        return texts.map(Self.vector)
+    }
+
+    static func vector(_ text: String) -> [Float] {
+        var vector = [Float](repeating: 0, count: 64)
+        for word in text.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init) {
+            if let meaning = meanings.firstIndex(where: { $0.contains(word) }) {
+                vector[meaning] += 1
+            } else {
+                // A stable hash (Swift's hashValue changes from run to run).
+                let hash = word.unicodeScalars.reduce(UInt32(2_166_136_261)) { ($0 ^ $1.value) &* 16_777_619 }
+                vector[meanings.count + Int(hash % UInt32(64 - meanings.count))] += 0.2
+            }
+        }
+        return VectorMath.normalized(vector) ?? [1] + [Float](repeating: 0, count: 63)
+    }
+}
+
+@Suite struct DenseRetrievalTests {
+    static let fact = "Mara hid the silver key beneath the lighthouse stairs."
+    static let question = "Where did the woman conceal the metal opener?"
+
+    /// Plays `steps` steps with the fact planted in step 5, then asks for it in other words;
+    /// returns the last prompt and the store.
+    func play(embedder: (any Embedder)?, steps: Int = 30) async throws -> (prompt: String, store: SQLiteStore, world: World) {
+        let store = try SQLiteStore(path: denseDatabase())
+        let model = ScriptedChatModel(planted: [5: Self.fact])
+        let teller = Storyteller(store: store, model: model, embedder: embedder)
+        let world = try await store.createWorld(label: "dense", premise: densePremise)
+        _ = try await runStep(teller.begin(worldID: world.id))
+        for _ in 2..<steps {
+            _ = try await runStep(teller.advance(worldID: world.id, instruction: .auto))
+        }
+        let last = try await runStep(teller.advance(worldID: world.id, instruction: .custom(Self.question)))
+        #expect(last.depth == steps)
+        let prompt = try #require(model.requests.last).messages.map(\.content).joined(separator: "\n")
+        return (prompt, store, world)
+    }
+
+    @Test func aParaphrasedFactReachesThePromptOnlyWithDenseRetrieval() async throws {
+        let lexical = try await play(embedder: nil)
+        #expect(!lexical.prompt.contains(Self.fact), "BM25 alone cannot find a fact asked for in other words")
+        #expect(lexical.prompt.contains(Self.question))
+
+        let embedder = SynonymEmbedder()
+        let dense = try await play(embedder: embedder)
+        #expect(dense.prompt.contains(Self.fact))
+        // Every step has its vector, and the query was embedded once per step after the opening.
+        #expect(try await dense.store.vectorCount(worldID: dense.world.id, model: "synonyms") == 30)
+        let queries = embedder.requests.filter { $0 == [Self.question] }
+        #expect(queries.count == 1)
+    }
+
+    @Test func aFailedEmbeddingNeverFailsTheStepAndIsBackfilledLater() async throws {
+        let store = try SQLiteStore(path: denseDatabase())
+        let embedder = SynonymEmbedder()
+        let model = ScriptedChatModel(planted: [2: Self.fact])
+        let teller = Storyteller(store: store, model: model, embedder: embedder)
+        let world = try await store.createWorld(label: "down", premise: densePremise)
+        embedder.isDown = true
+        _ = try await runStep(teller.begin(worldID: world.id))
+        for _ in 2...4 {
+            _ = try await runStep(teller.advance(worldID: world.id, instruction: .auto))
+        }
+        let asked = try await runStep(teller.advance(worldID: world.id, instruction: .custom("Ask about the lighthouse")))
+        #expect(asked.depth == 5)
+        #expect(try await store.stepCount(worldID: world.id) == 5)
+        #expect(try await store.vectorCount(worldID: world.id, model: "synonyms") == 0)
+        // The query could not be embedded either: BM25 alone still found the fact's step.
+        let prompt = try #require(model.requests.last).messages.map(\.content).joined(separator: "\n")
+        #expect(prompt.contains(Self.fact))
+
+        // The endpoint is back: the next step stores its own vector and fills in the others.
+        embedder.isDown = false
+        let next = try await runStep(teller.advance(worldID: world.id, instruction: .auto))
+        #expect(next.depth == 6)
+        #expect(try await store.vectorCount(worldID: world.id, model: "synonyms") == 6)
+        #expect(try await store.stepsMissingVectors(worldID: world.id, model: "synonyms", limit: 10).isEmpty)
+    }
+
+    @Test func withoutAnEmbedderNoVectorIsWritten() async throws {
+        let store = try SQLiteStore(path: denseDatabase())
+        let teller = Storyteller(store: store, model: ScriptedChatModel())
+        let world = try await store.createWorld(label: "plain", premise: densePremise)
+        _ = try await runStep(teller.begin(worldID: world.id))
+        _ = try await runStep(teller.advance(worldID: world.id, instruction: .auto))
+        #expect(!teller.retriever.isDense)
+        #expect(try await store.stepsMissingVectors(worldID: world.id, model: "synonyms", limit: 10).count == 2)
+    }
+
+    @Test func theRetrieverFusesBothRankingsAndFallsBackToBM25() async throws {
+        let store = try SQLiteStore(path: denseDatabase())
+        let world = try await store.createWorld(label: "fuse", premise: densePremise)
+        var head: Step?
+        let passages = ["The heron waits by the reeds.", Self.fact, "The ferryman sings of the heron.", "Rain on the marsh."]
+        for passage in passages {
+            let draft = StepDraft(worldID: world.id, parentID: head?.id, depth: (head?.depth ?? 0) + 1, instruction: "",
+                                  content: StepContent(outline: head == nil ? "o" : nil, passage: passage, memoryChange: "",
+                                                       memory: "", indexLine: "A step.", options: ["a", "b", "c"]),
+                                  telemetry: StepTelemetry())
+            head = try await store.commit(draft, expectedHead: head?.id)
+        }
+        let embedder = SynonymEmbedder()
+        let retriever = Retriever(store: store, embedder: embedder)
+        #expect(retriever.isDense)
+        #expect(await retriever.backfill(worldID: world.id, limit: 10) == 4)
+        let headID = try #require(head?.id)
+        // "heron" finds two steps by BM25; the paraphrase finds the fact by vector.
+        let result = try await retriever.search(endingAt: headID, instruction: "The heron. " + Self.question, memory: "", limit: 3)
+        #expect(result.fused && result.denseFailure == nil)
+        #expect(result.passages.map(\.passage).contains(Self.fact))
+        #expect(result.passages.map(\.passage).contains("The heron waits by the reeds."))
+        #expect(zip(result.passages, result.passages.dropFirst()).allSatisfy { $0.score <= $1.score }, "best first")
+
+        embedder.isDown = true
+        let fallback = try await retriever.search(endingAt: headID, instruction: "The heron. " + Self.question, memory: "", limit: 3)
+        #expect(!fallback.fused && fallback.denseFailure != nil)
+        let lexical = try await Retriever(store: store).search(endingAt: headID, instruction: "The heron. " + Self.question,
+                                                               memory: "", limit: 3)
+        #expect(fallback.passages == lexical.passages)
+        #expect(!lexical.passages.map(\.passage).contains(Self.fact))
+    }
+
+    @Test func aTimedOutEndpointRestsWhileBM25Answers() async throws {
+        final class SlowEmbedder: Embedder {
+            let modelName = "slow"
+            let calls = Mutex(0)
+            func embed(_ texts: [String]) async throws -> [[Float]] {
+                calls.withLock { $0 += 1 }
+                throw ModelError.timedOut(seconds: 20)
+            }
+        }
+        let store = try SQLiteStore(path: denseDatabase())
+        let world = try await store.createWorld(label: "slow", premise: densePremise)
+        let draft = StepDraft(worldID: world.id, parentID: nil, depth: 1, instruction: "",
+                              content: StepContent(outline: "o", passage: "The heron waits.", memoryChange: "", memory: "",
+                                                   indexLine: "A heron.", options: ["a", "b", "c"]),
+                              telemetry: StepTelemetry())
+        let step = try await store.commit(draft, expectedHead: nil)
+        let embedder = SlowEmbedder()
+        let resting = Retriever(store: store, embedder: embedder)
+        let first = try await resting.search(endingAt: step.id, instruction: "the heron", memory: "", limit: 3)
+        #expect(first.passages.map(\.stepID) == [step.id] && !first.fused)
+        #expect(embedder.calls.withLock { $0 } == 1)
+        let second = try await resting.search(endingAt: step.id, instruction: "the heron", memory: "", limit: 3)
+        #expect(second.passages.map(\.stepID) == [step.id])
+        #expect(second.denseFailure?.contains("timed out") == true)
+        #expect(await resting.embedPassage(draft.content) == nil)
+        #expect(await resting.backfill(worldID: world.id, limit: 5) == 0)
+        #expect(embedder.calls.withLock { $0 } == 1, "no call while resting")
+
+        let eager = Retriever(store: store, embedder: embedder, pauseAfterTimeout: .zero)
+        _ = try await eager.search(endingAt: step.id, instruction: "the heron", memory: "", limit: 3)
+        _ = try await eager.search(endingAt: step.id, instruction: "the heron", memory: "", limit: 3)
+        #expect(embedder.calls.withLock { $0 } == 3)
+    }
+
+    @Test func theQueryIsTheInstructionOrElseTheMemory() {
+        #expect(Retriever.queryText(instruction: " Ring the bell ", memory: "A long memory.") == "Ring the bell")
+        #expect(Retriever.queryText(instruction: "", memory: " A long memory. ") == "A long memory.")
+        #expect(Retriever.passageText(StepContent(passage: "P", memoryChange: "", memory: "", indexLine: "I", options: []))
+                == "I\nP")
+    }
+}

@@ -1,0 +1,141 @@
+import FableCore
+import FableStore
+import Foundation
+import Testing
+
+/// A fresh database file of its own.
+private func vectorDatabase() -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fable-vectors-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder.appendingPathComponent("fable.sqlite").path
+}
+
+private let vectorPremise = Premise(storyID: "vectors", title: "Vectors", body: "A premise.")
+
+private func commit(_ store: SQLiteStore, world: Int64, after parent: Step?, _ passage: String) async throws -> Step {
+    let draft = StepDraft(worldID: world, parentID: parent?.id, depth: (parent?.depth ?? 0) + 1, instruction: "go",
+                          content: StepContent(outline: parent == nil ? "Outline." : nil, passage: passage,
+                                               memoryChange: "c", memory: "m", indexLine: "i", options: ["a", "b", "c"]),
+                          telemetry: StepTelemetry(model: "test"))
+    return try await store.commit(draft, expectedHead: parent?.id)
+}
+
+/// A unit vector along axis `axis` of `dimensions`, with a little of axis 0 mixed in.
+private func axis(_ axis: Int, _ dimensions: Int = 8, lean: Float = 0) -> [Float] {
+    var vector = [Float](repeating: 0, count: dimensions)
+    vector[axis] = 1
+    vector[0] += lean
+    return vector
+}
+
+@Suite struct VectorSearchTests {
+    @Test func aVectorRoundTripsNormalisedAndSurvivesReopening() async throws {
+        let path = vectorDatabase()
+        var stepID: Int64 = 0
+        var worldID: Int64 = 0
+        do {
+            let store = try SQLiteStore(path: path)
+            let world = try await store.createWorld(label: "w", premise: vectorPremise)
+            worldID = world.id
+            stepID = try await commit(store, world: world.id, after: nil, "One").id
+            #expect(try await store.vector(stepID: stepID) == nil)
+            try await store.storeVector(stepID: stepID, model: "m1", vector: [3, 4, 0, -0.0, 1e-30])
+        }
+        let store = try SQLiteStore(path: path)
+        #expect(try await store.integrityCheck() == "ok")
+        let stored = try #require(try await store.vector(stepID: stepID))
+        #expect(stored.model == "m1")
+        #expect(stored.vector.count == 5)
+        #expect(abs(stored.vector[0] - 0.6) < 1e-6 && abs(stored.vector[1] - 0.8) < 1e-6)
+        #expect(abs(VectorMath.dot(stored.vector, stored.vector) - 1) < 1e-6)
+        #expect(try await store.vectorCount(worldID: worldID, model: "m1") == 1)
+
+        // Storing again replaces: another model, another size.
+        try await store.storeVector(stepID: stepID, model: "m2", vector: axis(2, 16))
+        let replaced = try #require(try await store.vector(stepID: stepID))
+        #expect(replaced.model == "m2" && replaced.vector == axis(2, 16))
+        #expect(try await store.vectorCount(worldID: worldID, model: "m1") == 0)
+    }
+
+    @Test func refusesUnusableVectorsAndUnknownSteps() async throws {
+        let store = try SQLiteStore(path: vectorDatabase())
+        let world = try await store.createWorld(label: "w", premise: vectorPremise)
+        let step = try await commit(store, world: world.id, after: nil, "One")
+        await #expect(throws: StoreError.noSuchStep(999)) {
+            try await store.storeVector(stepID: 999, model: "m", vector: axis(1))
+        }
+        await #expect(throws: VectorError.self) {
+            try await store.storeVector(stepID: step.id, model: "m", vector: [0, 0, 0])
+        }
+        await #expect(throws: VectorError.self) {
+            try await store.storeVector(stepID: step.id, model: "m", vector: [])
+        }
+        #expect(try await store.vector(stepID: step.id) == nil)
+    }
+
+    @Test func ranksByCosineWithinTheBranchOnly() async throws {
+        let store = try SQLiteStore(path: vectorDatabase())
+        let world = try await store.createWorld(label: "w", premise: vectorPremise)
+        let root = try await commit(store, world: world.id, after: nil, "The harbour at dawn.")
+        let a1 = try await commit(store, world: world.id, after: root, "A dragon sleeps in the cellar.")
+        let a2 = try await commit(store, world: world.id, after: a1, "You climb the stairs.")
+        let a3 = try await commit(store, world: world.id, after: a2, "The bell tolls.")
+        _ = try await store.undo(worldID: world.id)
+        _ = try await store.undo(worldID: world.id)
+        _ = try await store.undo(worldID: world.id)
+        let b1 = try await commit(store, world: world.id, after: root, "A quiet market day.")
+        let b2 = try await commit(store, world: world.id, after: b1, "Bread and fish.")
+        try await store.storeVector(stepID: root.id, model: "m", vector: axis(1))
+        try await store.storeVector(stepID: a1.id, model: "m", vector: axis(3))         // the best match, branch a
+        try await store.storeVector(stepID: a2.id, model: "m", vector: axis(3, lean: 1)) // cos 0.71
+        try await store.storeVector(stepID: a3.id, model: "m", vector: axis(4))
+        try await store.storeVector(stepID: b1.id, model: "m", vector: axis(3, lean: 3)) // cos 0.32, branch b
+        try await store.storeVector(stepID: b2.id, model: "m", vector: axis(5))
+
+        let query = axis(3)
+        let fromA3 = try await store.denseSearchBranch(endingAt: a3.id, vector: query, model: "m", limit: 10)
+        // a3 and root tie at cosine 0: the deeper step first.
+        #expect(fromA3.map(\.stepID) == [a1.id, a2.id, a3.id, root.id])
+        #expect(fromA3.first?.passage == "A dragon sleeps in the cellar.")
+        #expect(fromA3.first?.depth == 2)
+        #expect(abs((fromA3.first?.score ?? 0) + 1) < 1e-6, "score is -cosine")
+        // Searching from a2 leaves out a3 (below it); limit cuts the list.
+        #expect(try await store.denseSearchBranch(endingAt: a2.id, vector: query, model: "m", limit: 2).map(\.stepID)
+                == [a1.id, a2.id])
+        // Branch b never sees a1 or a2, however close they are.
+        let fromB2 = try await store.denseSearchBranch(endingAt: b2.id, vector: query, model: "m", limit: 10)
+        #expect(Set(fromB2.map(\.stepID)) == [root.id, b1.id, b2.id])
+        #expect(fromB2.first?.stepID == b1.id)
+        // Another model's vectors, or another size, are never compared.
+        #expect(try await store.denseSearchBranch(endingAt: a3.id, vector: query, model: "other", limit: 10).isEmpty)
+        #expect(try await store.denseSearchBranch(endingAt: a3.id, vector: axis(3, 9), model: "m", limit: 10).isEmpty)
+        #expect(try await store.denseSearchBranch(endingAt: a3.id, vector: query, model: "m", limit: 0).isEmpty)
+        #expect(try await store.denseSearchBranch(endingAt: a3.id, vector: [0, 0], model: "m", limit: 3).isEmpty)
+        // Another world's steps are not ancestors either.
+        let other = try await store.createWorld(label: "o", premise: vectorPremise)
+        let otherRoot = try await commit(store, world: other.id, after: nil, "Another dragon.")
+        try await store.storeVector(stepID: otherRoot.id, model: "m", vector: axis(3))
+        #expect(try await store.denseSearchBranch(endingAt: b2.id, vector: query, model: "m", limit: 10).count == 3)
+    }
+
+    @Test func findsStepsMissingAVectorNewestFirst() async throws {
+        let store = try SQLiteStore(path: vectorDatabase())
+        let world = try await store.createWorld(label: "w", premise: vectorPremise)
+        var steps: [Step] = []
+        for n in 1...5 {
+            steps.append(try await commit(store, world: world.id, after: steps.last, "Passage \(n)."))
+        }
+        let other = try await store.createWorld(label: "o", premise: vectorPremise)
+        _ = try await commit(store, world: other.id, after: nil, "Elsewhere.")
+        try await store.storeVector(stepID: steps[1].id, model: "m", vector: axis(1))
+        try await store.storeVector(stepID: steps[3].id, model: "old", vector: axis(1))
+
+        let missing = try await store.stepsMissingVectors(worldID: world.id, model: "m", limit: 10)
+        #expect(missing.map(\.id) == [steps[4].id, steps[3].id, steps[2].id, steps[0].id])
+        #expect(missing.first?.content.passage == "Passage 5.")
+        #expect(try await store.stepsMissingVectors(worldID: world.id, model: "m", limit: 2).map(\.id)
+                == [steps[4].id, steps[3].id])
+        #expect(try await store.stepsMissingVectors(worldID: world.id, model: "old", limit: 10).count == 4)
+        #expect(try await store.stepsMissingVectors(worldID: world.id, model: "m", limit: 0).isEmpty)
+    }
+}
