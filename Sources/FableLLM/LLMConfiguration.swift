@@ -15,6 +15,9 @@ public struct LLMConfiguration: Sendable, Equatable {
     public var stallTimeout: Double
     /// Bytes on the wire (server-sent events, ~150 bytes a token) past which a reply is cut.
     public var maxReplyBytes: Int
+    /// llama.cpp's `repeat_penalty` (not an OpenAI field: sent only when set). 1.1 stops
+    /// SmolLM2 looping inside a string until `max_tokens`.
+    public var repeatPenalty: Double?
 
     /// The local model server that `scripts/llm start` runs.
     public static let localURL = "http://127.0.0.1:8411/v1"
@@ -22,7 +25,7 @@ public struct LLMConfiguration: Sendable, Equatable {
     public init(baseURL: String = LLMConfiguration.localURL, model: String = "smollm2", apiKey: String? = nil,
                 temperature: Double = 0.8, maxTokens: Int = 1600, requestTimeout: Double = 180,
                 connectTimeout: Double = 5, firstByteTimeout: Double = 60, stallTimeout: Double = 30,
-                maxReplyBytes: Int = 4 * 1024 * 1024) {
+                maxReplyBytes: Int = 4 * 1024 * 1024, repeatPenalty: Double? = nil) {
         self.baseURL = baseURL
         self.model = model
         self.apiKey = apiKey
@@ -33,6 +36,7 @@ public struct LLMConfiguration: Sendable, Equatable {
         self.firstByteTimeout = firstByteTimeout
         self.stallTimeout = stallTimeout
         self.maxReplyBytes = maxReplyBytes
+        self.repeatPenalty = repeatPenalty
     }
 
     var chatCompletionsURL: String {

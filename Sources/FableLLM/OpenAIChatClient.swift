@@ -85,7 +85,7 @@ public struct OpenAIChatClient: ChatModel {
 
     func requestBody(_ request: ChatRequest) throws -> Data {
         let schema = try JSONSerialization.jsonObject(with: Data(request.schema.utf8))
-        let body: [String: Any] = [
+        var body: [String: Any] = [
             "model": configuration.model,
             "messages": request.messages.map { ["role": $0.role.rawValue, "content": $0.content] },
             "stream": true,
@@ -97,6 +97,7 @@ public struct OpenAIChatClient: ChatModel {
                 "json_schema": ["name": request.schemaName, "strict": true, "schema": schema] as [String: Any],
             ] as [String: Any],
         ]
+        if let penalty = configuration.repeatPenalty { body["repeat_penalty"] = penalty }
         return try JSONSerialization.data(withJSONObject: body)
     }
 }

@@ -25,6 +25,9 @@ public struct StubRequest: Sendable {
     public var hasSchema: Bool
     public var body: Data
 
+    /// The reply schema has an outline: the opening step.
+    public var asksForOutline: Bool { String(decoding: body, as: UTF8.self).contains(#""outline""#) }
+
     /// All message text, joined: what a test searches for planted facts.
     public var promptText: String { messages.map(\.content).joined(separator: "\n") }
 

@@ -20,7 +20,7 @@ public final class StubStoryteller: Sendable {
     public func script(chunkSize: Int = 12, chunkDelay: Duration = .zero,
                        firstChunkDelay: Duration = .zero) -> StubScript {
         { request in
-            .stream(content: self.nextReply(opening: request.promptText.contains("\"outline\"")),
+            .stream(content: self.nextReply(opening: request.asksForOutline),
                     chunkSize: chunkSize, firstChunkDelay: firstChunkDelay, chunkDelay: chunkDelay)
         }
     }

@@ -23,8 +23,9 @@ import Testing
         let system = prompt.messages[0].content
         #expect(system.contains("The Keep") && system.contains("Spanish") && system.contains("terse"))
         #expect(system.contains("second person"))
-        #expect(system.contains(#""memory_change""#) && system.contains("at most 250 words"))
-        #expect(!system.contains(#""outline""#), "only the opening writes an outline")
+        #expect(system.contains("- memory_change:") && system.contains("at most 250 words"))
+        #expect(!system.contains("- outline:"), "only the opening writes an outline")
+        #expect(!system.contains("\""), "no double quotes for a small model to copy into a value")
         let user = prompt.messages[1].content
         let marks = ["PREMISE-MARK", "OUTLINE-MARK", "MEMORY-MARK", "RETRIEVED-MARK", "LAST-MARK", "Open the gate"]
         let positions = try marks.map { try #require(user.range(of: $0)).lowerBound }
@@ -34,7 +35,7 @@ import Testing
 
     @Test func openingAsksForTheOutline() {
         let prompt = PromptBuilder(settings: .default).build(StepContext(premise: premise))
-        #expect(prompt.messages[0].content.contains(#""outline""#))
+        #expect(prompt.messages[0].content.contains("- outline:"))
         #expect(prompt.messages[1].content.contains(PromptText.openingInstruction))
         #expect(!prompt.messages[1].content.contains(PromptText.sectionOutline))
     }
@@ -60,7 +61,7 @@ import Testing
         #expect(user.contains("FIRST"), "the best passage stays, trimmed if need be")
         #expect(!user.contains("THIRD"), "the worst-ranked passage goes first")
         #expect(user.contains("LAST-MARK") && user.contains("MEMORY-MARK") && user.contains("Open the gate"))
-        #expect(prompt.messages[0].content.contains(#""options": exactly 3"#))
+        #expect(prompt.messages[0].content.contains("- options: exactly 3"))
     }
 
     @Test func overlongLastPassageKeepsItsEnd() {

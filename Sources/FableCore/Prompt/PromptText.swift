@@ -9,7 +9,7 @@ public enum PromptText {
         """
 
     public static let adventure = """
-        The reader is the hero. Write in the second person ("you"), present tense. Each passage \
+        The reader is the hero. Write in the second person (you), present tense. Each passage \
         is about 120 to 250 words and ends at a moment where the reader must decide. The \
         options are three different actions the reader could take next.
         """
@@ -20,19 +20,20 @@ public enum PromptText {
         plans for what happens next, which the author may pick, edit or replace.
         """
 
-    /// The output contract: never trimmed from a prompt.
+    /// The output contract: never trimmed from a prompt. Field names go unquoted: a small
+    /// model under a JSON grammar that copies a double quote into a value ends the string there.
     public static let contract = """
         Reply with one JSON object and nothing else. Its fields, in this order:
-        {outlineField}- "passage": the next passage of the story, following the instruction.
-        - "memory_change": one sentence: what you dropped from the memory and what you added.
-        - "memory": the new short-term memory: what the story needs to remember from here on \
+        {outlineField}- passage: the next passage of the story, following the instruction.
+        - memory_change: one sentence: what you dropped from the memory and what you added.
+        - memory: the new short-term memory: what the story needs to remember from here on \
         (people, places, goals, open threads), at most {memoryCap} words.
-        - "index_line": one sentence saying what happens in this passage.
-        - "options": exactly 3 different next moves, one sentence each.
+        - index_line: one sentence saying what happens in this passage.
+        - options: exactly 3 different next moves, one sentence each.
         """
 
     public static let outlineField = """
-        - "outline": the plan of the whole story in at most {outlineCap} words: the main \
+        - outline: the plan of the whole story in at most {outlineCap} words: the main \
         characters, the central conflict, and how it could unfold.
 
         """

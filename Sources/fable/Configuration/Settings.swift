@@ -39,6 +39,9 @@ struct Settings {
         llm.requestTimeout = try number(pick(options.timeout.map { "\($0)" }, ["FABLE_LLM_TIMEOUT"],
                                              "timeout", in: llmFile), "timeout") ?? llm.requestTimeout
         llm.firstByteTimeout = min(llm.firstByteTimeout, llm.requestTimeout)
+        // llama.cpp's repeat_penalty: on by default for the local model, which loops without it.
+        llm.repeatPenalty = try number(pick(nil, ["FABLE_LLM_REPEAT_PENALTY"], "repeat_penalty", in: llmFile),
+                                       "repeat_penalty") ?? (llm.baseURL == LLMConfiguration.localURL ? 1.1 : nil)
         let db = pick(options.db, ["FABLE_DB"], "db", in: file) ?? "fable.sqlite"
         let embeddings = try resolveEmbeddings(options.embeddings, file: file, environment: environment, llm: llm)
         return Settings(databasePath: db, llm: llm, embeddings: embeddings)
