@@ -23,7 +23,7 @@ public struct LLMConfiguration: Sendable, Equatable {
     public static let localURL = "http://127.0.0.1:8411/v1"
 
     public init(baseURL: String = LLMConfiguration.localURL, model: String = "smollm2", apiKey: String? = nil,
-                temperature: Double = 0.8, maxTokens: Int = 1600, requestTimeout: Double = 180,
+                temperature: Double = 0.8, maxTokens: Int = 2400, requestTimeout: Double = 180,
                 connectTimeout: Double = 5, firstByteTimeout: Double = 60, stallTimeout: Double = 30,
                 maxReplyBytes: Int = 4 * 1024 * 1024, repeatPenalty: Double? = nil) {
         self.baseURL = baseURL

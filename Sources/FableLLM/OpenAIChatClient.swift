@@ -59,7 +59,7 @@ public struct OpenAIChatClient: ChatModel {
             if status == 429 {
                 continuation.finish(throwing: ModelError.rateLimited(retryAfter: headers["retry-after"].flatMap(Double.init)))
             } else {
-                continuation.finish(throwing: ModelError.http(status: status, body: Self.errorMessage(errorBody)))
+                continuation.finish(throwing: ModelError.http(status: status, body: APIErrorBody.message(errorBody)))
             }
         case .completed:
             do {
@@ -69,18 +69,6 @@ public struct OpenAIChatClient: ChatModel {
                 continuation.finish(throwing: error)
             }
         }
-    }
-
-    /// The `error.message` of an OpenAI-style error body, or the body itself.
-    private static func errorMessage(_ body: [UInt8]) -> String {
-        struct Envelope: Decodable {
-            struct Inner: Decodable { var message: String? }
-            var error: Inner?
-        }
-        if let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(body)), let message = envelope.error?.message {
-            return message
-        }
-        return String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     func requestBody(_ request: ChatRequest) throws -> Data {

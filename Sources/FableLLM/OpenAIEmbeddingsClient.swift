@@ -123,7 +123,7 @@ public struct OpenAIEmbeddingsClient: Embedder {
         case .completed(let status, let headers) where status == 429:
             return .failure(ModelError.rateLimited(retryAfter: headers["retry-after"].flatMap(Double.init)))
         case .completed(let status, _) where !(200..<300).contains(status):
-            return .failure(ModelError.http(status: status, body: errorMessage(received)))
+            return .failure(ModelError.http(status: status, body: APIErrorBody.message(received)))
         case .completed:
             return .success(received)
         }
@@ -195,17 +195,5 @@ public struct OpenAIEmbeddingsClient: Embedder {
             throw ModelError.malformed("the embeddings differ in length")
         }
         return vectors
-    }
-
-    /// The `error.message` of an OpenAI-style error body, or the body itself.
-    private static func errorMessage(_ body: [UInt8]) -> String {
-        struct Envelope: Decodable {
-            struct Inner: Decodable { var message: String? }
-            var error: Inner?
-        }
-        if let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(body)), let message = envelope.error?.message {
-            return message
-        }
-        return String(decoding: body.prefix(2048), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

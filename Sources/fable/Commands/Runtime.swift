@@ -13,6 +13,7 @@ struct Runtime {
         settings = try Settings.resolve(options)
         store = try SQLiteStore(path: settings.databasePath)
         storyteller = Storyteller(store: store, model: OpenAIChatClient(configuration: settings.llm),
+                                  settings: StorySettings(constrainReplyLengths: settings.schemaLimits),
                                   embedder: settings.embeddings.map(OpenAIEmbeddingsClient.init))
     }
 

@@ -7,6 +7,8 @@ import Yams
 struct Settings {
     var databasePath: String
     var llm: LLMConfiguration
+    /// Length and item limits in the reply schema; strict hosted APIs may refuse them.
+    var schemaLimits = true
     /// nil: no embeddings endpoint, BM25 alone searches long-term memory.
     var embeddings: EmbeddingsConfiguration?
 
@@ -43,8 +45,13 @@ struct Settings {
         llm.repeatPenalty = try number(pick(nil, ["FABLE_LLM_REPEAT_PENALTY"], "repeat_penalty", in: llmFile),
                                        "repeat_penalty") ?? (llm.baseURL == LLMConfiguration.localURL ? 1.1 : nil)
         let db = pick(options.db, ["FABLE_DB"], "db", in: file) ?? "fable.sqlite"
+        let limits = pick(nil, ["FABLE_LLM_SCHEMA_LIMITS"], "schema_limits", in: llmFile)
+        guard limits == nil || ["true", "false", "1", "0"].contains(limits!.lowercased()) else {
+            throw Invalid(description: "schema_limits must be true or false, not \"\(limits!)\"")
+        }
         let embeddings = try resolveEmbeddings(options.embeddings, file: file, environment: environment, llm: llm)
-        return Settings(databasePath: db, llm: llm, embeddings: embeddings)
+        return Settings(databasePath: db, llm: llm, schemaLimits: limits.map { ["true", "1"].contains($0.lowercased()) } ?? true,
+                        embeddings: embeddings)
     }
 
     /// The embeddings endpoint alone (for commands that need no language model).
