@@ -46,6 +46,13 @@ final class CurlTransfer: @unchecked Sendable {
         self.limits = limits
     }
 
+    /// The headers of a JSON POST to an OpenAI-compatible API, with its key when there is one.
+    static func jsonHeaders(accept: String, apiKey: String?) -> [String] {
+        var headers = ["Content-Type: application/json", "Accept: \(accept)"]
+        if let apiKey, !apiKey.isEmpty { headers.append("Authorization: Bearer \(apiKey)") }
+        return headers
+    }
+
     func cancel() {
         cancelled.store(true, ordering: .relaxed)
     }

@@ -19,8 +19,7 @@ public struct OpenAIChatClient: ChatModel {
         } catch {
             return AsyncThrowingStream { $0.finish(throwing: ModelError.malformed("the reply schema is not JSON")) }
         }
-        var headers = ["Content-Type: application/json", "Accept: text/event-stream"]
-        if let key = configuration.apiKey, !key.isEmpty { headers.append("Authorization: Bearer \(key)") }
+        let headers = CurlTransfer.jsonHeaders(accept: "text/event-stream", apiKey: configuration.apiKey)
         let transfer = CurlTransfer(url: configuration.chatCompletionsURL, headers: headers, body: body, limits: .init(
             connectTimeout: configuration.connectTimeout, requestTimeout: configuration.requestTimeout,
             firstByteTimeout: configuration.firstByteTimeout, stallTimeout: configuration.stallTimeout,

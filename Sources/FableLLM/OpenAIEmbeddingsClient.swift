@@ -93,8 +93,7 @@ public struct OpenAIEmbeddingsClient: Embedder {
 
     private func request(_ texts: [String], query: Bool) async throws -> [[Float]] {
         let body = try requestBody(texts, query: query)
-        var headers = ["Content-Type: application/json", "Accept: application/json"]
-        if let key = configuration.apiKey, !key.isEmpty { headers.append("Authorization: Bearer \(key)") }
+        let headers = CurlTransfer.jsonHeaders(accept: "application/json", apiKey: configuration.apiKey)
         let transfer = CurlTransfer(url: configuration.embeddingsURL, headers: headers, body: body, limits: .init(
             connectTimeout: configuration.connectTimeout, requestTimeout: configuration.requestTimeout,
             firstByteTimeout: configuration.requestTimeout, stallTimeout: configuration.requestTimeout,
