@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // Pure core: world state, prompts, reply validation, streaming decoders. No I/O.
@@ -40,8 +41,17 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
+        // The telnet game server: telnet handlers, accounts, the reader's session and commands.
+        .target(name: "FableServer", dependencies: [
+            "FableCore", "FableEngine", "FableStories",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
         .executableTarget(name: "fable", dependencies: [
-            "FableCore", "FableEngine", "FableStore", "FableLLM", "FableStories", "FableStub",
+            "FableCore", "FableEngine", "FableStore", "FableLLM", "FableStories", "FableStub", "FableServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
@@ -52,6 +62,12 @@ let package = Package(
         .testTarget(name: "FableStoreTests", dependencies: ["FableCore", "FableEngine", "FableStore"]),
         .testTarget(name: "FableLLMTests", dependencies: ["FableCore", "FableLLM", "FableStub"]),
         .testTarget(name: "FableStoriesTests", dependencies: ["FableCore", "FableStories"]),
+        .testTarget(name: "FableServerTests", dependencies: [
+            "FableCore", "FableEngine", "FableStore", "FableStub", "FableServer", "FableLLM",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+        ]),
         .testTarget(name: "FableEndToEndTests", dependencies: [
             "FableCore", "FableStore", "FableStub", "fable",
         ]),

@@ -27,16 +27,19 @@ public struct Storyteller: Sendable {
     static let backfillBatch = 16
 
     /// The opening step of a world that has none yet.
-    public func begin(worldID: Int64) -> AsyncThrowingStream<StepEvent, any Error> {
+    /// `preferences`: the reader's wishes (length, tone, limits), put into the prompt.
+    public func begin(worldID: Int64, preferences: ReaderPreferences = .none) -> AsyncThrowingStream<StepEvent, any Error> {
         run { emit in
             let world = try await loadWorld(worldID)
             guard world.headStepID == nil else { throw StepError.wrongState("the story has already begun") }
-            try await write(world: world, parent: nil, instruction: .proceed, expectedHead: nil, emit: emit)
+            try await write(world: world, parent: nil, instruction: .proceed, expectedHead: nil,
+                            preferences: preferences, emit: emit)
         }
     }
 
     /// A new step after the head, following the reader's instruction.
-    public func advance(worldID: Int64, instruction: Instruction) -> AsyncThrowingStream<StepEvent, any Error> {
+    public func advance(worldID: Int64, instruction: Instruction,
+                        preferences: ReaderPreferences = .none) -> AsyncThrowingStream<StepEvent, any Error> {
         run { emit in
             let world = try await loadWorld(worldID)
             let head = try await headStep(of: world)
@@ -44,19 +47,19 @@ public struct Storyteller: Sendable {
                 throw StepError.wrongState("there is no option \(index + 1)")
             }
             try await write(world: world, parent: head, instruction: instruction,
-                            expectedHead: head.id, emit: emit)
+                            expectedHead: head.id, preferences: preferences, emit: emit)
         }
     }
 
     /// A new version of the head step: a sibling with the same parent and instruction.
-    public func retry(worldID: Int64) -> AsyncThrowingStream<StepEvent, any Error> {
+    public func retry(worldID: Int64, preferences: ReaderPreferences = .none) -> AsyncThrowingStream<StepEvent, any Error> {
         run { emit in
             let world = try await loadWorld(worldID)
             let head = try await headStep(of: world)
             let parent: Step? = if let parentID = head.parentID { try await store.step(id: parentID) } else { nil }
             let instruction: Instruction = head.instruction.isEmpty ? .proceed : .custom(head.instruction)
             try await write(world: world, parent: parent, instruction: instruction,
-                            expectedHead: head.id, emit: emit)
+                            expectedHead: head.id, preferences: preferences, emit: emit)
         }
     }
 
@@ -93,14 +96,15 @@ public struct Storyteller: Sendable {
     }
 
     private func write(world: World, parent: Step?, instruction: Instruction, expectedHead: Int64?,
-                       emit: @escaping @Sendable (StepEvent) -> Void) async throws {
+                       preferences: ReaderPreferences, emit: @escaping @Sendable (StepEvent) -> Void) async throws {
         let started = ContinuousClock.now
         let firstPassage = FirstMoment()
         let emit: @Sendable (StepEvent) -> Void = { event in
             if case .passage = event { firstPassage.mark() }
             emit(event)
         }
-        let context = try await context(world: world, parent: parent, instruction: instruction)
+        let context = try await context(world: world, parent: parent, instruction: instruction,
+                                        preferences: preferences)
         let prompt = PromptBuilder(settings: settings).build(context)
         // Dense retrieval: steps still without a vector (the endpoint was down, or came later)
         // are embedded while the model writes.
@@ -129,6 +133,13 @@ public struct Storyteller: Sendable {
 
     /// Gathers what the prompt needs: the outline, the memory, the last passage and
     /// the retrieved passages, all from the parent's branch.
+    private func context(world: World, parent: Step?, instruction: Instruction,
+                         preferences: ReaderPreferences) async throws -> StepContext {
+        var context = try await context(world: world, parent: parent, instruction: instruction)
+        context.preferences = preferences
+        return context
+    }
+
     private func context(world: World, parent: Step?, instruction: Instruction) async throws -> StepContext {
         guard let parent else { return StepContext(premise: world.premise) }
         let outline = try await store.opening(of: parent.id).content.outline ?? ""

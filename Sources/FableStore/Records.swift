@@ -12,6 +12,7 @@ struct WorldRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var label: String
     var storyId: String
     var premise: Premise
+    var ownerId: Int64?
     var headStepId: Int64?
     var redoStack: [Int64]
     var createdAt: Date
@@ -21,7 +22,7 @@ struct WorldRecord: Codable, FetchableRecord, MutablePersistableRecord {
     }
 
     var world: World {
-        World(id: id ?? 0, label: label, premise: premise, headStepID: headStepId,
+        World(id: id ?? 0, label: label, premise: premise, ownerID: ownerId, headStepID: headStepId,
               redoStack: redoStack, createdAt: createdAt)
     }
 }
@@ -88,5 +89,29 @@ struct StepRecord: Codable, FetchableRecord, MutablePersistableRecord {
                                       latencyMilliseconds: latencyMs, firstPassageMilliseconds: firstPassageMs,
                                       attempts: attempts),
              createdAt: createdAt)
+    }
+}
+
+/// A row of `account`.
+struct AccountRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "account"
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+
+    var id: Int64?
+    var name: String
+    var passwordHash: String
+    var isAdmin: Bool
+    var settings: ReaderSettings
+    var lastWorldId: Int64?
+    var createdAt: Date
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
+    var account: Account {
+        Account(id: id ?? 0, name: name, passwordHash: passwordHash, isAdmin: isAdmin, settings: settings,
+                lastWorldID: lastWorldId, createdAt: createdAt)
     }
 }

@@ -23,10 +23,10 @@ public final class SQLiteStore: StoryStore {
         try Schema.migrator.migrate(pool)
     }
 
-    public func createWorld(label: String, premise: Premise) async throws -> World {
+    public func createWorld(label: String, premise: Premise, ownerID: Int64?) async throws -> World {
         try await pool.write { db in
             var record = WorldRecord(id: nil, label: label, storyId: premise.storyID, premise: premise,
-                                     headStepId: nil, redoStack: [], createdAt: Date())
+                                     ownerId: ownerID, headStepId: nil, redoStack: [], createdAt: Date())
             try record.insert(db)
             return record.world
         }
@@ -45,6 +45,12 @@ public final class SQLiteStore: StoryStore {
     public func latestWorld(storyID: String) async throws -> World? {
         try await pool.read { db in
             try WorldRecord.filter(Column("story_id") == storyID).order(Column("id").desc).fetchOne(db)?.world
+        }
+    }
+
+    public func worlds(ownerID: Int64) async throws -> [World] {
+        try await pool.read { db in
+            try WorldRecord.filter(Column("owner_id") == ownerID).order(Column("id")).fetchAll(db).map(\.world)
         }
     }
 
@@ -139,6 +145,29 @@ public final class SQLiteStore: StoryStore {
             var world = try Self.fetchWorld(db, worldID)
             guard let next = world.redoStack.popLast() else { throw StoreError.nothingToRedo }
             world.headStepId = next
+            try world.update(db)
+            return world.world
+        }
+    }
+
+    public func branchEnds(worldID: Int64) async throws -> [Step] {
+        try await pool.read { db in
+            try StepRecord.fetchAll(db, sql: """
+                SELECT * FROM step WHERE world_id = ?
+                AND NOT EXISTS (SELECT 1 FROM step AS child WHERE child.parent_id = step.id)
+                ORDER BY id
+                """, arguments: [worldID]).map(\.step)
+        }
+    }
+
+    public func moveHead(worldID: Int64, to stepID: Int64) async throws -> World {
+        try await pool.write { db in
+            var world = try Self.fetchWorld(db, worldID)
+            guard let step = try StepRecord.fetchOne(db, key: stepID), step.worldId == worldID else {
+                throw StoreError.noSuchStep(stepID)
+            }
+            world.headStepId = step.id
+            world.redoStack = []
             try world.update(db)
             return world.world
         }

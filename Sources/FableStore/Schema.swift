@@ -70,6 +70,21 @@ enum Schema {
         migrator.registerMigration("v3: first passage time") { db in
             try db.execute(sql: "ALTER TABLE step ADD COLUMN first_passage_ms INTEGER")
         }
+        // Readers of the game server, and which account plays each world.
+        migrator.registerMigration("v4: accounts, world owners") { db in
+            try db.create(table: "account") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique().collate(.nocase)
+                t.column("password_hash", .text).notNull()
+                t.column("is_admin", .boolean).notNull().defaults(to: false)
+                t.column("settings", .text).notNull()
+                t.column("last_world_id", .integer)
+                t.column("created_at", .datetime).notNull()
+            }
+            try db.alter(table: "world") { t in
+                t.add(column: "owner_id", .integer).indexed().references("account")
+            }
+        }
         return migrator
     }
 }

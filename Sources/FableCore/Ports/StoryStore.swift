@@ -1,7 +1,10 @@
 /// Where worlds and their steps live. One protocol, so another backend
 /// (PostgreSQL, SPEC §8) can take SQLite's place.
 public protocol StoryStore: Sendable {
-    func createWorld(label: String, premise: Premise) async throws -> World
+    /// `ownerID`: the account that plays the world (nil for the command-line tools).
+    func createWorld(label: String, premise: Premise, ownerID: Int64?) async throws -> World
+    /// An account's worlds, oldest first.
+    func worlds(ownerID: Int64) async throws -> [World]
     func world(id: Int64) async throws -> World?
     func world(label: String) async throws -> World?
     /// The most recently created world of a story.
@@ -20,6 +23,16 @@ public protocol StoryStore: Sendable {
     /// Moves the head to its parent, remembering where it was for `redo`.
     func undo(worldID: Int64) async throws -> World
     func redo(worldID: Int64) async throws -> World
+    /// The last step of every branch of a world (steps without children), oldest first.
+    func branchEnds(worldID: Int64) async throws -> [Step]
+    /// Moves the head to any step of the world (`goto`); the redo stack is cleared.
+    func moveHead(worldID: Int64, to stepID: Int64) async throws -> World
+}
+
+extension StoryStore {
+    public func createWorld(label: String, premise: Premise) async throws -> World {
+        try await createWorld(label: label, premise: premise, ownerID: nil)
+    }
 }
 
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {

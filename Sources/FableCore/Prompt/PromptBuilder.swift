@@ -10,9 +10,12 @@ public struct StepContext: Sendable, Equatable {
     /// The head step's options, for `Instruction.auto`.
     public var options: [String]
     public var instruction: Instruction
+    /// The reader's wishes (length, tone, what to leave out), in every prompt when set.
+    public var preferences: ReaderPreferences
 
     public init(premise: Premise, outline: String? = nil, memory: String = "", lastPassage: String = "",
-                retrieved: [RetrievedPassage] = [], options: [String] = [], instruction: Instruction = .proceed) {
+                retrieved: [RetrievedPassage] = [], options: [String] = [], instruction: Instruction = .proceed,
+                preferences: ReaderPreferences = .none) {
         self.premise = premise
         self.outline = outline
         self.memory = memory
@@ -20,6 +23,7 @@ public struct StepContext: Sendable, Equatable {
         self.retrieved = retrieved
         self.options = options
         self.instruction = instruction
+        self.preferences = preferences
     }
 
     public var isOpening: Bool { outline == nil }
@@ -31,12 +35,16 @@ public struct Prompt: Sendable, Equatable {
     public var estimatedTokens: Int
     /// The retrieved passages that fit the budget, in the order given.
     public var retrievedStepIDs: [Int64]
+    /// The lore entries in the prompt, most urgent first.
+    public var lore: [LoreEntry] = []
 
     public var characters: Int { messages.reduce(0) { $0 + $1.content.count } }
 }
 
 /// Builds a step's prompt under the token budget. Retrieved passages are trimmed
-/// first, then the last passage (its start), then the premise; the contract never.
+/// first, then lore entries dropped (least urgent first), then the last passage (its
+/// start), then the premise; never the canon, the outline, the memory, the reader's
+/// wishes, the instruction or the contract.
 public struct PromptBuilder: Sendable {
     public let settings: StorySettings
 
@@ -60,6 +68,11 @@ public struct PromptBuilder: Sendable {
             }
             tokens = parts.tokens
         }
+        // Then lore: triggered by a key in the text right now, so it outranks a search hit.
+        while tokens > budget, !parts.lore.isEmpty {
+            parts.lore.removeLast()
+            tokens = parts.tokens
+        }
         if tokens > budget {
             let keep = max(50, TextMeasure.tokens(parts.lastPassage) - (tokens - budget) - Self.ellipsisTokens)
             parts.lastPassage = "… " + Self.keepEnd(of: parts.lastPassage, tokens: keep)
@@ -71,7 +84,27 @@ public struct PromptBuilder: Sendable {
             tokens = parts.tokens
         }
         return Prompt(messages: parts.messages, estimatedTokens: tokens,
-                      retrievedStepIDs: parts.retrieved.map(\.stepID))
+                      retrievedStepIDs: parts.retrieved.map(\.stepID), lore: parts.lore)
+    }
+
+    /// The share of the budget that triggered lore may take before any trimming.
+    static let loreShare = 4
+
+    /// The triggered lore entries, most urgent first, that fit in `tokens`: a key in the
+    /// instruction first, then the last passage, then the memory. The opening step, which
+    /// has none of those, matches the premise itself.
+    static func lore(for context: StepContext, instruction: String, tokens: Int) -> [LoreEntry] {
+        let sources = context.isOpening ? [context.premise.body] : [instruction, context.lastPassage, context.memory]
+        var used = 0
+        var chosen: [LoreEntry] = []
+        for entry in LoreMatcher.triggered(context.premise.lore, in: sources) {
+            let cost = TextMeasure.tokens(entry.text) + 2
+            if used + cost <= tokens {
+                chosen.append(entry)
+                used += cost
+            }
+        }
+        return chosen
     }
 
     /// The corrective note sent with a retry after a rejected reply.
@@ -109,6 +142,7 @@ private struct Parts {
     var premiseBody: String
     var lastPassage: String
     var retrieved: [RetrievedPassage]
+    var lore: [LoreEntry]
 
     init(context: StepContext, settings: StorySettings) {
         self.context = context
@@ -116,6 +150,9 @@ private struct Parts {
         premiseBody = context.premise.body
         lastPassage = context.lastPassage
         retrieved = context.retrieved
+        lore = []
+        lore = PromptBuilder.lore(for: context, instruction: loreInstructionText,
+                                  tokens: settings.promptTokenBudget / PromptBuilder.loreShare)
     }
 
     var tokens: Int { messages.reduce(0) { $0 + TextMeasure.tokens($1.content) + 4 } }
@@ -131,7 +168,9 @@ private struct Parts {
             .replacingOccurrences(of: "{genre}", with: premise.genre.isEmpty ? "any" : premise.genre)
             .replacingOccurrences(of: "{style}", with: premise.style.isEmpty ? "vivid and clear" : premise.style)
             .replacingOccurrences(of: "{language}", with: PromptText.languageName(premise.language))
-        let mode = premise.mode == .novel ? PromptText.novel : PromptText.adventure
+            .replacingOccurrences(of: "{rating}", with: PromptText.rating(premise.rating))
+        let mode = (premise.mode == .novel ? PromptText.novel : PromptText.adventure)
+            .replacingOccurrences(of: "{words}", with: PromptText.passageWords(premise.mode, context.preferences.passageLength))
         let outlineField = context.isOpening
             ? PromptText.outlineField.replacingOccurrences(of: "{outlineCap}", with: "\(settings.outlineWordCap)")
             : ""
@@ -143,11 +182,18 @@ private struct Parts {
 
     var user: String {
         var sections: [String] = ["\(PromptText.sectionPremise)\n\(premiseBody)"]
+        let canon = context.premise.canon.filter { !$0.isEmpty }
+        if !canon.isEmpty {
+            sections.append("\(PromptText.sectionCanon)\n" + canon.map { "- \($0)" }.joined(separator: "\n"))
+        }
         if let outline = context.outline {
             sections.append("\(PromptText.sectionOutline)\n\(outline)")
         }
         if !context.memory.isEmpty {
             sections.append("\(PromptText.sectionMemory)\n\(context.memory)")
+        }
+        if !lore.isEmpty {
+            sections.append("\(PromptText.sectionLore)\n" + lore.map { "- \($0.text)" }.joined(separator: "\n"))
         }
         if !retrieved.isEmpty {
             let entries = retrieved.map { "(step \($0.depth)) \($0.indexLine)\n\($0.passage)" }
@@ -156,8 +202,45 @@ private struct Parts {
         if !lastPassage.isEmpty {
             sections.append("\(PromptText.sectionLastPassage)\n\(lastPassage)")
         }
+        if let wishes {
+            sections.append("\(PromptText.sectionWishes)\n\(wishes)")
+        }
         sections.append("\(PromptText.sectionInstruction)\n\(instructionText)\n\n\(PromptText.finalNudge)")
         return sections.joined(separator: "\n\n")
+    }
+
+    /// The reader's preferences, one line each; nil when there are none.
+    var wishes: String? {
+        let preferences = context.preferences
+        guard !preferences.isEmpty else { return nil }
+        // The reader's own words: one line, bounded, and no double quotes (see docs/prompts.md).
+        func clean(_ text: String) -> String {
+            let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+                .replacingOccurrences(of: "\"", with: "'").trimmingCharacters(in: .whitespaces)
+            return String(flat.prefix(Self.wishCharacterCap))
+        }
+        var lines: [String] = []
+        if let length = preferences.passageLength {
+            lines.append(PromptText.wishLength
+                .replacingOccurrences(of: "{length}", with: length.rawValue)
+                .replacingOccurrences(of: "{words}", with: PromptText.passageWords(context.premise.mode, length)))
+        }
+        let tone = clean(preferences.tone)
+        if !tone.isEmpty { lines.append(PromptText.wishTone.replacingOccurrences(of: "{tone}", with: tone)) }
+        let avoid = clean(preferences.avoid)
+        if !avoid.isEmpty { lines.append(PromptText.wishAvoid.replacingOccurrences(of: "{avoid}", with: avoid)) }
+        return lines.isEmpty ? nil : lines.joined(separator: "\n")
+    }
+
+    static let wishCharacterCap = 200
+
+    /// The instruction's words as lore sees them: the option chosen, the reader's words,
+    /// or for unattended play all three options.
+    var loreInstructionText: String {
+        switch context.instruction {
+        case .auto: return context.options.joined(separator: "\n")
+        default: return context.instruction.text(options: context.options)
+        }
     }
 
     var instructionText: String {

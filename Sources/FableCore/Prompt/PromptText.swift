@@ -6,16 +6,29 @@ public enum PromptText {
         passage and keep your own notes: a short-term memory that you rewrite every turn, \
         and one line that indexes the passage for later search.
         Story: {title}. Genre: {genre}. Style: {style}. Write every field in {language}.
+        {rating}
         """
+
+    /// What each `ContentRating` allows, for the role's last line.
+    public static func rating(_ rating: ContentRating) -> String {
+        switch rating {
+        case .everyone:
+            return "Keep it suitable for readers of all ages: no graphic violence, no sexual content, no strong language."
+        case .teen:
+            return "Keep it suitable for teenage readers: danger and violence without gore, romance without explicit sex, mild language."
+        case .mature:
+            return "The readers are adults: dark themes, violence and strong language may appear when the story needs them, but nothing sexually explicit."
+        }
+    }
 
     public static let adventure = """
         The reader is the hero. Write in the second person (you), present tense. Each passage \
-        is about 120 to 250 words and ends at a moment where the reader must decide. The \
+        is about {words} words and ends at a moment where the reader must decide. The \
         options are three different actions the reader could take next.
         """
 
     public static let novel = """
-        You are co-writing a novel with its author. Write third-person prose, about 300 to 500 \
+        You are co-writing a novel with its author. Write third-person prose, about {words} \
         words a passage, with scenes, dialogue and detail. The options are three different \
         plans for what happens next, which the author may pick, edit or replace.
         """
@@ -39,11 +52,31 @@ public enum PromptText {
         """
 
     public static let sectionPremise = "# Premise"
+    public static let sectionCanon = "# Canon: facts that always hold in this story"
+    public static let sectionLore = "# Lore that matters now"
     public static let sectionOutline = "# Outline"
     public static let sectionMemory = "# Short-term memory"
     public static let sectionRetrieved = "# Earlier passages that may matter"
     public static let sectionLastPassage = "# The last passage"
+    public static let sectionWishes = "# The reader's wishes"
     public static let sectionInstruction = "# What happens next"
+
+    /// Lines of the wishes section, one for each preference the reader set.
+    public static let wishLength = "Passage length: {length}, about {words} words each."
+    public static let wishTone = "Tone: {tone}."
+    public static let wishAvoid = "Leave out entirely, whatever happens: {avoid}."
+
+    /// Words a passage, by mode and the reader's wished length; nil is the mode's usual.
+    public static func passageWords(_ mode: StoryMode, _ length: ReaderPreferences.PassageLength?) -> String {
+        switch (mode, length ?? .medium) {
+        case (.adventure, .short): return "60 to 120"
+        case (.adventure, .medium): return "120 to 250"
+        case (.adventure, .long): return "250 to 350"
+        case (.novel, .short): return "150 to 300"
+        case (.novel, .medium): return "300 to 500"
+        case (.novel, .long): return "500 to 700"
+        }
+    }
 
     public static let openingInstruction = """
         Begin the story: write the outline, the first passage, the first memory and three options.

@@ -27,7 +27,7 @@ struct WriteCommand: AsyncParsableCommand {
         let premise: Premise
         do {
             runtime = try Runtime(common)
-            premise = try StoryFile.load(path: story)
+            premise = try StoryFile.loadPremise(path: story)
         } catch {
             throw ValidationError("\(error)")
         }

@@ -1,6 +1,7 @@
 import FableCore
 import FableEngine
 import FableStore
+import FableStories
 import Foundation
 
 /// `fable play`: the reader's loop on standard input and output.
@@ -24,10 +25,20 @@ struct PlaySession {
           quit           leave (the world is saved after every step)
         """
 
+    /// Where a new world comes from: the story file, read only when one starts.
+    struct StorySource {
+        /// nil when only resuming a world by number.
+        var path: String?
+        /// Answers given on the command line, by question name.
+        var answers: [String: String]
+        /// Ask the questions that have no answer yet; otherwise they take their defaults.
+        var ask: Bool
+    }
+
     /// Returns the exit code.
-    func run(premise: Premise, worldID: Int64?, startNew: Bool) async -> Int32 {
+    func run(story: StorySource, worldID: Int64?, startNew: Bool) async -> Int32 {
         do {
-            var world = try await chooseWorld(premise: premise, worldID: worldID, startNew: startNew)
+            guard var world = try await chooseWorld(story: story, worldID: worldID, startNew: startNew) else { return 0 }
             Console.out("\(TerminalText.sanitize(world.premise.title)) — world \(world.id). Type `help` for commands.\n")
             if let headID = world.headStepID, let head = try await runtime.store.step(id: headID) {
                 printer.showPassage(head)
@@ -46,16 +57,62 @@ struct PlaySession {
         }
     }
 
-    private func chooseWorld(premise: Premise, worldID: Int64?, startNew: Bool) async throws -> World {
+    /// The world to play; nil when the reader left while answering the questions.
+    private func chooseWorld(story: StorySource, worldID: Int64?, startNew: Bool) async throws -> World? {
         let store = runtime.store
         if let worldID {
             guard let world = try await store.world(id: worldID) else { throw StoreError.noSuchWorld(worldID) }
             return world
         }
-        if !startNew, let world = try await store.latestWorld(storyID: premise.storyID) {
+        guard let path = story.path else { throw PlayProblem(description: "give the story file with --story") }
+        if !startNew, let world = try await store.latestWorld(storyID: StoryFile.id(ofPath: path)) {
             return world
         }
+        let file = try StoryFile.load(path: path)
+        guard let answers = try answer(file, story: story) else { return nil }
+        let premise = try file.premise(answers: answers)
         return try await store.createWorld(label: "play:\(premise.storyID)", premise: premise)
+    }
+
+    /// The answers to a story's questions: from the command line, else asked (a question
+    /// and its default in brackets, its choices numbered), else the defaults.
+    private func answer(_ file: StoryFile, story: StorySource) throws -> [String: String]? {
+        let names = Set(file.questions.map(\.name))
+        if let unknown = story.answers.keys.sorted().first(where: { !names.contains($0) }) {
+            let known = file.questions.map(\.name).joined(separator: ", ")
+            throw PlayProblem(description: "the story has no question \(unknown)" + (known.isEmpty ? "" : "; its questions are \(known)"))
+        }
+        var answers: [String: String] = [:]
+        var defaults: [String] = []
+        for question in file.questions {
+            if let given = story.answers[question.name] {
+                answers[question.name] = try question.answer(given).get()
+            } else if story.ask {
+                while answers[question.name] == nil {
+                    // Wrapped line by line, keeping the choices' indent.
+                    let display = question.display.split(separator: "\n").map { line in
+                        line.hasPrefix("  ") ? "  " + wrap(line.trimmingCharacters(in: .whitespaces)) : wrap(String(line))
+                    }
+                    Console.out("\n" + display.joined(separator: "\n") + "\n? ")
+                    guard let line = readLine() else { Console.out("\n"); return nil }
+                    switch question.answer(line) {
+                    case .success(let answer):
+                        answers[question.name] = answer
+                    case .failure(let problem):
+                        Console.out(wrap(problem.message.capitalizedFirst + ".") + "\n")
+                    }
+                }
+            } else {
+                answers[question.name] = try question.answer("").get()
+                defaults.append("\(question.name) = \(answers[question.name] ?? "")")
+            }
+        }
+        if !defaults.isEmpty {
+            Console.out(wrap("Answers taken from the defaults (pass --answer name=value to choose): "
+                + defaults.joined(separator: "; ")) + "\n")
+        }
+        if story.ask && !file.questions.isEmpty { Console.out("\n") }
+        return answers
     }
 
     /// Handles one line; returns false to quit.
@@ -158,6 +215,11 @@ struct PlaySession {
         guard let space = line.firstIndex(of: " ") else { return (line.lowercased(), "") }
         return (line[..<space].lowercased(), line[space...].trimmingCharacters(in: .whitespaces))
     }
+}
+
+/// A mistake in how `fable play` was asked to start a world.
+struct PlayProblem: Error, CustomStringConvertible {
+    var description: String
 }
 
 extension String {

@@ -1,0 +1,29 @@
+import FableCore
+import FableEngine
+import Logging
+
+/// What every session shares: the store, the storyteller and the server-wide limits.
+public struct GameContext: Sendable {
+    public let store: any StoryStore & AccountStore
+    public let storyteller: Storyteller
+    public let catalog: any StoryCatalog
+    public let configuration: ServerConfiguration
+    public let registry: ReaderRegistry
+    public let queue: GenerationQueue
+    public let throttle: LoginThrottle
+    public let hasher: PasswordHasher
+    public let logger: Logger
+
+    public init(store: any StoryStore & AccountStore, storyteller: Storyteller, catalog: any StoryCatalog,
+                configuration: ServerConfiguration, logger: Logger) {
+        self.store = store
+        self.storyteller = storyteller
+        self.catalog = catalog
+        self.configuration = configuration
+        self.logger = logger
+        registry = ReaderRegistry()
+        queue = GenerationQueue(capacity: configuration.concurrentGenerations)
+        throttle = LoginThrottle()
+        hasher = PasswordHasher(rounds: configuration.passwordRounds)
+    }
+}

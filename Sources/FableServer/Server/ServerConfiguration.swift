@@ -1,0 +1,27 @@
+/// Everything about the server a host may tune (docs/protocol.md lists the defaults).
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 4000
+    public var telnet = TelnetConfiguration()
+    /// Lines a reader may send per second, and at once.
+    public var commandsPerSecond = 4.0
+    public var commandBurst = 12.0
+    public var connectionsPerAddress = 8
+    /// A connection that has not logged in by then is closed.
+    public var loginIdleTimeout: Duration = .seconds(120)
+    /// An IAC NOP after this much silence keeps NAT and firewalls from dropping the line.
+    public var keepAliveInterval: Duration = .seconds(60)
+    /// The server-wide cap on concurrent LLM calls; further readers queue.
+    public var concurrentGenerations = 2
+    /// Without text from the storyteller for this long, the reader is told it is writing.
+    public var writingNoticeDelay: Duration = .seconds(1)
+    /// On SIGINT/SIGTERM, in-flight steps get this long to finish before they are cancelled.
+    public var shutdownGrace: Duration = .seconds(5)
+    /// scrypt's N for new passwords.
+    public var passwordRounds = 16384
+    public var autoStepLimit = 20
+    /// Where the story files are.
+    public var storiesDirectory = "stories"
+
+    public init() {}
+}

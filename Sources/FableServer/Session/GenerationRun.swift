@@ -1,0 +1,61 @@
+import FableCore
+import FableEngine
+
+/// Runs one step for a reader: waits for a slot in the server-wide queue, streams the
+/// passage to the screen as the model writes it, and reports how it ended.
+/// Cancelling the task cancels the model call; the store only ever sees a whole step.
+struct GenerationRun: Sendable {
+    let screen: Screen
+    let queue: GenerationQueue
+    let registry: ReaderRegistry
+    let noticeDelay: Duration
+    let report: @Sendable (SessionInput) -> Void
+
+    func run(_ makeStream: @Sendable () -> AsyncThrowingStream<StepEvent, any Error>) async -> GenerationOutcome {
+        do {
+            try await queue.acquire { place in report(.queuePlace(place)) }
+        } catch {
+            return .cancelled
+        }
+        guard await registry.generationStarted() else {
+            await queue.release()
+            return .failed("The server is shutting down, so nothing new can be written.")
+        }
+        let outcome = await stream(makeStream())
+        await registry.generationEnded()
+        await queue.release()
+        return outcome
+    }
+
+    private func stream(_ events: AsyncThrowingStream<StepEvent, any Error>) async -> GenerationOutcome {
+        let screen = screen
+        let delay = noticeDelay
+        let notice = Task {
+            try await Task.sleep(for: delay)
+            await screen.sayIfQuiet("(The storyteller is writing…)")
+        }
+        defer { notice.cancel() }
+        do {
+            for try await event in events {
+                switch event {
+                case .passage(let text):
+                    await screen.passage(text)
+                case .restarted(_, let reason):
+                    await screen.endPassage()
+                    await screen.say("[The storyteller lost the thread (\(TerminalText.sanitize(reason))); writing it again.]")
+                case .committed(let step):
+                    await screen.endPassage()
+                    return .committed(step)
+                }
+            }
+            return Task.isCancelled ? .cancelled : .failed("The storyteller stopped without finishing.")
+        } catch StepError.model(.cancelled) {
+            return .cancelled
+        } catch is CancellationError {
+            return .cancelled
+        } catch {
+            // The session ends the half-shown passage: a cancelled task cannot write.
+            return Task.isCancelled ? .cancelled : .failed(FailureText.message(error))
+        }
+    }
+}

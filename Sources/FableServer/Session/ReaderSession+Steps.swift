@@ -1,0 +1,96 @@
+import FableCore
+import FableEngine
+
+/// Writing steps: one at a time per reader, streamed to the screen, then the options.
+extension ReaderSession {
+    func begin(_ worldID: Int64) async {
+        let storyteller = context.storyteller
+        let preferences = preferences
+        startGeneration { storyteller.begin(worldID: worldID, preferences: preferences) }
+    }
+
+    func advance(_ instruction: Instruction) async {
+        guard let worldID else { return }
+        let storyteller = context.storyteller
+        let preferences = preferences
+        startGeneration { storyteller.advance(worldID: worldID, instruction: instruction, preferences: preferences) }
+    }
+
+    func retry() async {
+        guard let worldID else { return }
+        let storyteller = context.storyteller
+        let preferences = preferences
+        startGeneration { storyteller.retry(worldID: worldID, preferences: preferences) }
+    }
+
+    private var preferences: ReaderPreferences { account?.settings.preferences ?? .none }
+
+    private func startGeneration(_ makeStream: @escaping @Sendable () -> AsyncThrowingStream<StepEvent, any Error>) {
+        let feed = feed
+        let run = GenerationRun(screen: screen, queue: context.queue, registry: context.registry,
+                                noticeDelay: context.configuration.writingNoticeDelay,
+                                report: { feed.yield($0) })
+        generation = Task {
+            let outcome = await run.run(makeStream)
+            feed.yield(.generationEnded(outcome))
+        }
+    }
+
+    func finishGeneration(_ outcome: GenerationOutcome) async {
+        generation = nil
+        await screen.endPassage()
+        switch outcome {
+        case .committed(let step):
+            await showOptions(step)
+            if autoRemaining > 0 {
+                autoRemaining -= 1
+                await advance(.auto)
+                return
+            }
+        case .failed(let message):
+            autoRemaining = 0
+            await screen.say("[\(message) The story is as it was; try again, or `retry`.]")
+        case .cancelled:
+            autoRemaining = 0
+            await screen.say("[Stopped. The story is as it was.]")
+        }
+        await screen.prompt(promptText)
+        // Lines typed meanwhile run in order, shown after the prompt as if typed now,
+        // until one of them starts another step.
+        while generation == nil, !closing, !pending.isEmpty {
+            let line = pending.removeFirst()
+            await screen.raw("\(line)\n")
+            await handleLine(line)
+        }
+    }
+
+    /// A stored step: its passage, then its options.
+    func show(_ step: Step) async {
+        await screen.passage(step.content.passage)
+        await screen.endPassage()
+        await showOptions(step)
+    }
+
+    func showOptions(_ step: Step) async {
+        let width = await screen.width
+        var text = "\n"
+        for (index, option) in step.content.options.enumerated() {
+            var wrapper = WordWrapper(width: width - 5)
+            let wrapped = wrapper.feed(TerminalText.sanitize(option)) + wrapper.finish()
+            text += "  \(index + 1). " + wrapped.replacingOccurrences(of: "\n", with: "\n     ") + "\n"
+        }
+        await screen.raw(text)
+    }
+
+    /// undo, redo: move the head, then show where the reader is.
+    func move(_ change: @Sendable (any StoryStore & AccountStore) async throws -> World) async {
+        do {
+            _ = try await change(context.store)
+            if let head = await headStep() { await show(head) }
+        } catch let error as StoreError {
+            await screen.say(error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
+        } catch {
+            await screen.say("That did not work (\(error)).")
+        }
+    }
+}

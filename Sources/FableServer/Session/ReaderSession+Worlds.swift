@@ -1,0 +1,137 @@
+import FableCore
+import FableStories
+
+/// A world's questions, asked one at a time before it starts.
+struct PendingQuestions {
+    var story: StoryListing
+    var index = 0
+    var answers: [String: String] = [:]
+}
+
+/// Worlds and stories: listing, starting, resuming.
+extension ReaderSession {
+    func ownWorlds() async -> [World] {
+        guard let account else { return [] }
+        return (try? await context.store.worlds(ownerID: account.id)) ?? []
+    }
+
+    func showWorlds() async {
+        let worlds = await ownWorlds()
+        guard !worlds.isEmpty else {
+            await screen.say("You have no worlds yet.")
+            return
+        }
+        var text = "Your worlds (`play N` resumes one):\n"
+        for (index, world) in worlds.enumerated() {
+            let here = world.id == worldID ? "  ← here" : ""
+            text += "  \(index + 1). \(TerminalText.sanitize(world.premise.title)) (\(world.premise.storyID))\(here)\n"
+        }
+        await screen.raw(text)
+    }
+
+    func showStories() async {
+        let stories = context.catalog.listings()
+        guard !stories.isEmpty else {
+            await screen.say("There are no stories on this server yet.")
+            return
+        }
+        var text = "Stories (`new STORY` starts one):\n"
+        for story in stories {
+            let details = [story.genre, story.mode.rawValue, story.language].filter { !$0.isEmpty }
+            text += "  \(story.id) — \(TerminalText.sanitize(story.title)) (\(details.joined(separator: ", ")))\n"
+        }
+        await screen.raw(text)
+    }
+
+    func newWorld(_ storyID: String?) async {
+        guard let storyID else {
+            await showStories()
+            return
+        }
+        let stories = context.catalog.listings()
+        guard let story = stories.first(where: { $0.id.lowercased() == storyID.lowercased() }) else {
+            let near = NearMiss.suggestions(for: storyID, among: stories.map(\.id))
+            await screen.say("There is no story `\(storyID)`." + (near.isEmpty ? " Type `stories` for the list."
+                                                                                : " Did you mean `new \(near[0])`?"))
+            return
+        }
+        questions = PendingQuestions(story: story)
+        await askNextQuestion()
+    }
+
+    private func askNextQuestion() async {
+        guard let pending = questions else { return }
+        guard pending.index < pending.story.questions.count else {
+            questions = nil
+            await start(pending.story, answers: pending.answers)
+            return
+        }
+        let question = pending.story.questions[pending.index]
+        await screen.sayUntrusted(question.display)
+        await screen.prompt("? ")
+    }
+
+    func answer(_ line: String) async {
+        guard var pending = questions else { return }
+        let question = pending.story.questions[pending.index]
+        if ["cancel", "stop"].contains(line.trimmingCharacters(in: .whitespaces).lowercased()) {
+            questions = nil
+            await screen.say("No new world, then.")
+            return
+        }
+        let answer: String
+        switch question.answer(line) {
+        case .success(let given):
+            answer = given
+        case .failure(let problem):
+            await screen.say("Please \(problem.message) (or type `cancel`).")
+            await askNextQuestion()
+            return
+        }
+        pending.answers[question.name] = answer
+        pending.index += 1
+        questions = pending
+        await askNextQuestion()
+    }
+
+    private func start(_ story: StoryListing, answers: [String: String]) async {
+        guard let account else { return }
+        do {
+            let premise = try context.catalog.premise(storyID: story.id, answers: answers)
+            let world = try await context.store.createWorld(label: "reader:\(account.id)", premise: premise,
+                                                            ownerID: account.id)
+            context.logger.info("world started", metadata: ["reader": "\(account.name)", "story": "\(story.id)"])
+            await enter(world)
+        } catch {
+            await screen.say("That story cannot start: \(error).")
+        }
+    }
+
+    func playWorld(_ number: Int) async {
+        let worlds = await ownWorlds()
+        guard worlds.indices.contains(number - 1) else {
+            await screen.say(worlds.isEmpty ? "You have no worlds yet; `new STORY` starts one."
+                                            : "Choose a world from 1 to \(worlds.count) (see `worlds`).")
+            return
+        }
+        await enter(worlds[number - 1])
+    }
+
+    /// Makes `world` the reader's current one: shows where they are, or begins it.
+    /// The caller shows the prompt (when no step is being written).
+    func enter(_ world: World) async {
+        guard let account else { return }
+        worldID = world.id
+        pager = []
+        try? await context.store.setLastWorld(accountID: account.id, worldID: world.id)
+        self.account?.lastWorldID = world.id
+        await context.registry.update(registryID, activity: "playing \(world.premise.title)")
+        await screen.say("— \(TerminalText.sanitize(world.premise.title)) —")
+        if let head = await headStep() {
+            await screen.say("(Step \(head.depth). `recap` for the story so far, `help` for commands.)")
+            await show(head)
+        } else {
+            await begin(world.id)
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import FableCore
+import FableEngine
+import Foundation
+import NIOCore
+
+/// One connection, from greeting to goodbye. Everything arrives through one ordered
+/// stream (`SessionInput`) and is handled here one item at a time, so the session's
+/// state needs no lock; only the running step works beside it, on the `Screen` actor.
+final class ReaderSession {
+    let context: GameContext
+    let screen: Screen
+    let address: String
+    private let input: AsyncStream<SessionInput>
+    let feed: AsyncStream<SessionInput>.Continuation
+
+    var registryID: UInt64 = 0
+    var loginStep: LoginStep? = .name
+    var account: Account?
+    var worldID: Int64?
+    /// Questions being asked before a new world starts.
+    var questions: PendingQuestions?
+    var generation: Task<Void, Never>?
+    var autoRemaining = 0
+    /// Lines typed while a step was being written; they run after it, in order.
+    var pending: [String] = []
+    /// The rest of a `read`, a page at a time.
+    var pager: [String] = []
+    var clientWidth: Int?
+    var limiter: RateLimiter
+    var lastInput = ContinuousClock.now
+    var closing = false
+
+    init(context: GameContext, writer: NIOAsyncChannelOutboundWriter<TelnetOutput>, address: String) {
+        self.context = context
+        self.address = address
+        screen = Screen(writer: writer)
+        (input, feed) = AsyncStream.makeStream(of: SessionInput.self)
+        limiter = RateLimiter(perSecond: context.configuration.commandsPerSecond,
+                              burst: context.configuration.commandBurst)
+    }
+
+    /// Runs until the reader quits, the connection drops, or the server closes it.
+    func run(inbound: NIOAsyncChannelInboundStream<TelnetEvent>) async {
+        let feed = feed
+        registryID = await context.registry.register(address: address) { feed.yield(.notice($0)) }
+        let reader = Task {
+            do {
+                for try await event in inbound { feed.yield(.telnet(event)) }
+            } catch {}
+            feed.yield(.disconnected)
+        }
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(5))
+                feed.yield(.tick)
+            }
+        }
+        await greet()
+        for await item in input {
+            await handle(item)
+            if closing { break }
+        }
+        // A step still being written is cancelled: the world stays at its last committed step.
+        generation?.cancel()
+        await generation?.value
+        reader.cancel()
+        ticker.cancel()
+        await context.registry.remove(registryID)
+        feed.finish()
+        if let account { context.logger.info("reader left", metadata: ["reader": "\(account.name)"]) }
+    }
+
+    private func handle(_ item: SessionInput) async {
+        switch item {
+        case .telnet(let event):
+            await handle(event)
+        case .disconnected:
+            closing = true
+        case .generationEnded(let outcome):
+            await finishGeneration(outcome)
+        case .queuePlace(let place):
+            await screen.say(place == 1 ? "(You are next in line for the storyteller.)"
+                                        : "(You are number \(place) in line for the storyteller.)")
+        case .notice(.message(let text)):
+            await screen.sayUntrusted(text)
+            if generation == nil { await screen.prompt(promptText) }
+        case .notice(.boot(let reason)):
+            await screen.say(reason)
+            closing = true
+        case .tick:
+            await tick()
+        }
+    }
+
+    private func handle(_ event: TelnetEvent) async {
+        switch event {
+        case .line(let raw):
+            lastInput = .now
+            guard limiter.allow() else {
+                await screen.say("(Too fast: at most \(Int(context.configuration.commandsPerSecond)) lines a second. That line was dropped.)")
+                return
+            }
+            await context.registry.update(registryID, input: true)
+            await handleLine(TerminalText.sanitize(raw).replacingOccurrences(of: "\n", with: " "))
+        case .lineTruncated(let limit):
+            await screen.say("(That line was longer than \(limit) bytes; only its start was kept.)")
+        case .windowSize(let width, _):
+            clientWidth = width
+            if account?.settings.width == nil { await screen.setWidth(width) }
+        case .terminalType, .negotiated:
+            break
+        }
+    }
+
+    func handleLine(_ line: String) async {
+        if let step = loginStep {
+            await login(step, line: line)
+            // A login that just finished needs its first game prompt.
+            if loginStep == nil { await promptIfIdle() }
+            return
+        }
+        if generation != nil {
+            await lineDuringGeneration(line)
+            return
+        }
+        if !pager.isEmpty, await page(line) { return }
+        if questions != nil {
+            await answer(line)
+        } else {
+            await perform(CommandParser.parse(line))
+        }
+        await promptIfIdle()
+    }
+
+    /// The prompt, unless a step is being written (it prompts when done) or a question is open.
+    func promptIfIdle() async {
+        if !closing, generation == nil, loginStep == nil, questions == nil { await screen.prompt(promptText) }
+    }
+
+    private func lineDuringGeneration(_ line: String) async {
+        switch CommandParser.parse(line) {
+        case .stop:
+            autoRemaining = 0
+            generation?.cancel()
+        case .quit:
+            autoRemaining = 0
+            generation?.cancel()
+            await screen.say("Leaving: the passage being written is dropped; your world is at its last step.")
+            closing = true
+        case .empty:
+            break
+        default:
+            pending.append(line)
+            await screen.say("(Waiting: that runs after this passage. `stop` cancels the passage.)")
+        }
+    }
+
+    var promptText: String { "> " }
+
+    private func tick() async {
+        let now = ContinuousClock.now
+        let configuration = context.configuration
+        if loginStep != nil, now - lastInput > configuration.loginIdleTimeout {
+            await screen.say("No login for \(configuration.loginIdleTimeout.components.seconds) seconds; goodbye.")
+            closing = true
+            return
+        }
+        if now - (await screen.lastWrite) > configuration.keepAliveInterval {
+            await screen.keepAlive()
+        }
+    }
+}

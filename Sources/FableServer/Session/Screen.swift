@@ -1,0 +1,125 @@
+import FableCore
+import NIOCore
+
+/// One reader's terminal: everything the server shows goes through here, wrapped to the
+/// reader's width, with every piece of text from the model or another person sanitized.
+/// An actor, so the passage streaming from a generation and the session's own messages
+/// never interleave mid-line.
+public actor Screen {
+    private let writer: NIOAsyncChannelOutboundWriter<TelnetOutput>
+    public private(set) var width: Int
+    /// The column the cursor is at; non-zero while a passage line is half shown.
+    private var column = 0
+    private var streaming: WordWrapper?
+    private var closed = false
+    public private(set) var lastWrite = ContinuousClock.now
+    /// Admins watching this screen (`@snoop`).
+    private var watchers: [UInt64: @Sendable (String) -> Void] = [:]
+
+    public init(writer: NIOAsyncChannelOutboundWriter<TelnetOutput>, width: Int = ReaderSettings.defaultWidth) {
+        self.writer = writer
+        self.width = width
+    }
+
+    public func setWidth(_ width: Int) {
+        self.width = min(ReaderSettings.widthRange.upperBound, max(ReaderSettings.widthRange.lowerBound, width))
+    }
+
+    /// Server text (already trusted): each paragraph wrapped, starting on a fresh line.
+    public func say(_ text: String) async {
+        var out = column > 0 ? "\n" : ""
+        var wrapper = WordWrapper(width: width)
+        out += wrapper.feed(text) + wrapper.finish()
+        if !out.hasSuffix("\n") { out += "\n" }
+        column = 0
+        await write(out)
+    }
+
+    /// Text that came from the model or a person: control sequences removed first.
+    public func sayUntrusted(_ text: String) async {
+        await say(TerminalText.sanitize(text))
+    }
+
+    /// Lines laid out by the caller (tables, lists); only the line start is fixed.
+    public func raw(_ text: String) async {
+        let out = (column > 0 ? "\n" : "") + text
+        column = out.hasSuffix("\n") ? 0 : 1
+        await write(out)
+    }
+
+    /// The input prompt, at the start of a line.
+    public func prompt(_ text: String = "> ") async {
+        await write((column > 0 ? "\n" : "") + text)
+        column = 0
+    }
+
+    /// A streamed piece of the passage; the first one starts a new paragraph.
+    public func passage(_ fragment: String) async {
+        var out = ""
+        if streaming == nil {
+            streaming = WordWrapper(width: width)
+            out = column > 0 ? "\n\n" : "\n"
+            column = 0
+        }
+        let text = streaming!.feed(TerminalText.sanitize(fragment))
+        if !text.isEmpty { track(text) }
+        out += text
+        guard !out.isEmpty else { return }
+        await write(out)
+    }
+
+    /// A notice that only makes sense before the passage has begun.
+    public func sayIfQuiet(_ text: String) async {
+        guard streaming == nil else { return }
+        await say(text)
+    }
+
+    public func endPassage() async {
+        guard var wrapper = streaming else { return }
+        streaming = nil
+        let out = wrapper.finish() + "\n"
+        column = 0
+        await write(out)
+    }
+
+    public func hideInput(_ hidden: Bool) async {
+        await send(.hideInput(hidden))
+    }
+
+    public func keepAlive() async {
+        await send(.keepAlive)
+    }
+
+    public func watch(id: UInt64, _ watcher: @escaping @Sendable (String) -> Void) {
+        watchers[id] = watcher
+    }
+
+    public func unwatch(id: UInt64) {
+        watchers[id] = nil
+    }
+
+    private func track(_ out: String) {
+        if let newline = out.lastIndex(of: "\n") {
+            column = out[out.index(after: newline)...].isEmpty ? 0 : 1
+        } else {
+            column += 1
+        }
+    }
+
+    private func write(_ text: String) async {
+        for watcher in watchers.values { watcher(text) }
+        await send(.text(text))
+    }
+
+    private func send(_ output: TelnetOutput) async {
+        guard !closed else { return }
+        lastWrite = .now
+        do {
+            try await writer.write(output)
+        } catch is CancellationError {
+            // The writing task (a stopped step) was cancelled; the connection is fine.
+        } catch {
+            closed = true
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import FableCore
+
+/// Everything a session reacts to, in one ordered stream: what the reader sent, what the
+/// running step reported, and what the server or other sessions said.
+enum SessionInput: Sendable {
+    case telnet(TelnetEvent)
+    case disconnected
+    case generationEnded(GenerationOutcome)
+    /// The reader's place in the queue for the storyteller changed.
+    case queuePlace(Int)
+    case notice(SessionNotice)
+    /// A few seconds passed: time-outs and keep-alives.
+    case tick
+}
+
+enum GenerationOutcome: Sendable {
+    case committed(Step)
+    case failed(String)
+    case cancelled
+}

@@ -1,0 +1,223 @@
+import FableCore
+import FableServer
+import FableStore
+import FableStub
+import Foundation
+import Testing
+
+/// The game over real sockets: a real server, a real SQLite file, the stub LLM over HTTP.
+@Suite(.serialized) struct GameServerTests {
+    @Test func readerPlaysUndoesRetriesQuitsAndFindsTheSameStepAgain() async throws {
+        let harness = try await ServerHarness.start()
+        defer { Task { await harness.stop() } }
+        let client = try await harness.login("alice")
+        try await client.say("new marsh", expect: "  3. ")
+        try await client.waitFor("> ")
+        try await client.say("1", expect: "  3. ")
+        try await client.say("I climb the bell tower and listen", expect: "  3. ")
+        let account = try #require(try await harness.store.account(name: "alice"))
+        let world = try #require(try await harness.store.worlds(ownerID: account.id).first)
+        #expect(try await harness.store.stepCount(worldID: world.id) == 3)
+        var head = try await headStep(harness, world.id)
+        #expect(head.depth == 3)
+        #expect(head.instruction == "I climb the bell tower and listen")
+
+        try await client.say("undo", expect: "  3. ")
+        head = try await headStep(harness, world.id)
+        #expect(head.depth == 2)
+        try await client.say("retry", expect: "  3. ")
+        head = try await headStep(harness, world.id)
+        #expect(head.depth == 2)
+        #expect(try await harness.store.stepCount(worldID: world.id) == 4, "retry adds a version; nothing is deleted")
+        let options = head.content.options
+        try await client.say("quit", expect: "Goodbye.")
+        try await client.waitFor("\u{0}CLOSED")
+
+        let again = try await harness.connect()
+        try await again.waitFor("Name: ")
+        try await again.say("connect ALICE secret1", expect: "Welcome back")
+        try await again.waitFor("  3. ")
+        let transcript = again.transcript
+        #expect(transcript.contains("Step 2."))
+        #expect(transcript.contains(head.content.passage.prefix(20)))
+        for option in options { #expect(transcript.contains(option)) }
+        await again.close()
+    }
+
+    @Test func twoReadersPlayAtOnceAndNeitherSeesTheOthersText() async throws {
+        let harness = try await ServerHarness.start(chunkDelay: .milliseconds(2))
+        defer { Task { await harness.stop() } }
+        let anna = try await harness.login("anna")
+        let ben = try await harness.login("ben")
+        async let a: Void = play(anna, instructions: ["I follow the heron", "I ring the bell"])
+        async let b: Void = play(ben, instructions: ["I wake the ferryman", "I cross the weir"])
+        _ = try await (a, b)
+        let stepsA = Set(Self.stepNumbers(anna.transcript))
+        let stepsB = Set(Self.stepNumbers(ben.transcript))
+        #expect(stepsA.count == 3 && stepsB.count == 3)
+        #expect(stepsA.isDisjoint(with: stepsB), "each saw only their own passages: \(stepsA) vs \(stepsB)")
+        let accountA = try #require(try await harness.store.account(name: "anna"))
+        let accountB = try #require(try await harness.store.account(name: "ben"))
+        let worldA = try #require(try await harness.store.worlds(ownerID: accountA.id).first)
+        let worldB = try #require(try await harness.store.worlds(ownerID: accountB.id).first)
+        #expect(worldA.id != worldB.id)
+        #expect(try await headStep(harness, worldA.id).instruction == "I ring the bell")
+        #expect(try await headStep(harness, worldB.id).instruction == "I cross the weir")
+        await anna.close()
+        await ben.close()
+    }
+
+    @Test func droppingTheConnectionMidPassageLeavesTheLastCommittedStep() async throws {
+        let harness = try await ServerHarness.start(chunkDelay: .milliseconds(40))
+        defer { Task { await harness.stop() } }
+        let client = try await harness.login("carol")
+        try await client.say("new marsh", expect: "  3. ", timeout: .seconds(20))
+        try await client.waitFor("> ")
+        let account = try #require(try await harness.store.account(name: "carol"))
+        let world = try #require(try await harness.store.worlds(ownerID: account.id).first)
+        let before = try await headStep(harness, world.id)
+        try await client.say("I open the chapel door", expect: "Step 2.")
+        await client.close()   // mid-passage: the stub needs seconds more
+        try await Task.sleep(for: .seconds(2))
+        #expect(try await harness.store.stepCount(worldID: world.id) == 1, "the half-written step never reached the store")
+        #expect(try await headStep(harness, world.id).id == before.id)
+        #expect(try await harness.store.integrityCheck() == "ok")
+
+        let again = try await harness.login("carol", create: false)
+        try await again.waitFor("  3. ")
+        #expect(again.transcript.contains("Step 1."))
+        #expect(!again.transcript.contains("Step 2."))
+        await again.close()
+    }
+
+    @Test func stopCancelsTheStepAndLinesTypedMeanwhileRunAfterIt() async throws {
+        let harness = try await ServerHarness.start(chunkDelay: .milliseconds(30))
+        defer { Task { await harness.stop() } }
+        let client = try await harness.login("dora")
+        try await client.say("new marsh", expect: "  3. ", timeout: .seconds(20))
+        try await client.waitFor("> ")
+        try await client.say("I wade into the reeds", expect: "Step 2.")
+        try await client.say("stop", expect: "[Stopped. The story is as it was.]")
+        let account = try #require(try await harness.store.account(name: "dora"))
+        let world = try #require(try await harness.store.worlds(ownerID: account.id).first)
+        #expect(try await harness.store.stepCount(worldID: world.id) == 1)
+
+        try await client.say("2", expect: "Step 3.", timeout: .seconds(20))
+        // Typed while the passage streams: waits, then runs.
+        let mark = try await client.say("memory", expect: "(Waiting: that runs after this passage.")
+        try await client.waitFor("What the storyteller keeps in mind:", after: mark, timeout: .seconds(20))
+        #expect(try await harness.store.stepCount(worldID: world.id) >= 2)
+        await client.close()
+    }
+
+    @Test func readersBeyondTheCapWaitInLineAndAreToldTheirPlace() async throws {
+        let harness = try await ServerHarness.start(chunkDelay: .milliseconds(20)) { $0.concurrentGenerations = 1 }
+        defer { Task { await harness.stop() } }
+        let first = try await harness.login("erin")
+        let second = try await harness.login("finn")
+        try await first.send("new marsh")
+        try await first.waitFor("Step ")
+        try await second.send("new marsh")
+        try await second.waitFor("(You are next in line for the storyteller.)")
+        try await first.waitFor("  3. ", timeout: .seconds(20))
+        try await second.waitFor("  3. ", timeout: .seconds(20))
+        await first.close()
+        await second.close()
+    }
+
+    @Test func wrongPasswordsAreThrottledPerName() async throws {
+        let harness = try await ServerHarness.start()
+        defer { Task { await harness.stop() } }
+        let owner = try await harness.login("gwen")
+        await owner.close()
+        let guesser = try await harness.connect()
+        try await guesser.waitFor("Name: ")
+        for _ in 0..<3 {
+            try await guesser.say("connect gwen wrong-guess", expect: "do not match")
+        }
+        try await guesser.say("connect gwen wrong-again", expect: "do not match")
+        try await guesser.say("connect gwen secret1", expect: "Too many failed logins")
+        await guesser.close()
+    }
+
+    @Test func theGuidedLoginAsksForAPasswordTwiceAndRefusesBadNames() async throws {
+        let harness = try await ServerHarness.start()
+        defer { Task { await harness.stop() } }
+        let client = try await harness.connect()
+        try await client.waitFor("Name: ")
+        try await client.say("x", expect: "a name has 2 to 20 characters")
+        try await client.say("admin", expect: "reserved")
+        try await client.say("Hana", expect: "Make a new reader with that name?")
+        try await client.say("yes", expect: "Choose a password")
+        try await client.say("short", expect: "That will not do")
+        try await client.say("longer-secret", expect: "The same password again")
+        try await client.say("longer-secret", expect: "Welcome, Hana.")
+        #expect(try await harness.store.account(name: "hana") != nil)
+        await client.close()
+    }
+
+    @Test func connectionsPerAddressAreCapped() async throws {
+        let harness = try await ServerHarness.start { $0.connectionsPerAddress = 2 }
+        defer { Task { await harness.stop() } }
+        let one = try await harness.connect()
+        let two = try await harness.connect()
+        try await one.waitFor("Name: ")
+        try await two.waitFor("Name: ")
+        let three = try await harness.connect()
+        try await three.waitFor("Too many connections from your address")
+        try await three.waitFor("\u{0}CLOSED")
+        await one.close()
+        await two.close()
+    }
+
+    @Test func shutdownLetsTheStepFinishAndTellsEveryone() async throws {
+        let harness = try await ServerHarness.start(chunkDelay: .milliseconds(10))
+        let client = try await harness.login("ivy")
+        try await client.send("new marsh")
+        try await client.waitFor("Step 1.")
+        await harness.server.shutdown(grace: .seconds(10))
+        try await client.waitFor("The server is shutting down in 10 seconds")
+        try await client.waitFor("\u{0}CLOSED")
+        let account = try #require(try await harness.store.account(name: "ivy"))
+        let world = try #require(try await harness.store.worlds(ownerID: account.id).first)
+        #expect(try await harness.store.stepCount(worldID: world.id) == 1, "the step in flight finished and was kept")
+        #expect(client.transcript.contains("  3. "))
+        await harness.stub.stop()
+    }
+
+    @Test func helpSuggestsNearMissesAndCommandsNeedAWorld() async throws {
+        let harness = try await ServerHarness.start()
+        defer { Task { await harness.stop() } }
+        let client = try await harness.login("jade")
+        try await client.say("hepl", expect: "Did you mean `help`?")
+        try await client.say("help retyr", expect: "Did you mean `help retry`?")
+        try await client.say("undo", expect: "You are not in a world yet")
+        try await client.say("new marhs", expect: "Did you mean `new marsh`?")
+        try await client.say("settings width 50", expect: "width         50")
+        try await client.say("settings length short", expect: "length        short")
+        let account = try #require(try await harness.store.account(name: "jade"))
+        #expect(account.settings.width == 50)
+        #expect(account.settings.preferences.passageLength == .short)
+        await client.close()
+    }
+
+    private func play(_ client: LineClient, instructions: [String]) async throws {
+        try await client.say("new marsh", expect: "  3. ", timeout: .seconds(20))
+        try await client.waitFor("> ")
+        for instruction in instructions {
+            try await client.say(instruction, expect: "  3. ", timeout: .seconds(20))
+        }
+    }
+
+    static func stepNumbers(_ transcript: String) -> [Int] {
+        transcript.components(separatedBy: "Step ").dropFirst().compactMap { piece in
+            Int(piece.prefix { $0.isNumber })
+        }.filter { _ in true }
+    }
+}
+
+func headStep(_ harness: ServerHarness, _ worldID: Int64) async throws -> Step {
+    let world = try #require(try await harness.store.world(id: worldID))
+    let headID = try #require(world.headStepID)
+    return try #require(try await harness.store.step(id: headID))
+}
