@@ -221,3 +221,63 @@ func headStep(_ harness: ServerHarness, _ worldID: Int64) async throws -> Step {
     let headID = try #require(world.headStepID)
     return try #require(try await harness.store.step(id: headID))
 }
+
+/// What readers see when things go wrong, and what the store keeps.
+@Suite(.serialized) struct GameServerFaultTests {
+    @Test func aStorysQuestionsAreAskedAndTheAnswersKeptWithTheWorld() async throws {
+        let harness = try await ServerHarness.start()
+        defer { Task { await harness.stop() } }
+        let client = try await harness.login("kit")
+        try await client.say("new heron", expect: "What is your name, traveller? [Wren]")
+        try await client.say("Moss", expect: "Which season is it? [autumn]")
+        try await client.say("7", expect: "Please answer a number from 1 to 2")
+        try await client.say("1", expect: "  3. ", timeout: .seconds(20))
+        let account = try #require(try await harness.store.account(name: "kit"))
+        let world = try #require(try await harness.store.worlds(ownerID: account.id).first)
+        #expect(world.premise.body.contains("Moss sets out across the marsh in spring"))
+        #expect(world.premise.answers == ["hero": "Moss", "season": "spring"])
+        let prompt = try #require(harness.stub.requests.last?.promptText)
+        #expect(prompt.contains("Moss sets out"))
+        await client.close()
+    }
+
+    @Test func aFailingModelGivesOneClearMessageAndChangesNothing() async throws {
+        let healthy = StubStoryteller()
+        let failing = Log()
+        let harness = try await ServerHarness.start(script: { request in
+            if failing.entries.isEmpty { return await healthy.script()(request) }
+            return .status(500, body: "model exploded")
+        })
+        defer { Task { await harness.stop() } }
+        let client = try await harness.login("lux")
+        try await client.say("new marsh", expect: "  3. ", timeout: .seconds(20))
+        try await client.waitFor("> ")
+        failing.add("from now on")
+        try await client.say("I ring the bell", expect: "The story is as it was", timeout: .seconds(20))
+        #expect(client.transcript.contains("The storyteller could not answer"))
+        let account = try #require(try await harness.store.account(name: "lux"))
+        let world = try #require(try await harness.store.worlds(ownerID: account.id).first)
+        #expect(try await harness.store.stepCount(worldID: world.id) == 1)
+        #expect(try await headStep(harness, world.id).depth == 1)
+        await client.close()
+    }
+
+    @Test func controlSequencesFromTheModelAndFromReadersNeverReachATerminal() async throws {
+        let evil = "\u{1B}[2J\u{1B}]0;pwned\u{07}\u{9B}31m"
+        let harness = try await ServerHarness.start(script: { request in
+            let reply = StubStoryteller.reply(number: 1, opening: request.asksForOutline)
+                .replacingOccurrences(of: "Step 1.", with: "Step 1. \\u001b[2J\\u001b]0;pwned\\u0007 Beware.")
+            return .stream(content: reply, chunkSize: 7)
+        })
+        defer { Task { await harness.stop() } }
+        let client = try await harness.login("max")
+        try await client.say("new marsh", expect: "  3. ", timeout: .seconds(20))
+        try await client.waitFor("> ")
+        try await client.say("I shout \(evil) at the fog", expect: "  3. ", timeout: .seconds(20))
+        try await client.say("read 2", expect: "> I shout")
+        let transcript = client.transcript
+        #expect(transcript.contains("Beware."))
+        #expect(!transcript.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B })
+        await client.close()
+    }
+}

@@ -26,6 +26,23 @@ struct ServerHarness {
         A bell is lost somewhere in the marsh kingdom, and winter is coming.
         """
 
+    /// A story that asks a question before it starts.
+    static let askingStory = """
+        ---
+        title: The Heron's Errand
+        genre: fantasy
+        questions:
+          - name: hero
+            prompt: What is your name, traveller?
+            default: Wren
+          - name: season
+            prompt: Which season is it?
+            choices: [spring, autumn]
+            default: autumn
+        ---
+        ${hero} sets out across the marsh in ${season} to carry a message for the heron queen.
+        """
+
     static func start(chunkDelay: Duration = .zero, firstChunkDelay: Duration = .zero,
                       configure: (inout ServerConfiguration) -> Void = { _ in },
                       script: StubScript? = nil) async throws -> ServerHarness {
@@ -33,6 +50,7 @@ struct ServerHarness {
         let stories = folder.appendingPathComponent("stories")
         try FileManager.default.createDirectory(at: stories, withIntermediateDirectories: true)
         try story.write(to: stories.appendingPathComponent("marsh.md"), atomically: true, encoding: .utf8)
+        try askingStory.write(to: stories.appendingPathComponent("heron.md"), atomically: true, encoding: .utf8)
         let stub = try await StubLLMServer.start(script: script ?? StubStoryteller().script(
             chunkDelay: chunkDelay, firstChunkDelay: firstChunkDelay))
         let store = try SQLiteStore(path: folder.appendingPathComponent("fable.sqlite").path)
