@@ -119,9 +119,11 @@ public struct Storyteller: Sendable {
             latencyMilliseconds: elapsed.milliseconds,
             firstPassageMilliseconds: firstPassage.instant.map { ($0 - started).milliseconds },
             attempts: reply.attempts)
+        var content = reply.content
+        content.pins = context.pins
         let draft = StepDraft(worldID: world.id, parentID: parent?.id, depth: (parent?.depth ?? 0) + 1,
                               instruction: instruction.text(options: parent?.content.options ?? []),
-                              content: reply.content, telemetry: telemetry)
+                              content: content, telemetry: telemetry, trace: reply.trace)
         // The new step's vector is made before the commit and stored right after it. A failed
         // embedding never fails the step: it stays without a vector until a later step backfills it.
         let vector = await retriever.embedPassage(reply.content)
@@ -137,6 +139,7 @@ public struct Storyteller: Sendable {
                          preferences: ReaderPreferences) async throws -> StepContext {
         var context = try await context(world: world, parent: parent, instruction: instruction)
         context.preferences = preferences
+        context.pins = parent?.content.pins ?? []
         return context
     }
 
@@ -160,6 +163,7 @@ public struct Storyteller: Sendable {
         var text: String
         var usage: ChatUsage?
         var attempts: Int
+        var trace: StepTrace
     }
 
     /// Calls the model until a reply passes validation, within the retry limits.
@@ -181,7 +185,9 @@ public struct Storyteller: Sendable {
                     throw ReplyProblem.notJSON("the reply was cut off at the token limit; write a shorter passage")
                 }
                 let content = try validator.validate(try StepReply.parse(text), opening: opening)
-                return Reply(content: content, text: text, usage: usage, attempts: attempts)
+                return Reply(content: content, text: text, usage: usage, attempts: attempts,
+                             trace: StepTrace(messages: messages, reply: text, temperature: model.temperature,
+                                              maxTokens: model.maxTokens))
             } catch let problem as ReplyProblem {
                 invalidReplies += 1
                 guard invalidReplies <= settings.maxReplyRetries else {

@@ -11,6 +11,8 @@ public struct OpenAIChatClient: ChatModel {
     }
 
     public var modelName: String { configuration.model }
+    public var temperature: Double? { configuration.temperature }
+    public var maxTokens: Int? { configuration.maxTokens }
 
     public func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatEvent, any Error> {
         let body: Data

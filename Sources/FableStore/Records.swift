@@ -52,6 +52,8 @@ struct StepRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var latencyMs: Int
     var firstPassageMs: Int?
     var attempts: Int
+    var kind: StepKind
+    var pins: [String]
     var createdAt: Date
 
     mutating func didInsert(_ inserted: InsertionSuccess) {
@@ -77,18 +79,20 @@ struct StepRecord: Codable, FetchableRecord, MutablePersistableRecord {
         latencyMs = draft.telemetry.latencyMilliseconds
         firstPassageMs = draft.telemetry.firstPassageMilliseconds
         attempts = draft.telemetry.attempts
+        kind = draft.kind
+        pins = draft.content.pins
         self.createdAt = createdAt
     }
 
     var step: Step {
         Step(id: id ?? 0, worldID: worldId, parentID: parentId, depth: depth, instruction: instruction,
              content: StepContent(outline: outline, passage: passage, memoryChange: memoryChange,
-                                  memory: memory, indexLine: indexLine, options: options),
+                                  memory: memory, indexLine: indexLine, options: options, pins: pins),
              telemetry: StepTelemetry(model: model, promptTokens: promptTokens,
                                       completionTokens: completionTokens, promptCharacters: promptCharacters,
                                       latencyMilliseconds: latencyMs, firstPassageMilliseconds: firstPassageMs,
                                       attempts: attempts),
-             createdAt: createdAt)
+             kind: kind, createdAt: createdAt)
     }
 }
 
@@ -113,5 +117,34 @@ struct AccountRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var account: Account {
         Account(id: id ?? 0, name: name, passwordHash: passwordHash, isAdmin: isAdmin, settings: settings,
                 lastWorldID: lastWorldId, createdAt: createdAt)
+    }
+}
+
+/// A row of `step_trace`: the exact prompt and reply of a step.
+struct StepTraceRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "step_trace"
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+
+    struct Parameters: Codable {
+        var temperature: Double?
+        var maxTokens: Int?
+    }
+
+    var stepId: Int64
+    var messages: [ChatMessage]
+    var reply: String
+    var parameters: Parameters
+
+    init(stepId: Int64, _ trace: StepTrace) {
+        self.stepId = stepId
+        messages = trace.messages
+        reply = trace.reply
+        parameters = Parameters(temperature: trace.temperature, maxTokens: trace.maxTokens)
+    }
+
+    var trace: StepTrace {
+        StepTrace(messages: messages, reply: reply, temperature: parameters.temperature,
+                  maxTokens: parameters.maxTokens)
     }
 }

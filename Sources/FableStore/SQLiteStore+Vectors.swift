@@ -68,7 +68,7 @@ extension SQLiteStore: VectorStore {
             try StepRecord.fetchAll(db, sql: """
                 SELECT step.* FROM step
                 LEFT JOIN step_vector ON step_vector.step_id = step.id AND step_vector.model = ?
-                WHERE step.world_id = ? AND step_vector.step_id IS NULL
+                WHERE step.world_id = ? AND step.kind = 'story' AND step_vector.step_id IS NULL
                 ORDER BY step.id DESC LIMIT ?
                 """, arguments: [model, worldID, limit]).map(\.step)
         }

@@ -117,6 +117,9 @@ public final class SQLiteStore: StoryStore {
             }
             var record = StepRecord(draft, rootId: rootId, createdAt: Date())
             try record.insert(db)
+            if let trace = draft.trace, let id = record.id {
+                try StepTraceRecord(stepId: id, trace).insert(db)
+            }
             if rootId == nil {
                 record.rootId = record.id
                 try db.execute(sql: "UPDATE step SET root_id = id WHERE id = ?", arguments: [record.id])
@@ -148,6 +151,10 @@ public final class SQLiteStore: StoryStore {
             try world.update(db)
             return world.world
         }
+    }
+
+    public func trace(stepID: Int64) async throws -> StepTrace? {
+        try await pool.read { db in try StepTraceRecord.fetchOne(db, key: stepID)?.trace }
     }
 
     public func branchEnds(worldID: Int64) async throws -> [Step] {

@@ -85,6 +85,23 @@ enum Schema {
                 t.add(column: "owner_id", .integer).indexed().references("account")
             }
         }
+        // Revisions (memory edits, pins) as steps; pinned facts; the exact prompt and reply.
+        migrator.registerMigration("v5: revisions, pins, traces") { db in
+            try db.execute(sql: """
+                ALTER TABLE step ADD COLUMN kind TEXT NOT NULL DEFAULT 'story';
+                ALTER TABLE step ADD COLUMN pins TEXT NOT NULL DEFAULT '[]';
+                CREATE TABLE step_trace(
+                    step_id INTEGER PRIMARY KEY REFERENCES step(id) ON DELETE CASCADE,
+                    messages TEXT NOT NULL,
+                    reply TEXT NOT NULL,
+                    parameters TEXT NOT NULL);
+                -- A revision repeats its parent's passage: keep it out of long-term search.
+                DROP TRIGGER step_fts_insert;
+                CREATE TRIGGER step_fts_insert AFTER INSERT ON step WHEN new.kind = 'story' BEGIN
+                    INSERT INTO step_fts(rowid, index_line, passage) VALUES (new.id, new.index_line, new.passage);
+                END;
+                """)
+        }
         return migrator
     }
 }

@@ -54,8 +54,16 @@ public enum ChatEvent: Sendable, Equatable {
 /// Any OpenAI-compatible chat endpoint, or a test double.
 public protocol ChatModel: Sendable {
     var modelName: String { get }
+    /// The sampling settings sent with every call, recorded with each step.
+    var temperature: Double? { get }
+    var maxTokens: Int? { get }
     /// Streams the reply; ends with `.finished`, or throws a `ModelError`.
     func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatEvent, any Error>
+}
+
+extension ChatModel {
+    public var temperature: Double? { nil }
+    public var maxTokens: Int? { nil }
 }
 
 /// Why a model call failed, typed so callers can say it plainly and decide to retry.

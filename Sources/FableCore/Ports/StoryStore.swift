@@ -25,6 +25,8 @@ public protocol StoryStore: Sendable {
     func redo(worldID: Int64) async throws -> World
     /// The last step of every branch of a world (steps without children), oldest first.
     func branchEnds(worldID: Int64) async throws -> [Step]
+    /// The exact prompt and reply of a step the model wrote (nil for revisions and old steps).
+    func trace(stepID: Int64) async throws -> StepTrace?
     /// Moves the head to any step of the world (`goto`); the redo stack is cleared.
     func moveHead(worldID: Int64, to stepID: Int64) async throws -> World
 }

@@ -12,6 +12,8 @@ public struct StepContext: Sendable, Equatable {
     public var instruction: Instruction
     /// The reader's wishes (length, tone, what to leave out), in every prompt when set.
     public var preferences: ReaderPreferences
+    /// Facts the reader pinned; they join the canon and, like it, are never trimmed.
+    public var pins: [String] = []
 
     public init(premise: Premise, outline: String? = nil, memory: String = "", lastPassage: String = "",
                 retrieved: [RetrievedPassage] = [], options: [String] = [], instruction: Instruction = .proceed,
@@ -182,7 +184,7 @@ private struct Parts {
 
     var user: String {
         var sections: [String] = ["\(PromptText.sectionPremise)\n\(premiseBody)"]
-        let canon = context.premise.canon.filter { !$0.isEmpty }
+        let canon = (context.premise.canon + context.pins).filter { !$0.isEmpty }
         if !canon.isEmpty {
             sections.append("\(PromptText.sectionCanon)\n" + canon.map { "- \($0)" }.joined(separator: "\n"))
         }

@@ -9,15 +9,43 @@ public struct StepContent: Codable, Sendable, Equatable {
     public var memory: String
     public var indexLine: String
     public var options: [String]
+    /// Facts the reader pinned: always in the prompt, carried to every later step.
+    /// Not written by the model.
+    public var pins: [String]
 
     public init(outline: String? = nil, passage: String, memoryChange: String, memory: String,
-                indexLine: String, options: [String]) {
+                indexLine: String, options: [String], pins: [String] = []) {
         self.outline = outline
         self.passage = passage
         self.memoryChange = memoryChange
         self.memory = memory
         self.indexLine = indexLine
         self.options = options
+        self.pins = pins
+    }
+}
+
+/// A step the model wrote, or a revision the reader (or an admin) made to the memory or
+/// the pins: a copy of its parent with that one change, so `undo` takes it back like a step.
+public enum StepKind: String, Codable, Sendable {
+    case story
+    case revision
+}
+
+/// Exactly what was sent to the model for a step and what came back, for `fable inspect`.
+public struct StepTrace: Codable, Sendable, Equatable {
+    /// The messages of the accepted attempt (with the corrective note, if there was one).
+    public var messages: [ChatMessage]
+    /// The raw reply text of the accepted attempt.
+    public var reply: String
+    public var temperature: Double?
+    public var maxTokens: Int?
+
+    public init(messages: [ChatMessage], reply: String, temperature: Double? = nil, maxTokens: Int? = nil) {
+        self.messages = messages
+        self.reply = reply
+        self.temperature = temperature
+        self.maxTokens = maxTokens
     }
 }
 
@@ -53,15 +81,19 @@ public struct StepDraft: Sendable, Equatable {
     public var instruction: String
     public var content: StepContent
     public var telemetry: StepTelemetry
+    public var kind: StepKind
+    public var trace: StepTrace?
 
     public init(worldID: Int64, parentID: Int64?, depth: Int, instruction: String,
-                content: StepContent, telemetry: StepTelemetry) {
+                content: StepContent, telemetry: StepTelemetry, kind: StepKind = .story, trace: StepTrace? = nil) {
         self.worldID = worldID
         self.parentID = parentID
         self.depth = depth
         self.instruction = instruction
         self.content = content
         self.telemetry = telemetry
+        self.kind = kind
+        self.trace = trace
     }
 }
 
@@ -77,10 +109,11 @@ public struct Step: Codable, Sendable, Equatable {
     public var instruction: String
     public var content: StepContent
     public var telemetry: StepTelemetry
+    public var kind: StepKind
     public var createdAt: Date
 
     public init(id: Int64, worldID: Int64, parentID: Int64?, depth: Int, instruction: String,
-                content: StepContent, telemetry: StepTelemetry, createdAt: Date) {
+                content: StepContent, telemetry: StepTelemetry, kind: StepKind = .story, createdAt: Date) {
         self.id = id
         self.worldID = worldID
         self.parentID = parentID
@@ -88,6 +121,7 @@ public struct Step: Codable, Sendable, Equatable {
         self.instruction = instruction
         self.content = content
         self.telemetry = telemetry
+        self.kind = kind
         self.createdAt = createdAt
     }
 }
