@@ -69,7 +69,7 @@ let package = Package(
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
         .testTarget(name: "FableEndToEndTests", dependencies: [
-            "FableCore", "FableStore", "FableStub", "fable",
+            "FableCore", "FableEngine", "FableStore", "FableStub", "fable",
         ]),
     ],
     swiftLanguageModes: [.v6]

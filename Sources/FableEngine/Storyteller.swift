@@ -56,6 +56,9 @@ public struct Storyteller: Sendable {
         run { emit in
             let world = try await loadWorld(worldID)
             let head = try await headStep(of: world)
+            guard head.kind == .story else {
+                throw StepError.wrongState("the last change was to the memory, not a passage: undo it first, then retry")
+            }
             let parent: Step? = if let parentID = head.parentID { try await store.step(id: parentID) } else { nil }
             let instruction: Instruction = head.instruction.isEmpty ? .proceed : .custom(head.instruction)
             try await write(world: world, parent: parent, instruction: instruction,

@@ -75,7 +75,7 @@ public final class SQLiteStore: StoryStore {
                     SELECT ? UNION ALL
                     SELECT step.parent_id FROM step JOIN chain ON step.id = chain.id
                     WHERE step.parent_id IS NOT NULL)
-                SELECT step.* FROM step JOIN chain ON step.id = chain.id ORDER BY step.depth
+                SELECT step.* FROM step JOIN chain ON step.id = chain.id ORDER BY step.depth, step.id
                 """, arguments: [stepID]).map(\.step)
         }
     }

@@ -6,7 +6,7 @@ public enum CommandParser {
     /// Every command word, for help and near-miss suggestions.
     public static let words = [
         "edit", "retry", "undo", "redo", "branches", "goto", "continue", "auto", "stop", "memory",
-        "recall", "recap", "read", "history", "export", "worlds", "new", "play", "stories", "settings",
+        "pin", "unpin", "recall", "recap", "read", "history", "export", "worlds", "new", "play", "stories", "settings",
         "help", "who", "quit",
     ]
 
@@ -14,6 +14,7 @@ public enum CommandParser {
         let text = line.trimmingCharacters(in: .whitespaces)
         guard let first = text.first else { return .empty }
         if first == "\"" || first == "'" || first == "“" { return .instruction(text) }
+        if first == "@" { return .admin(parseAdmin(String(text.dropFirst()))) }
         let parts = text.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         let word = parts[0].lowercased()
         let rest = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
@@ -54,6 +55,21 @@ public enum CommandParser {
             return .auto(1)
         case ("new", false):
             if !rest.contains(" ") { return .new(rest) }
+        case ("memory", false):
+            if rest.lowercased().hasPrefix("edit") {
+                let text = rest.dropFirst(4).trimmingCharacters(in: .whitespaces)
+                return text.isEmpty ? .misuse("memory edit NEW MEMORY replaces the short-term memory with your text")
+                                    : .editMemory(text)
+            }
+        case ("pin", false):
+            return .pin(rest)
+        case ("pin", true):
+            return .misuse("pin takes a fact to keep, e.g. `pin The lighthouse lamp must never go out`")
+        case ("unpin", false):
+            if let number { return .unpin(number) }
+            return .misuse("unpin takes the number of a pin from `memory`, e.g. `unpin 1`")
+        case ("unpin", true):
+            return .misuse("unpin takes the number of a pin from `memory`, e.g. `unpin 1`")
         case ("recall", false):
             return .recall(rest)
         case ("recall", true):
@@ -78,5 +94,24 @@ public enum CommandParser {
             if !near.isEmpty { return .nearMiss(typed: word, suggestions: near) }
         }
         return .instruction(text)
+    }
+}
+
+extension CommandParser {
+    static func parseAdmin(_ text: String) -> AdminAction {
+        let parts = text.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        let word = parts.first.map { $0.lowercased() } ?? ""
+        let rest = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+        switch (word, rest.isEmpty) {
+        case ("who", true): return .who
+        case ("inspect", false): return .inspect(rest)
+        case ("snoop", _): return .snoop(rest.isEmpty || rest.lowercased() == "off" ? nil : rest)
+        case ("boot", false): return .boot(rest)
+        case ("broadcast", false): return .broadcast(rest)
+        case ("reload", true): return .reload
+        case ("shutdown", true): return .shutdown(seconds: nil)
+        case ("shutdown", false): return Int(rest).map { .shutdown(seconds: $0) } ?? .unknown(text)
+        default: return .unknown(text)
+        }
     }
 }

@@ -9,7 +9,7 @@ public enum HelpTopics {
           branches, goto N every version you have written, and jumping to one
           auto N           let the storyteller choose N times (stop to interrupt)
           stop             cancel the passage being written; the story stays as it was
-        Remember: memory, recall WORDS, recap, read [N], export
+        Remember: memory, memory edit TEXT, pin FACT, unpin N, recall WORDS, recap, read [N], export
         Worlds: worlds, new STORY, play N, stories
         You: settings, who, help TOPIC, quit
         Lines typed while a passage is written wait their turn and run after it.
@@ -25,7 +25,19 @@ public enum HelpTopics {
         "continue": "continue: the storyteller goes on without an instruction from you.",
         "auto": "auto N: the storyteller picks among its own options N times (at most 20). `stop` interrupts.",
         "stop": "stop: cancel the passage being written. Nothing is saved; the story is as it was.",
-        "memory": "memory: what the storyteller keeps in mind right now, and what changed at the last step.",
+        "memory": "memory: what the storyteller keeps in mind right now, what changed at the last step, and the pinned facts. `memory edit TEXT` replaces it (undo takes it back).",
+        "pin": "pin FACT: keep a fact in every prompt from now on, whatever the memory forgets. `unpin N` lets it go. Both can be undone.",
+        "unpin": "unpin N: stop keeping pin N (see `memory`).",
+        "admin": """
+            Admins only (every use is logged):
+              @who                 readers, their address, idle time and what they are doing
+              @inspect READER      what the storyteller knows about the reader's world
+              @snoop READER        watch the reader's screen live; `@snoop` alone stops
+              @boot READER         disconnect a reader
+              @broadcast TEXT      a message to everyone
+              @reload              check the story files again
+              @shutdown [SECONDS]  shut the server down gracefully
+            """,
         "recall": "recall WORDS: search every earlier passage of this branch, e.g. `recall the red door`.",
         "recap": "recap: the story so far in one line per step, the latest steps last.",
         "read": "read [N]: the passages from step N on (or the latest ones), a page at a time. Enter shows more, q stops.",

@@ -9,6 +9,11 @@ public enum ReaderCommand: Sendable, Equatable {
     case auto(Int)
     case stop
     case memory
+    case editMemory(String)
+    case pin(String)
+    case unpin(Int)
+    /// A line starting with `@`: refused unless the reader is an admin.
+    case admin(AdminAction)
     case recall(String)
     case recap
     case read(Int?)
@@ -26,4 +31,17 @@ public enum ReaderCommand: Sendable, Equatable {
     /// A single word close to a command: probably a typo.
     case nearMiss(typed: String, suggestions: [String])
     case empty
+}
+
+/// The admins' commands (SPEC §6).
+public enum AdminAction: Sendable, Equatable {
+    case who
+    case inspect(String)
+    /// Watch a reader's screen; nil stops watching.
+    case snoop(String?)
+    case boot(String)
+    case broadcast(String)
+    case reload
+    case shutdown(seconds: Int?)
+    case unknown(String)
 }

@@ -9,6 +9,7 @@ public actor GameServer {
     private let connections: ConnectionLimiter
     private var serverChannel: (any Channel)?
     private var acceptLoop: Task<Void, Never>?
+    private var clock: Task<Void, Never>?
 
     public init(context: GameContext) {
         self.context = context
@@ -30,6 +31,9 @@ public actor GameServer {
                 }
             }
         serverChannel = server.channel
+        await context.registry.onShutdown { [weak self] grace in
+            Task { await self?.shutdown(grace: grace) }
+        }
         let port = server.channel.localAddress?.port ?? configuration.port
         let context = context
         let connections = connections
@@ -44,6 +48,13 @@ public actor GameServer {
                 } catch {
                     context.logger.error("accepting stopped", metadata: ["error": "\(error)"])
                 }
+            }
+        }
+        let registry = context.registry
+        clock = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(5))
+                await registry.broadcast(.tick)
             }
         }
         context.logger.info("listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
@@ -81,6 +92,7 @@ public actor GameServer {
         }
         await registry.broadcast(.boot("\(reason) now. Goodbye."))
         await acceptLoop?.value
+        clock?.cancel()
         context.logger.info("server stopped")
     }
 

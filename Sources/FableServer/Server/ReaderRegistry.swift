@@ -10,6 +10,7 @@ public actor ReaderRegistry {
         public var name: String?
         public var activity: String
         public var lastInput: Date
+        let screen: Screen
         let deliver: @Sendable (SessionNotice) -> Void
     }
 
@@ -21,12 +22,42 @@ public actor ReaderRegistry {
 
     public init() {}
 
-    public func register(address: String, deliver: @escaping @Sendable (SessionNotice) -> Void) -> UInt64 {
+    private var shutdownHandler: (@Sendable (Duration) -> Void)?
+
+    public func register(address: String, screen: Screen, deliver: @escaping @Sendable (SessionNotice) -> Void) -> UInt64 {
         let id = nextID
         nextID += 1
         entries[id] = Entry(id: id, address: address, connectedAt: Date(), name: nil, activity: "logging in",
-                            lastInput: Date(), deliver: deliver)
+                            lastInput: Date(), screen: screen, deliver: deliver)
         return id
+    }
+
+    /// The logged-in session of a reader, by name (any case).
+    func entry(named name: String) -> Entry? {
+        entries.values.first { $0.name?.lowercased() == name.lowercased() }
+    }
+
+    /// A connected reader's screen, to watch (`@snoop`).
+    public func screen(of name: String) -> Screen? {
+        entry(named: name)?.screen
+    }
+
+    /// Disconnects a reader; false if they are not connected.
+    public func boot(_ name: String, reason: String) -> Bool {
+        guard let entry = entry(named: name) else { return false }
+        entry.deliver(.boot(reason))
+        return true
+    }
+
+    public func onShutdown(_ handler: @escaping @Sendable (Duration) -> Void) {
+        shutdownHandler = handler
+    }
+
+    /// Asks the server to shut down; false if nothing listens (a server not started by `GameServer`).
+    public func requestShutdown(grace: Duration) -> Bool {
+        guard let shutdownHandler else { return false }
+        shutdownHandler(grace)
+        return true
     }
 
     public func remove(_ id: UInt64) {
@@ -76,4 +107,8 @@ public enum SessionNotice: Sendable {
     case message(String)
     /// Close the connection after showing the reason.
     case boot(String)
+    /// A few seconds passed: time-outs and keep-alives (one server-wide clock, not a timer per connection).
+    case tick
+    /// What a watched reader's screen just showed (`@snoop`).
+    case watched(name: String, text: String)
 }

@@ -7,6 +7,8 @@ public protocol StoryCatalog: Sendable {
     func listings() -> [StoryListing]
     /// The premise with the reader's answers filled in; throws a message for the reader.
     func premise(storyID: String, answers: [String: String]) throws -> Premise
+    /// Every file's problems, one line each (`fable stories check`'s words), for `@reload`.
+    func problems() -> [String]
 }
 
 public struct StoryListing: Sendable, Equatable {

@@ -18,6 +18,10 @@ public struct StoryFolderCatalog: StoryCatalog {
         }
     }
 
+    public func problems() -> [String] {
+        library.stories().problems.map(\.description)
+    }
+
     public func premise(storyID: String, answers: [String: String]) throws -> Premise {
         guard let file = try library.story(id: storyID) else {
             throw CatalogError(description: "the story \(storyID) is no longer on the server")

@@ -31,6 +31,8 @@ extension ReaderSession {
             await settings(words)
         case .stop:
             await screen.say("Nothing is being written just now.")
+        case .admin(let action):
+            await admin(action)
         default:
             await performInWorld(command)
         }
@@ -83,6 +85,12 @@ extension ReaderSession {
             await goTo(number)
         case .memory:
             if let head { await showMemory(head) }
+        case .editMemory(let text):
+            await revise(.replaceMemory(text), done: "The memory is replaced (`undo` takes it back).")
+        case .pin(let fact):
+            await revise(.pin(fact), done: "Pinned. It stays in every prompt from now on (`unpin` or `undo` to let it go).")
+        case .unpin(let number):
+            await revise(.unpin(number), done: "Unpinned.")
         case .recall(let words):
             if let head { await recall(words, from: head) }
         case .recap:

@@ -44,22 +44,25 @@ extension ReaderSession {
                 await screen.prompt("Name: ")
             }
         case .newPassword(let name):
-            await endSecret()
+            // Echo stays off from one password prompt to the next: turning it on and off again
+            // races the reader's typing (the client may answer after the next prompt).
+            await secretLineEnd()
             if let problem = NameRules.problem(withPassword: text) {
                 await screen.say("That will not do: \(problem).")
-                await askSecret("Choose a password: ")
+                await screen.prompt("Choose a password: ")
             } else {
                 loginStep = .repeatPassword(name, first: text)
-                await askSecret("The same password again: ")
+                await screen.prompt("The same password again: ")
             }
         case .repeatPassword(let name, let first):
-            await endSecret()
             if text == first {
+                await endSecret()
                 await create(name: name, password: text)
             } else {
+                await secretLineEnd()
                 await screen.say("The two passwords differ.")
                 loginStep = .newPassword(name)
-                await askSecret("Choose a password: ")
+                await screen.prompt("Choose a password: ")
             }
         }
     }
@@ -158,7 +161,12 @@ extension ReaderSession {
     /// Echo back on; the reader's Enter was not echoed, so end the line ourselves.
     private func endSecret() async {
         await screen.hideInput(false)
-        await screen.raw("\n")
+        await secretLineEnd()
+    }
+
+    /// A telnet client hid the typed password and its Enter; a raw client (`nc`) showed both.
+    private func secretLineEnd() async {
+        if isTelnetClient { await screen.raw("\n") }
     }
 
     private func enterGame(_ account: Account, isNew: Bool) async {

@@ -1,4 +1,5 @@
 import FableCore
+import FableEngine
 
 /// Looking back: memory, recall, recap, read (paged), branches, export.
 extension ReaderSession {
@@ -7,6 +8,25 @@ extension ReaderSession {
         await screen.sayUntrusted(head.content.memory.isEmpty ? "(nothing yet)" : head.content.memory)
         await screen.say("Last change:")
         await screen.sayUntrusted(head.content.memoryChange.isEmpty ? "(none)" : head.content.memoryChange)
+        if head.content.pins.isEmpty {
+            await screen.say("Pinned facts: none (`pin FACT` keeps one in every prompt).")
+        } else {
+            await screen.say("Pinned facts (always in the prompt):")
+            for (index, pin) in head.content.pins.enumerated() { await screen.sayUntrusted("  \(index + 1). \(pin)") }
+        }
+    }
+
+    /// A memory edit, pin or unpin, recorded as a revision step.
+    func revise(_ revision: MemoryRevision, done: String) async {
+        guard let worldID else { return }
+        do {
+            _ = try await context.storyteller.revise(worldID: worldID, revision)
+            await screen.say(done)
+        } catch let error as StepError {
+            await screen.say("That did not work: \(error.description).")
+        } catch {
+            await screen.say("That did not work (\(error)).")
+        }
     }
 
     func recall(_ words: String, from head: Step) async {
@@ -27,7 +47,7 @@ extension ReaderSession {
     }
 
     func recap(_ head: Step) async {
-        guard let path = try? await context.store.path(to: head.id) else { return }
+        guard let path = try? await context.store.path(to: head.id).filter({ $0.kind == .story }) else { return }
         let shown = path.suffix(30)
         if shown.count < path.count { await screen.say("(The last \(shown.count) of \(path.count) steps.)") }
         for step in shown {
@@ -37,7 +57,7 @@ extension ReaderSession {
 
     /// The passages from step `from` on (or the latest three), a page at a time.
     func read(from: Int?, head: Step) async {
-        guard let path = try? await context.store.path(to: head.id) else { return }
+        guard let path = try? await context.store.path(to: head.id).filter({ $0.kind == .story }) else { return }
         let start = from ?? max(1, head.depth - 2)
         guard start >= 1, start <= head.depth else {
             await screen.say("This branch has steps 1 to \(head.depth).")
@@ -73,7 +93,7 @@ extension ReaderSession {
         }
     }
 
-    private func showPage() async {
+    func showPage() async {
         let size = account?.settings.pageLines ?? 20
         let count = size > 0 ? min(size, pager.count) : pager.count
         let page = pager.prefix(count)
@@ -111,7 +131,7 @@ extension ReaderSession {
 
     func export(_ head: Step) async {
         guard let worldID, let world = try? await context.store.world(id: worldID),
-              let path = try? await context.store.path(to: head.id) else { return }
+              let path = try? await context.store.path(to: head.id).filter({ $0.kind == .story }) else { return }
         let markdown = StoryMarkdown.render(title: world.premise.title, steps: path, instructions: true)
         await screen.raw("----- BEGIN STORY (Markdown) -----\n" + TerminalText.sanitize(markdown)
                          + "\n----- END STORY -----\n")

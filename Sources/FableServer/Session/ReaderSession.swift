@@ -26,9 +26,13 @@ final class ReaderSession {
     /// The rest of a `read`, a page at a time.
     var pager: [String] = []
     var clientWidth: Int?
+    /// The client answered telnet negotiation (so it can hide a password).
+    var isTelnetClient = false
     var limiter: RateLimiter
     var lastInput = ContinuousClock.now
     var closing = false
+    /// The screen this admin watches (`@snoop`).
+    var snooping: Screen?
 
     init(context: GameContext, writer: NIOAsyncChannelOutboundWriter<TelnetOutput>, address: String) {
         self.context = context
@@ -42,29 +46,23 @@ final class ReaderSession {
     /// Runs until the reader quits, the connection drops, or the server closes it.
     func run(inbound: NIOAsyncChannelInboundStream<TelnetEvent>) async {
         let feed = feed
-        registryID = await context.registry.register(address: address) { feed.yield(.notice($0)) }
+        registryID = await context.registry.register(address: address, screen: screen) { feed.yield(.notice($0)) }
         let reader = Task {
             do {
                 for try await event in inbound { feed.yield(.telnet(event)) }
             } catch {}
             feed.yield(.disconnected)
         }
-        let ticker = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(5))
-                feed.yield(.tick)
-            }
-        }
         await greet()
         for await item in input {
             await handle(item)
             if closing { break }
         }
+        await stopSnooping()
         // A step still being written is cancelled: the world stays at its last committed step.
         generation?.cancel()
         await generation?.value
         reader.cancel()
-        ticker.cancel()
         await context.registry.remove(registryID)
         feed.finish()
         if let account { context.logger.info("reader left", metadata: ["reader": "\(account.name)"]) }
@@ -87,7 +85,9 @@ final class ReaderSession {
         case .notice(.boot(let reason)):
             await screen.say(reason)
             closing = true
-        case .tick:
+        case .notice(.watched(_, let text)):
+            await screen.raw(text)
+        case .notice(.tick):
             await tick()
         }
     }
@@ -107,7 +107,9 @@ final class ReaderSession {
         case .windowSize(let width, _):
             clientWidth = width
             if account?.settings.width == nil { await screen.setWidth(width) }
-        case .terminalType, .negotiated:
+        case .negotiated(let telnet):
+            isTelnetClient = telnet
+        case .terminalType:
             break
         }
     }
@@ -123,7 +125,10 @@ final class ReaderSession {
             await lineDuringGeneration(line)
             return
         }
-        if !pager.isEmpty, await page(line) { return }
+        if !pager.isEmpty, await page(line) {
+            await promptIfIdle()
+            return
+        }
         if questions != nil {
             await answer(line)
         } else {

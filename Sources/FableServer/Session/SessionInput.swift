@@ -9,8 +9,6 @@ enum SessionInput: Sendable {
     /// The reader's place in the queue for the storyteller changed.
     case queuePlace(Int)
     case notice(SessionNotice)
-    /// A few seconds passed: time-outs and keep-alives.
-    case tick
 }
 
 enum GenerationOutcome: Sendable {

@@ -21,6 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-generations"), help: "Most LLM calls at once, server-wide; further readers queue.")
     var maxGenerations = 2
 
+    @Option(name: .customLong("connections-per-address"), help: "Most open connections from one address.")
+    var connectionsPerAddress = 8
+
     @Option(name: .customLong("password-rounds"), help: "scrypt cost (N) for new passwords.")
     var passwordRounds = 16384
 
@@ -43,6 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.storiesDirectory = stories
         configuration.concurrentGenerations = maxGenerations
         configuration.passwordRounds = passwordRounds
+        configuration.connectionsPerAddress = connectionsPerAddress
         configuration.shutdownGrace = .seconds(shutdownGrace)
         let context = GameContext(store: runtime.store, storyteller: runtime.storyteller,
                                   catalog: StoryFolderCatalog(directory: stories), configuration: configuration,

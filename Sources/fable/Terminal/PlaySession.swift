@@ -156,7 +156,7 @@ struct PlaySession {
             try await recall(rest, world: world)
         case "recap":
             guard let head = try await head(of: world) else { return true }
-            let path = try await runtime.store.path(to: head.id)
+            let path = try await runtime.store.path(to: head.id).filter { $0.kind == .story }
             for step in path.suffix(30) {
                 Console.out("\(step.depth). \(TerminalText.sanitize(step.content.indexLine))\n")
             }
@@ -196,7 +196,8 @@ struct PlaySession {
 
     private func export(world: World, to file: String) async throws {
         guard let head = try await head(of: world) else { return }
-        let steps = try await runtime.store.path(to: head.id)
+        // A revision (memory edit, pin) repeats its parent's passage: each passage once.
+        let steps = try await runtime.store.path(to: head.id).filter { $0.kind == .story }
         let text = StoryMarkdown.render(title: world.premise.title, steps: steps, instructions: true)
         do {
             try text.write(toFile: file, atomically: true, encoding: .utf8)
