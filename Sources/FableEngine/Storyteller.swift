@@ -152,13 +152,23 @@ public struct Storyteller: Sendable {
         let instructionText = instruction.text(options: parent.content.options)
         // The parent's own passage is already in the prompt: search above it.
         var retrieved: [RetrievedPassage] = []
-        if let above = parent.parentID {
+        if let above = try await searchStart(below: parent) {
             retrieved = try await retriever.search(endingAt: above, instruction: instructionText,
                                                    memory: parent.content.memory, limit: settings.retrievalCount).passages
         }
         return StepContext(premise: world.premise, outline: outline, memory: parent.content.memory,
                            lastPassage: parent.content.passage, retrieved: retrieved,
                            options: parent.content.options, instruction: instruction)
+    }
+
+    /// Where long-term search starts for the step after `step`: above the passage that is
+    /// already in the prompt, skipping revisions, which repeat their parent's passage.
+    func searchStart(below step: Step) async throws -> Int64? {
+        var shown = step
+        while shown.kind == .revision, let parentID = shown.parentID, let parent = try await store.step(id: parentID) {
+            shown = parent
+        }
+        return shown.parentID
     }
 
     private struct Reply {

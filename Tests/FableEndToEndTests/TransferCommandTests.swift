@@ -120,7 +120,7 @@ import Testing
         let folder = temporaryFolder()
         let (source, world) = try await makeSource(in: folder)
         let outOfRange = try await run(["export", "ann", "--world", "3", "--db", "src.sqlite"], in: folder)
-        #expect(outOfRange.status == 1 && outOfRange.err == "fable export: Ann has 2 worlds: --world must be 1 to 2\n")
+        #expect(outOfRange.status == 1 && outOfRange.err == "fable export: Ann has 2 worlds: the world number is 1 to 2\n")
         let stranger = try await run(["export", "zed", "--world", "1", "--db", "src.sqlite"], in: folder)
         #expect(stranger.status == 1 && stranger.err == "fable export: there is no reader called zed\n")
         let noDatabase = try await run(["export", "ann", "--world", "1", "--db", "missing.sqlite"], in: folder)

@@ -17,13 +17,18 @@ import Testing
         let (store, model, storyteller, world) = try await setUp()
         _ = try await collect(storyteller.begin(worldID: world.id))
         let fact = "The ferryman's daughter is called Ysolde."
-        _ = try await storyteller.revise(worldID: world.id, .pin(fact))
+        let pinned = try await storyteller.revise(worldID: world.id, .pin(fact))
+        _ = try await collect(storyteller.advance(worldID: world.id, instruction: .custom("step ferryman marsh")))
+        let firstPrompt = try #require(model.requests.last).messages.map(\.content).joined()
+        #expect(firstPrompt.components(separatedBy: "Step 1.").count == 2,
+                "the passage before the pin is the last passage, never also a retrieved one")
+        #expect(pinned.parentID != nil)
         var last: Step?
         for _ in 0..<50 {
             last = try await collect(storyteller.advance(worldID: world.id, instruction: .option(0))).step
         }
         let head = try #require(last)
-        #expect(head.depth == 51)
+        #expect(head.depth == 52)
         #expect(head.content.pins == [fact])
         #expect(!head.content.memory.contains("Ysolde"), "the stub's memory rewrites never keep it")
         let prompt = try #require(model.requests.last).messages.map(\.content).joined()

@@ -38,16 +38,7 @@ struct ExportCommand: AsyncParsableCommand {
         let data: Data
         do {
             let store = try database.existingStore()
-            guard let account = try await store.account(name: player) else {
-                throw AccountError.noSuchAccount(player)
-            }
-            let worlds = try await store.worlds(ownerID: account.id)
-            guard worlds.indices.contains(world - 1) else {
-                throw ValidationError(worlds.isEmpty ? "\(account.name) has no worlds"
-                                      : "\(account.name) has \(worlds.count) world\(worlds.count == 1 ? "" : "s"): "
-                                        + "--world must be 1 to \(worlds.count)")
-            }
-            let chosen = worlds[world - 1]
+            let (_, chosen) = try await ReaderWorld.find(player: player, number: world, in: store)
             switch format {
             case .json:
                 data = try await store.exportWorld(id: chosen.id).encoded()

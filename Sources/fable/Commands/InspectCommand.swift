@@ -31,20 +31,7 @@ struct InspectCommand: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         let store = runtime.store
-        guard let account = try await store.account(name: player) else {
-            throw ValidationError("there is no reader called \(player)")
-        }
-        let worlds = try await store.worlds(ownerID: account.id)
-        let chosen: World?
-        if let world {
-            guard worlds.indices.contains(world - 1) else {
-                throw ValidationError("\(account.name) has \(worlds.count) world\(worlds.count == 1 ? "" : "s"); choose 1 to \(worlds.count)")
-            }
-            chosen = worlds[world - 1]
-        } else {
-            chosen = worlds.first { $0.id == account.lastWorldID } ?? worlds.last
-        }
-        guard let chosen else { throw ValidationError("\(account.name) has no worlds yet") }
+        let (account, chosen) = try await ReaderWorld.find(player: player, number: world, in: store)
         var stepID: Int64?
         if let step {
             guard let head = chosen.headStepID else { throw ValidationError("that world has not begun") }

@@ -35,15 +35,7 @@ struct MemoryCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try Runtime(common)
-        guard let account = try await runtime.store.account(name: player) else {
-            throw ValidationError("there is no reader called \(player)")
-        }
-        let worlds = try await runtime.store.worlds(ownerID: account.id)
-        if let world, !worlds.indices.contains(world - 1) {
-            throw ValidationError("\(account.name) has \(worlds.count) world\(worlds.count == 1 ? "" : "s")")
-        }
-        let chosen = world.map { worlds[$0 - 1] } ?? worlds.first { $0.id == account.lastWorldID } ?? worlds.last
-        guard let chosen else { throw ValidationError("\(account.name) has no worlds yet") }
+        let (_, chosen) = try await ReaderWorld.find(player: player, number: world, in: runtime.store)
         let revision: MemoryRevision = if let edit { .replaceMemory(edit) } else if let pin { .pin(pin) } else { .unpin(unpin ?? 0) }
         do {
             let step = try await runtime.storyteller.revise(worldID: chosen.id, revision)
