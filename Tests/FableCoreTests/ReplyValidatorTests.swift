@@ -1,4 +1,4 @@
-import FableCore
+@testable import FableCore
 import Testing
 
 @Suite struct ReplyValidatorTests {
@@ -68,5 +68,17 @@ import Testing
             try StepReply.parse(#"{"passage":"p","memory_change":"c","index_line":"i","options":[]}"#)
         }
         #expect(throws: ReplyProblem.notJSON("the reply holds no JSON object")) { try StepReply.parse("no json") }
+    }
+}
+
+@Suite struct OptionShapeTests {
+    @Test(arguments: ["index_line:", "Options", "\"memory\"", "The lamp may or may not remain lit: a", "Wait:"])
+    func fieldNamesAndCutOptionsAreRefused(option: String) {
+        #expect(ReplyValidator.isFieldNameOrCut(option))
+    }
+
+    @Test(arguments: ["Climb the stairs.", "Ask Ned: where is the boat?", "Read the log: page 12 first", "Run"])
+    func ordinaryOptionsPass(option: String) {
+        #expect(!ReplyValidator.isFieldNameOrCut(option))
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Checks a parsed reply against the contract of SPEC §1 step 4.
 public struct ReplyValidator: Sendable {
     public let settings: StorySettings
@@ -27,6 +29,8 @@ public struct ReplyValidator: Sendable {
             problems.append("an option is empty")
         } else if Set(options.map { $0.lowercased() }).count != 3 {
             problems.append("the options repeat; give 3 different ones")
+        } else if let bad = options.first(where: Self.isFieldNameOrCut) {
+            problems.append("the option \(bad) is not a whole sentence; write each option as a full action")
         }
         if opening {
             if outline.isEmpty { problems.append("the outline is empty") }
@@ -39,6 +43,23 @@ public struct ReplyValidator: Sendable {
         return StepContent(outline: opening ? outline : nil, passage: passage,
                            memoryChange: reply.memoryChange.trimmingWhitespace, memory: memory,
                            indexLine: reply.indexLine.trimmingWhitespace, options: options)
+    }
+}
+
+extension ReplyValidator {
+    static let fieldNames: Set<String> = ["outline", "passage", "memory", "memory_change", "index_line", "options"]
+
+    /// Small models sometimes put a field's name in an option, or stop one mid-phrase ("… lit: a").
+    static func isFieldNameOrCut(_ option: String) -> Bool {
+        let bare = option.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ":\"' "))
+        if fieldNames.contains(bare) { return true }
+        if option.hasSuffix(":") { return true }
+        // A colon followed by a single short word at the very end is a cut, not a sentence.
+        if let colon = option.lastIndex(of: ":") {
+            let tail = option[option.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            return !tail.isEmpty && !tail.contains(" ") && tail.count <= 2
+        }
+        return false
     }
 }
 
