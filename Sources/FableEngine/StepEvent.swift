@@ -19,6 +19,8 @@ public enum StepError: Error, Sendable, Equatable, CustomStringConvertible {
     case store(StoreError)
     /// The world has no step yet (or already has one, for the opening).
     case wrongState(String)
+    /// The model endpoint failed several times in a row; it is left alone for a while.
+    case storytellerAway(retryIn: Duration)
 
     public var description: String {
         switch self {
@@ -27,6 +29,9 @@ public enum StepError: Error, Sendable, Equatable, CustomStringConvertible {
         case .model(let error): return error.description
         case .store(let error): return error.description
         case .wrongState(let why): return why
+        case .storytellerAway(let wait):
+            return "the storyteller is away (the language model failed several times in a row); "
+                + "it will be tried again in \(max(1, wait.components.seconds)) s"
         }
     }
 }

@@ -8,18 +8,22 @@ public struct Storyteller: Sendable {
     public let model: any ChatModel
     public let settings: StorySettings
     public let retryPolicy: RetryPolicy
+    /// Shared by every step of this storyteller: an endpoint that is down is left alone a while.
+    public let breaker: CircuitBreaker
     /// Long-term search: BM25, fused with a dense ranking when an embedder is set.
     public let retriever: Retriever
 
     /// `embedder`: optional dense retrieval (vectors kept in `vectors`, by default the store
     /// itself when it keeps vectors). Without one, BM25 alone searches.
     public init(store: any StoryStore, model: any ChatModel, settings: StorySettings = .default,
-                retryPolicy: RetryPolicy = RetryPolicy(), embedder: (any Embedder)? = nil,
+                retryPolicy: RetryPolicy = RetryPolicy(), breaker: CircuitBreaker = CircuitBreaker(),
+                embedder: (any Embedder)? = nil,
                 vectors: (any VectorStore)? = nil) {
         self.store = store
         self.model = model
         self.settings = settings
         self.retryPolicy = retryPolicy
+        self.breaker = breaker
         retriever = Retriever(store: store, embedder: embedder, vectors: vectors)
     }
 
@@ -218,6 +222,19 @@ public struct Storyteller: Sendable {
     }
 
     private func stream(_ request: ChatRequest, emit: @Sendable (StepEvent) -> Void) async throws
+        -> (text: String, reason: String?, usage: ChatUsage?) {
+        if let wait = breaker.refusal() { throw StepError.storytellerAway(retryIn: wait) }
+        do {
+            let result = try await streamOnce(request, emit: emit)
+            breaker.succeeded()
+            return result
+        } catch let error as ModelError {
+            breaker.failed(error)
+            throw error
+        }
+    }
+
+    private func streamOnce(_ request: ChatRequest, emit: @Sendable (StepEvent) -> Void) async throws
         -> (text: String, reason: String?, usage: ChatUsage?) {
         var decoder = PassageStreamDecoder()
         var text = ""

@@ -14,6 +14,8 @@ enum FailureText {
             default:
                 return "The storyteller could not answer (\(modelError.description))."
             }
+        case StepError.storytellerAway(let wait):
+            return "The storyteller is away (the language model keeps failing); try again in \(max(1, wait.components.seconds)) seconds."
         case StepError.invalidReply(_, let attempts):
             return "The storyteller gave \(attempts) unusable replies."
         case StepError.store(.headMoved):
