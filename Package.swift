@@ -57,20 +57,42 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
 
+        // A raw line client (like `nc`) for tests that play over real sockets.
+        .target(name: "FableTestSupport", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+
         .testTarget(name: "FableCoreTests", dependencies: ["FableCore"]),
         .testTarget(name: "FableEngineTests", dependencies: ["FableCore", "FableEngine", "FableStore", "FableStub"]),
         .testTarget(name: "FableStoreTests", dependencies: ["FableCore", "FableEngine", "FableStore"]),
         .testTarget(name: "FableLLMTests", dependencies: ["FableCore", "FableLLM", "FableStub"]),
         .testTarget(name: "FableStoriesTests", dependencies: ["FableCore", "FableStories"]),
         .testTarget(name: "FableServerTests", dependencies: [
-            "FableCore", "FableEngine", "FableStore", "FableStub", "FableServer", "FableLLM",
+            "FableCore", "FableEngine", "FableStore", "FableStub", "FableServer", "FableLLM", "FableTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
         .testTarget(name: "FableEndToEndTests", dependencies: [
-            "FableCore", "FableEngine", "FableStore", "FableStub", "fable",
+            "FableCore", "FableEngine", "FableStore", "FableStub", "FableTestSupport", "fable",
         ]),
     ],
     swiftLanguageModes: [.v6]
 )
+
+// MARK: - Fuzzing (docs/reliability-fuzzing.md)
+// libFuzzer harnesses. `scripts/fuzz` builds them with `-sanitize=fuzzer -DFUZZING`; a plain
+// build makes corpus replayers (`FuzzTelnet Fuzz/corpus/telnet`), run by FuzzCorpusTests.
+package.targets += [
+    // Declares libFuzzer's LLVMFuzzerRunDriver (linked only into fuzz builds).
+    .target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+    .target(name: "FuzzKit", dependencies: ["CLibFuzzer"], path: "Fuzz/FuzzKit"),
+    .executableTarget(name: "FuzzTelnet", dependencies: [
+        "FuzzKit", "FableServer",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOEmbedded", package: "swift-nio"),
+    ], path: "Fuzz/FuzzTelnet"),
+    .executableTarget(name: "FuzzPassage", dependencies: ["FuzzKit", "FableCore"], path: "Fuzz/FuzzPassage"),
+    .executableTarget(name: "FuzzStory", dependencies: ["FuzzKit", "FableCore", "FableStories"], path: "Fuzz/FuzzStory"),
+]

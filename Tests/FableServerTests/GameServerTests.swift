@@ -1,3 +1,4 @@
+import FableTestSupport
 import FableCore
 import FableServer
 import FableStore

@@ -1,3 +1,4 @@
+import FableTestSupport
 import FableCore
 import FableEngine
 import FableLLM

@@ -1,18 +1,19 @@
+import Foundation
 import NIOCore
 import NIOPosix
 import Synchronization
 
 /// A raw TCP client, like `nc`: never answers telnet negotiation. Collects everything the
 /// server sends (IAC sequences dropped) so tests can wait for text.
-final class LineClient: Sendable {
+public final class LineClient: Sendable {
     private let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
     private let received = Received()
     private let outgoing: AsyncStream<ByteBuffer>.Continuation
     private let reader: Task<Void, Never>
 
-    static func connect(port: Int) async throws -> LineClient {
+    public static func connect(host: String = "127.0.0.1", port: Int) async throws -> LineClient {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: "127.0.0.1", port: port) { channel in
+            .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
@@ -49,21 +50,21 @@ final class LineClient: Sendable {
         }
     }
 
-    var transcript: String { received.text.withLock { $0 } }
-    var isClosed: Bool { transcript.hasSuffix("\u{0}CLOSED") }
+    public var transcript: String { received.text.withLock { $0 } }
+    public var isClosed: Bool { transcript.hasSuffix("\u{0}CLOSED") }
 
-    func send(_ line: String) async throws {
+    public func send(_ line: String) async throws {
         outgoing.yield(ByteBuffer(string: line + "\r\n"))
     }
 
-    func sendRaw(_ bytes: [UInt8]) async throws {
+    public func sendRaw(_ bytes: [UInt8]) async throws {
         outgoing.yield(ByteBuffer(bytes: bytes))
     }
 
     /// Waits until `text` appears after `offset` characters of the transcript; returns the
     /// transcript's length just past it, so the next wait can start there.
     @discardableResult
-    func waitFor(_ text: String, after offset: Int = 0, timeout: Duration = .seconds(10)) async throws -> Int {
+    public func waitFor(_ text: String, after offset: Int = 0, timeout: Duration = .seconds(10)) async throws -> Int {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let closed = isClosed
@@ -80,22 +81,22 @@ final class LineClient: Sendable {
 
     /// Sends a line and waits for the text that should follow it.
     @discardableResult
-    func say(_ line: String, expect text: String, timeout: Duration = .seconds(10)) async throws -> Int {
+    public func say(_ line: String, expect text: String, timeout: Duration = .seconds(10)) async throws -> Int {
         let offset = transcript.count
         try await send(line)
         return try await waitFor(text, after: offset, timeout: timeout)
     }
 
-    func close() async {
+    public func close() async {
         outgoing.finish()
         try? await channel.channel.close()
         _ = await reader.value
     }
 
-    struct WaitError: Error, CustomStringConvertible {
+    public struct WaitError: Error, CustomStringConvertible {
         var text: String
         var transcript: String
-        var description: String { "never saw \(text.debugDescription); transcript:\n\(transcript.suffix(3000))" }
+        public var description: String { "never saw \(text.debugDescription); transcript:\n\(transcript.suffix(3000))" }
     }
 }
 
