@@ -136,12 +136,13 @@ final class ServerProcess {
     let process = Process()
     let out: URL
 
-    init(folder: URL, llmURL: String) throws {
+    init(folder: URL, llmURL: String, database: String = "crash.sqlite",
+         extra: [String] = ["--max-generations", "200", "--connections-per-address", "1000"]) throws {
         out = folder.appendingPathComponent("serve-\(UUID().uuidString).out")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         process.executableURL = FableProcess.binary
-        process.arguments = ["serve", "--port", "0", "--db", "crash.sqlite", "--stories", "stories",
-                             "--password-rounds", "16", "--max-generations", "200", "--connections-per-address", "1000"]
+        process.arguments = ["serve", "--port", "0", "--db", database, "--stories", "stories",
+                             "--password-rounds", "16"] + extra
         process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment
         environment["FABLE_LLM_URL"] = llmURL

@@ -26,6 +26,8 @@ public actor GameServer {
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        InputRateLimiter(bytesPerSecond: configuration.inputBytesPerSecond, burst: configuration.inputBurstBytes))
                     try channel.pipeline.syncOperations.addHandlers(TelnetPipeline.handlers(configuration: configuration.telnet))
                     return try NIOAsyncChannel<TelnetEvent, TelnetOutput>(wrappingChannelSynchronously: channel)
                 }

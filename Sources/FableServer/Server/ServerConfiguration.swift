@@ -7,6 +7,9 @@ public struct ServerConfiguration: Sendable {
     public var commandsPerSecond = 4.0
     public var commandBurst = 12.0
     public var connectionsPerAddress = 8
+    /// Bytes a connection may send per second (and at once); a flood is slowed, not read.
+    public var inputBytesPerSecond = 16_384
+    public var inputBurstBytes = 65_536
     /// A connection that has not logged in by then is closed.
     public var loginIdleTimeout: Duration = .seconds(120)
     /// An IAC NOP after this much silence keeps NAT and firewalls from dropping the line.

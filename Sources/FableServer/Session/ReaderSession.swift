@@ -30,6 +30,8 @@ final class ReaderSession {
     var isTelnetClient = false
     var limiter: RateLimiter
     var lastInput = ContinuousClock.now
+    var floodStart: ContinuousClock.Instant?
+    var droppedLines = 0
     var closing = false
     /// The screen this admin watches (`@snoop`).
     var snooping: Screen?
@@ -97,7 +99,7 @@ final class ReaderSession {
         case .line(let raw):
             lastInput = .now
             guard limiter.allow() else {
-                await screen.say("(Too fast: at most \(Int(context.configuration.commandsPerSecond)) lines a second. That line was dropped.)")
+                await dropped()
                 return
             }
             await context.registry.update(registryID, input: true)
@@ -161,6 +163,27 @@ final class ReaderSession {
     }
 
     var promptText: String { "> " }
+
+    /// A line over the rate limit: one notice a burst, and a connection that keeps flooding
+    /// is closed, so it cannot keep the server busy answering it.
+    private func dropped() async {
+        let now = ContinuousClock.now
+        if let start = floodStart, now - start < .seconds(10) {
+            droppedLines += 1
+        } else {
+            floodStart = now
+            droppedLines = 1
+            await screen.say("(Too fast: at most \(Int(context.configuration.commandsPerSecond)) lines a second. Lines are dropped until you slow down.)")
+        }
+        if droppedLines > Self.floodLimit {
+            context.logger.notice("closed a flooding connection", metadata: ["address": "\(address)"])
+            await screen.say("Too much input; goodbye.")
+            closing = true
+        }
+    }
+
+    /// Dropped lines within 10 s that close the connection.
+    static let floodLimit = 100
 
     private func tick() async {
         let now = ContinuousClock.now

@@ -17,6 +17,9 @@ public final class TelnetNegotiator: ChannelDuplexHandler {
 
     /// Data held back until the handshake settles; more than this is dropped.
     static let pendingDataLimit = 8192
+    /// Option requests answered per connection; later ones are ignored.
+    static let negotiationLimit = 200
+    private var negotiations = 0
     /// RFC 1091 caps terminal names at 40 characters.
     static let terminalTypeLimit = 40
 
@@ -109,6 +112,10 @@ public final class TelnetNegotiator: ChannelDuplexHandler {
             self.sawIAC = true
             if case .other = command { return }  // NOP, AYT, GA…: nothing to do
             self.settle(isTelnetClient: true, context: context)
+            // A real client negotiates a handful of options once; a flood of requests gets no
+            // more answers, so it cannot make the server write on its behalf.
+            self.negotiations += 1
+            guard self.negotiations <= Self.negotiationLimit else { return }
             self.negotiate(command, context: context)
             context.flush()
         case .subnegotiation(let option, let payload):

@@ -24,6 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("connections-per-address"), help: "Most open connections from one address.")
     var connectionsPerAddress = 8
 
+    @Option(name: .customLong("login-timeout"), help: "Seconds a connection may take to log in.")
+    var loginTimeout = 120
+
     @Option(name: .customLong("password-rounds"), help: "scrypt cost (N) for new passwords.")
     var passwordRounds = 16384
 
@@ -47,6 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.concurrentGenerations = maxGenerations
         configuration.passwordRounds = passwordRounds
         configuration.connectionsPerAddress = connectionsPerAddress
+        configuration.loginIdleTimeout = .seconds(loginTimeout)
         configuration.shutdownGrace = .seconds(shutdownGrace)
         let context = GameContext(store: runtime.store, storyteller: runtime.storyteller,
                                   catalog: StoryFolderCatalog(directory: stories), configuration: configuration,
