@@ -81,7 +81,9 @@ final class CurlTransfer: @unchecked Sendable {
         }
         fable_curl_set_long(curl, CURLOPT_CONNECTTIMEOUT_MS, Int(limits.connectTimeout * 1000))
         fable_curl_set_long(curl, CURLOPT_TIMEOUT_MS, Int(limits.requestTimeout * 1000))
-        fable_curl_set_long(curl, CURLOPT_LOW_SPEED_LIMIT, 1)
+        // Even a slow model streams hundreds of bytes a second (each token is an SSE event);
+        // fewer than this for `stallTimeout` seconds is a stalled or dripping endpoint.
+        fable_curl_set_long(curl, CURLOPT_LOW_SPEED_LIMIT, 16)
         fable_curl_set_long(curl, CURLOPT_LOW_SPEED_TIME, max(1, Int(limits.stallTimeout)))
         fable_curl_set_write_callback(curl, curlWrite, context)
         fable_curl_set_header_callback(curl, curlHeader, context)

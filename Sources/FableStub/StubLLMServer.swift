@@ -142,6 +142,13 @@ private func respond(_ reply: StubReply, to request: StubRequest,
     case .hang:
         try await Task.sleep(for: .seconds(3600))
         return false
+    case .drip(let text, let every):
+        try await head(.ok, [("content-type", "text/event-stream")])
+        for character in text {
+            try await body(String(character))
+            try await Task.sleep(for: every)
+        }
+        try await outbound.write(.end(nil))
     }
     return true
 }

@@ -15,6 +15,8 @@ public enum StubReply: Sendable {
     case raw(String, contentType: String = "text/event-stream")
     /// Never answers; the client must time out.
     case hang
+    /// A 200 whose body arrives one byte every `every`: a server that is alive but useless.
+    case drip(String, every: Duration)
 }
 
 /// One request the stub received, decoded.

@@ -121,6 +121,17 @@ func withStub(_ script: @escaping StubScript, _ body: (StubLLMServer) async thro
         }
     }
 
+    @Test func aStreamThatDripsIsCutByTheStallTimeout() async throws {
+        let events = String(repeating: "data: {\"choices\":[{\"delta\":{\"content\":\"la \"}}]}\n\n", count: 50)
+        try await withStub({ _ in .drip(events, every: .milliseconds(250)) }) { server in
+            let started = ContinuousClock.now
+            await #expect(throws: ModelError.timedOut(seconds: 2)) {
+                try await call(client(server) { $0.stallTimeout = 2 })
+            }
+            #expect(ContinuousClock.now - started < .seconds(15))
+        }
+    }
+
     @Test func nothingListeningIsUnreachable() async throws {
         let server = try await StubLLMServer.start { _ in .hang }
         let url = server.url
