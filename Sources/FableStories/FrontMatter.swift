@@ -14,8 +14,10 @@ struct FrontMatter {
     static func lines(of text: String) -> [String] {
         var text = text
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        return text.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        // Split by scalars: as a Character, CRLF is one grapheme that never equals "\n".
+        return text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            String(Substring(line.last == "\r" ? line.dropLast() : line))
+        }
     }
 
     static func isFence(_ line: String) -> Bool {

@@ -9,6 +9,8 @@ struct StoryParser {
     let id: String
     private(set) var problems: [StoryProblem] = []
     private var lines: [String] = []
+    /// The file line (1-based) of each front-matter line as YAML counts them (`Mark.line` − 1).
+    private var fileLineOfYAMLLine: [Int] = []
     /// Texts that may hold placeholders, with the file line each starts on.
     private var fillable: [(text: String, line: Int)] = []
     /// Front-matter fields present, even with a bad value.
@@ -32,6 +34,14 @@ struct StoryParser {
 
     /// The story, or nil when `problems` is not empty.
     mutating func parse(_ text: String) -> StoryFile? {
+        let story = readFile(text)
+        // In line order; problems on one line keep the order they were found in. (On every path:
+        // two keys set twice, say, are found in no particular order.)
+        problems = problems.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
+        return problems.isEmpty ? story : nil
+    }
+
+    private mutating func readFile(_ text: String) -> StoryFile? {
         checkID()
         let front: FrontMatter
         switch FrontMatter.split(text) {
@@ -42,6 +52,7 @@ struct StoryParser {
             front = split
         }
         lines = front.lines
+        fileLineOfYAMLLine = Self.fileLines(ofYAMLIn: front)
         let root: Node?
         do {
             root = try Yams.compose(yaml: front.yaml)
@@ -61,9 +72,7 @@ struct StoryParser {
         }
         readBody(front, into: &story)
         checkPlaceholders(story)
-        // In line order; problems on one line keep the order they were found in.
-        problems = problems.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
-        return problems.isEmpty ? story : nil
+        return story
     }
 
     // MARK: - Problems
@@ -84,7 +93,8 @@ struct StoryParser {
         switch error {
         case .scanner(_, let detail, let mark, _), .parser(_, let detail, let mark, _), .composer(_, let detail, let mark, _):
             let hint: String
-            let text = lines.indices.contains(mark.line) ? lines[mark.line] : ""
+            let at = fileLine(ofYAMLLine: mark.line)
+            let text = lines.indices.contains(at - 1) ? lines[at - 1] : ""
             if text.contains("${") && text.contains("[") {
                 hint = "inside a [ ] list, put a placeholder in quotes, e.g. keys: ['${hero}', lamp]"
             } else if detail.contains("mapping values are not allowed") {
@@ -95,7 +105,7 @@ struct StoryParser {
                 hint = "check the indentation (spaces, not tabs; the fields of one list item line up), "
                     + "and put text that starts with a symbol such as [ { * & ! | > % @ or a quote in quotes"
             }
-            problem(mark.line + 1, "the front matter is not valid YAML (\(detail)): \(hint)")
+            problem(at, "the front matter is not valid YAML (\(detail)): \(hint)")
         case .duplicatedKeysInMapping(let duplicates, _):
             for key in duplicates {
                 let found = lines.indices.filter { index in
@@ -141,7 +151,25 @@ struct StoryParser {
     // MARK: - Front matter
 
     /// The file line of a node (the front matter starts on line 2).
-    private func line(_ node: Node) -> Int { (node.mark?.line ?? 0) + 1 }
+    private func line(_ node: Node) -> Int { node.mark.map { fileLine(ofYAMLLine: $0.line) } ?? 1 }
+
+    /// YAML also ends a line at a lone CR, NEL, LS and PS, which stay inside a line of the file
+    /// (cut at LF only): without this map, a problem after one is reported lines too far.
+    static func fileLines(ofYAMLIn front: FrontMatter) -> [Int] {
+        var map: [Int] = []
+        for index in 1..<front.closingIndex {
+            let breaks = front.lines[index].unicodeScalars.filter { ["\r", "\u{85}", "\u{2028}", "\u{2029}"].contains($0) }.count
+            map += repeatElement(index + 1, count: breaks + 1)
+        }
+        // Past the last line (an error at the end of the front matter): the closing `---`.
+        map.append(front.closingIndex + 1)
+        return map
+    }
+
+    /// The file line of a YAML line (1-based, as in `Mark`).
+    private func fileLine(ofYAMLLine yamlLine: Int) -> Int {
+        fileLineOfYAMLLine.isEmpty ? yamlLine + 1 : fileLineOfYAMLLine[min(max(yamlLine, 1), fileLineOfYAMLLine.count) - 1]
+    }
 
     private mutating func read(_ root: Node, into story: inout StoryFile) {
         guard case .mapping(let mapping) = root else {
@@ -422,7 +450,8 @@ struct StoryParser {
                 } else if names.isEmpty {
                     problem(at, "`\(found.token)` is not a question: add a question with `name: \(found.name)` under `questions:` (write $${ for a literal ${)")
                 } else {
-                    let near = names.min { Self.distance(found.name, $0) < Self.distance(found.name, $1) }
+                    // Ties go to the first name in order: a Set's order changes from run to run.
+                    let near = names.min { (Self.distance(found.name, $0), $0) < (Self.distance(found.name, $1), $1) }
                     let hint = near.flatMap { Self.distance(found.name, $0) <= 2 ? "did you mean ${\($0)}? " : nil } ?? ""
                     problem(at, "`\(found.token)` is not a question: \(hint)the questions are "
                         + names.sorted().map { "${\($0)}" }.joined(separator: ", ") + ", or add one with `name: \(found.name)`")

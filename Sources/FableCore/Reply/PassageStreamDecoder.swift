@@ -2,6 +2,9 @@
 /// sees the passage as the model writes it. Fed raw bytes split anywhere: inside
 /// escapes, inside `\uXXXX` surrogate pairs, inside UTF-8 sequences.
 public struct PassageStreamDecoder: Sendable {
+    /// False until the first `{`: text before it (a preamble, a code fence) is skipped, quotes
+    /// included, as `StepReply.parse` skips it.
+    private var objectStarted = false
     private var depth = 0
     private var expectingKey = false
     private var inString = false
@@ -33,6 +36,10 @@ public struct PassageStreamDecoder: Sendable {
     }
 
     private mutating func consume(_ byte: UInt8) {
+        if !objectStarted {
+            guard byte == UInt8(ascii: "{") else { return }
+            objectStarted = true
+        }
         if inString {
             if stringIsPassage {
                 passageByte(byte)
@@ -69,10 +76,18 @@ public struct PassageStreamDecoder: Sendable {
             escaped = true
         } else if byte == UInt8(ascii: "\"") {
             inString = false
-            if stringIsKey { lastKey = key }
+            if stringIsKey { lastKey = Self.unescapedKey(key) }
             return
         }
-        if stringIsKey && key.count < 32 { key.append(byte) }
+        // 42 bytes hold even a fully escaped `passage`; a longer key is never it.
+        if stringIsKey && key.count < 64 { key.append(byte) }
+    }
+
+    /// A key as JSON reads it (`"pass\u0061ge"` is `passage`), as `StepReply.parse` reads it.
+    private static func unescapedKey(_ raw: [UInt8]) -> [UInt8] {
+        guard raw.contains(UInt8(ascii: "\\")) else { return raw }
+        var decoder = PassageStreamDecoder()
+        return Array(decoder.feed(bytes: Array(#"{"passage":""#.utf8) + raw + [UInt8(ascii: "\"")]).utf8)
     }
 
     private mutating func passageByte(_ byte: UInt8) {

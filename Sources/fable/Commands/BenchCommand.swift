@@ -10,7 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Fable without a language model.",
-        subcommands: [RecallBench.self])
+        subcommands: [RecallBench.self, BenchStepCommand.self])
 }
 
 /// Long-term recall on planted facts (issue 3, item 5): a world of `--steps` steps is

@@ -1,0 +1,13 @@
+import FuzzKit
+
+// Fuzz build (scripts/fuzz): libFuzzer drives StoryHarness.check. Plain build: replays files.
+#if FUZZING
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    FuzzDriver.test(data, size, StoryHarness.check)
+}
+
+FuzzDriver.runLibFuzzer(fuzzTestOneInput)
+#else
+FuzzDriver.replay(name: "FuzzStory", StoryHarness.check)
+#endif
