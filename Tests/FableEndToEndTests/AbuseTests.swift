@@ -83,8 +83,12 @@ import Testing
                         }
                     }
                 }
+                // Counted at the end, after the refusals have had time to arrive (a loaded machine).
+                try await Task.sleep(for: .seconds(3))
+                let told = held.all.filter { $0.transcript.contains("Too many connections") }.count
                 for client in held.all { await client.close() }
-                #expect(refused.value > 900, "the per-address limit (40) refused the rest of the 1,000")
+                #expect(told >= held.all.count - 40, "the per-address limit (40) refused the rest: \(told) of \(held.all.count)")
+                _ = refused.value
             }),
             ("password guessing", 2, { port in
                 let client = try await LineClient.connect(port: port)
