@@ -89,6 +89,7 @@ struct BenchStepCommand: AsyncParsableCommand {
     private struct SizeSummary {
         var size: Int
         var totalLexical: Samples
+        var totalLexicalCPU: Samples
         var totalFused: Samples
         var bm25: Samples
         var fused: Samples
@@ -145,52 +146,55 @@ struct BenchStepCommand: AsyncParsableCommand {
         let validator = ReplyValidator(settings: settings)
 
         var parts: [Part: Samples] = [:]
+        var partsCPU: [Part: Samples] = [:]
         var totalLexical = Samples()
         var totalFused = Samples()
+        var totalLexicalCPU = Samples()
+        var totalFusedCPU = Samples()
         for index in 0..<(warmup + samples) {
             let timed = index >= warmup
             let instruction = instructions[index % instructions.count]
-            var times: [Part: Double] = [:]
+            var times: [Part: Stopwatch.Lap] = [:]
 
-            var clock = ContinuousClock.now
+            var clock = Stopwatch()
             guard let loaded = try await store.world(id: worldID), let parent = try await store.step(id: headID) else {
                 throw ValidationError("the world vanished")
             }
             let outline = try await store.opening(of: headID).content.outline ?? ""
-            times[.load] = clock.millisecondsToNow
+            times[.load] = clock.lap()
 
-            clock = .now
+            clock = Stopwatch()
             let found = try await lexical.search(endingAt: above, instruction: instruction, memory: parent.content.memory,
                                                  limit: settings.retrievalCount)
-            times[.bm25] = clock.millisecondsToNow
+            times[.bm25] = clock.lap()
 
-            clock = .now
+            clock = Stopwatch()
             let fusedResult = try await dense.search(endingAt: above, instruction: instruction, memory: parent.content.memory,
                                                      limit: settings.retrievalCount)
-            times[.fused] = clock.millisecondsToNow
+            times[.fused] = clock.lap()
             guard fusedResult.fused else {
                 throw ValidationError("the fused ranking did not run: \(fusedResult.denseFailure ?? "no vectors")")
             }
 
-            clock = .now
+            clock = Stopwatch()
             var context = StepContext(premise: loaded.premise, outline: outline, memory: parent.content.memory,
                                       lastPassage: parent.content.passage, retrieved: found.passages,
                                       options: parent.content.options, instruction: .custom(instruction))
             context.pins = parent.content.pins
             let prompt = builder.build(context)
             let schema = ReplySchema.json(opening: false, mode: premise.mode, settings: settings)
-            times[.prompt] = clock.millisecondsToNow
+            times[.prompt] = clock.lap()
             if let storyPremise {
-                clock = .now
+                clock = Stopwatch()
                 var storyContext = context
                 storyContext.premise = storyPremise
                 let storyPrompt = builder.build(storyContext)
-                times[.promptLore] = clock.millisecondsToNow
+                times[.promptLore] = clock.lap()
                 guard storyPrompt.characters > 0 else { throw ValidationError("empty prompt") }
             }
 
             let replyText = StubStoryteller.reply(number: 100_000 + index, opening: false)
-            clock = .now
+            clock = Stopwatch()
             var decoder = PassageStreamDecoder()
             var text = ""
             var shown = 0
@@ -201,13 +205,13 @@ struct BenchStepCommand: AsyncParsableCommand {
                 text += piece
                 shown += decoder.feed(piece).count
             }
-            times[.decode] = clock.millisecondsToNow
+            times[.decode] = clock.lap()
 
-            clock = .now
+            clock = Stopwatch()
             let content = try validator.validate(try StepReply.parse(text), opening: false)
-            times[.validate] = clock.millisecondsToNow
+            times[.validate] = clock.lap()
 
-            clock = .now
+            clock = Stopwatch()
             let draft = StepDraft(worldID: worldID, parentID: headID, depth: parent.depth + 1, instruction: instruction,
                                   content: content,
                                   telemetry: StepTelemetry(model: "bench", promptTokens: prompt.estimatedTokens,
@@ -215,26 +219,33 @@ struct BenchStepCommand: AsyncParsableCommand {
                                                            promptCharacters: prompt.characters),
                                   trace: StepTrace(messages: prompt.messages, reply: text))
             let step = try await store.commit(draft, expectedHead: headID)
-            times[.commit] = clock.millisecondsToNow
+            times[.commit] = clock.lap()
 
-            clock = .now
+            clock = Stopwatch()
             _ = try await store.stepsMissingVectors(worldID: worldID, model: model, limit: 16)
             try await store.storeVector(stepID: step.id, model: model, vector: embedder.fallback)
-            times[.vectors] = clock.millisecondsToNow
+            times[.vectors] = clock.lap()
 
             _ = try await store.moveHead(worldID: worldID, to: headID)
             guard timed else { continue }
             guard shown > 0, !schema.isEmpty else { throw ValidationError("the decoder showed no passage") }
-            for (part, milliseconds) in times { parts[part, default: Samples()].add(milliseconds) }
+            for (part, lap) in times {
+                parts[part, default: Samples()].add(lap.wall)
+                partsCPU[part, default: Samples()].add(lap.cpu)
+            }
             // A server world always has a story's premise: its prompt is the one that counts.
-            let shared = times[.load]! + (times[.promptLore] ?? times[.prompt]!) + times[.decode]! + times[.validate]!
-                + times[.commit]!
-            totalLexical.add(shared + times[.bm25]!)
-            totalFused.add(shared + times[.fused]! + times[.vectors]!)
+            let shared = [times[.load]!, times[.promptLore] ?? times[.prompt]!, times[.decode]!, times[.validate]!,
+                          times[.commit]!]
+            let lexicalParts = shared + [times[.bm25]!]
+            let fusedParts = shared + [times[.fused]!, times[.vectors]!]
+            totalLexical.add(lexicalParts.reduce(0) { $0 + $1.wall })
+            totalLexicalCPU.add(lexicalParts.reduce(0) { $0 + $1.cpu })
+            totalFused.add(fusedParts.reduce(0) { $0 + $1.wall })
+            totalFusedCPU.add(fusedParts.reduce(0) { $0 + $1.cpu })
         }
 
-        var engineLexical: Samples?
-        var engineFused: Samples?
+        var engineLexical: (wall: Samples, cpu: Samples)?
+        var engineFused: (wall: Samples, cpu: Samples)?
         if !noEngine {
             engineLexical = try await engine(store: store, worldID: worldID, headID: headID, embedder: nil)
             engineFused = try await engine(store: store, worldID: worldID, headID: headID, embedder: embedder)
@@ -244,16 +255,22 @@ struct BenchStepCommand: AsyncParsableCommand {
         let promptAtLast = try await promptAfter(depth: size, store: store, headID: headID, builder: builder, lexical: lexical)
 
         print("")
-        print("| \(size) steps: part | p50 ms | p99 ms | mean ms |")
-        print("| --- | --- | --- | --- |")
+        print("| \(size) steps: part | p50 ms | p99 ms | mean ms | CPU p50 ms |")
+        print("| --- | --- | --- | --- | --- |")
         for part in Part.allCases {
-            if let s = parts[part] { print(Self.row(part.rawValue, s)) }
+            if let s = parts[part] { print(Self.row(part.rawValue, s, cpu: partsCPU[part])) }
         }
         let promptUsed = storyPremise == nil ? "bench premise" : "story premise"
-        print(Self.row("**total, BM25** (sum per sample, \(promptUsed))", totalLexical))
-        print(Self.row("**total, fused** (sum per sample, \(promptUsed))", totalFused))
-        if let engineLexical { print(Self.row("engine end to end, BM25 (instant in-process model, bench premise)", engineLexical)) }
-        if let engineFused { print(Self.row("engine end to end, fused (instant in-process model, bench premise)", engineFused)) }
+        print(Self.row("**total, BM25** (sum per sample, \(promptUsed))", totalLexical, cpu: totalLexicalCPU))
+        print(Self.row("**total, fused** (sum per sample, \(promptUsed))", totalFused, cpu: totalFusedCPU))
+        if let engineLexical {
+            print(Self.row("engine end to end, BM25 (instant in-process model, bench premise)", engineLexical.wall,
+                           cpu: engineLexical.cpu))
+        }
+        if let engineFused {
+            print(Self.row("engine end to end, fused (instant in-process model, bench premise)", engineFused.wall,
+                           cpu: engineFused.cpu))
+        }
         let fileSize = ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
             + ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0)
         print("")
@@ -261,8 +278,8 @@ struct BenchStepCommand: AsyncParsableCommand {
               + "after step \(size): \(promptAtLast.characters) characters, \(promptAtLast.estimatedTokens) tokens; "
               + String(format: "ratio %.3f", Double(promptAtLast.characters) / Double(max(1, promptAt10.characters))))
         print("database: \(fileSize / 1024) KiB")
-        return SizeSummary(size: size, totalLexical: totalLexical, totalFused: totalFused, bm25: parts[.bm25] ?? Samples(),
-                           fused: parts[.fused] ?? Samples(), engine: engineLexical,
+        return SizeSummary(size: size, totalLexical: totalLexical, totalLexicalCPU: totalLexicalCPU, totalFused: totalFused, bm25: parts[.bm25] ?? Samples(),
+                           fused: parts[.fused] ?? Samples(), engine: engineLexical?.wall,
                            promptAt10: promptAt10, promptAtLast: promptAtLast)
     }
 
@@ -296,22 +313,27 @@ struct BenchStepCommand: AsyncParsableCommand {
     }
 
     /// The whole engine (`Storyteller.advance`) against a model that answers at once, in process.
-    private func engine(store: SQLiteStore, worldID: Int64, headID: Int64, embedder: (any Embedder)?) async throws -> Samples {
+    private func engine(store: SQLiteStore, worldID: Int64, headID: Int64, embedder: (any Embedder)?) async throws
+        -> (wall: Samples, cpu: Samples) {
         let chat = ScriptedChatModel { _, number in StubStoryteller.reply(number: 200_000 + number, opening: false) }
         let storyteller = Storyteller(store: store, model: chat, embedder: embedder)
         var times = Samples()
+        var cpu = Samples()
         for index in 0..<(warmup + samples) {
-            let started = ContinuousClock.now
+            let started = Stopwatch()
             var committed = false
             for try await event in storyteller.advance(worldID: worldID, instruction: .custom(Self.instructions[index % Self.instructions.count])) {
                 if case .committed = event { committed = true }
             }
-            let milliseconds = started.millisecondsToNow
+            let lap = started.lap()
             guard committed else { throw ValidationError("the engine did not commit a step") }
             _ = try await store.moveHead(worldID: worldID, to: headID)
-            if index >= warmup { times.add(milliseconds) }
+            if index >= warmup {
+                times.add(lap.wall)
+                cpu.add(lap.cpu)
+            }
         }
-        return times
+        return (times, cpu)
     }
 
     /// The prompt of the step after the branch's step at `depth` (the head's branch).
@@ -359,9 +381,9 @@ struct BenchStepCommand: AsyncParsableCommand {
         print("## Summary (targets of issue 7: 10,000 steps p50 ≤ 2 ms, p99 ≤ 10 ms, ≤ 1.5× the 100-step figure; "
               + "BM25 p50 ≤ 1 ms, fused p50 ≤ 5 ms; prompt ≤ 1.2× step 10's)")
         print("")
-        print("| steps | total BM25 p50 / p99 ms | × smallest (p50) | total fused p50 / p99 ms | BM25 p50 / p99 ms | "
+        print("| steps | total BM25 p50 / p99 ms | × smallest (p50) | total BM25 CPU p50 ms | total fused p50 / p99 ms | BM25 p50 / p99 ms | "
               + "fused p50 / p99 ms | engine e2e p50 / p99 ms | prompt chars step 10 → last (ratio) |")
-        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         let base = smallest.totalLexical.percentile(0.5)
         for s in summaries {
             func pair(_ samples: Samples) -> String {
@@ -369,15 +391,17 @@ struct BenchStepCommand: AsyncParsableCommand {
             }
             let ratio = base > 0 ? s.totalLexical.percentile(0.5) / base : 0
             let promptRatio = Double(s.promptAtLast.characters) / Double(max(1, s.promptAt10.characters))
-            print("| \(s.size) | \(pair(s.totalLexical)) | \(String(format: "%.2f", ratio)) | \(pair(s.totalFused)) | "
+            print("| \(s.size) | \(pair(s.totalLexical)) | \(String(format: "%.2f", ratio)) | "
+                  + "\(Samples.format(s.totalLexicalCPU.percentile(0.5))) | \(pair(s.totalFused)) | "
                   + "\(pair(s.bm25)) | \(pair(s.fused)) | \(s.engine.map(pair) ?? "–") | "
                   + "\(s.promptAt10.characters) → \(s.promptAtLast.characters) (\(String(format: "%.3f", promptRatio))) |")
         }
     }
 
-    private static func row(_ name: String, _ samples: Samples) -> String {
+    private static func row(_ name: String, _ samples: Samples, cpu: Samples? = nil) -> String {
         let figures = samples.percentiles([0.5, 0.99])
-        return "| \(name) | \(Samples.format(figures[0])) | \(Samples.format(figures[1])) | \(Samples.format(samples.mean)) |"
+        return "| \(name) | \(Samples.format(figures[0])) | \(Samples.format(figures[1])) | \(Samples.format(samples.mean)) | "
+            + (cpu.map { Samples.format($0.percentile(0.5)) } ?? "–") + " |"
     }
 
     private static func seconds(_ milliseconds: Double) -> String {
@@ -409,5 +433,28 @@ private struct PrecomputedEmbedder: Embedder {
 
     func embed(_ texts: [String]) async throws -> [[Float]] {
         texts.map { table[$0] ?? fallback }
+    }
+}
+
+/// Wall time and this process's CPU time (all threads) of one part. The bench runs one part
+/// at a time, so the CPU time is that part's own, whatever else the machine is doing.
+private struct Stopwatch {
+    struct Lap {
+        var wall: Double
+        var cpu: Double
+    }
+
+    private let wall = ContinuousClock.now
+    private let cpu = Stopwatch.processCPU()
+
+    func lap() -> Lap {
+        Lap(wall: wall.millisecondsToNow, cpu: Stopwatch.processCPU() - cpu)
+    }
+
+    /// Milliseconds of CPU this process has used.
+    static func processCPU() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) * 1000 + Double(spec.tv_nsec) / 1e6
     }
 }
