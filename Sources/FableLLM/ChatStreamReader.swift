@@ -52,7 +52,7 @@ struct ChatStreamReader: Sendable {
     }
 
     private mutating func handle(event data: String) throws(ModelError) -> [ChatEvent] {
-        if data.trimmingCharacters(in: .whitespaces) == "[DONE]" {
+        if Self.isDoneMarker(data) {
             done = true
             return [.finished(reason: finishReason, usage: usage)]
         }
@@ -71,10 +71,24 @@ struct ChatStreamReader: Sendable {
 
     private static func decode(_ bytes: [UInt8]) throws(ModelError) -> Chunk {
         do {
-            return try JSONDecoder().decode(Chunk.self, from: Data(bytes))
+            return try decoder.decode(Chunk.self, from: Data(bytes))
         } catch {
             throw .malformed("a chunk is not the JSON of a chat completion")
         }
+    }
+
+    /// One decoder for every chunk: a reply is hundreds of events, one per token.
+    private static let decoder = JSONDecoder()
+
+    /// `[DONE]`, with any spaces or tabs around it, compared as bytes (Foundation's
+    /// trimming went through NSString for every event).
+    static func isDoneMarker(_ data: String) -> Bool {
+        let bytes = data.utf8.drop { $0 == 0x20 || $0 == 0x09 }
+        var end = bytes.endIndex
+        while end > bytes.startIndex, case let byte = bytes[bytes.index(before: end)], byte == 0x20 || byte == 0x09 {
+            end = bytes.index(before: end)
+        }
+        return bytes[..<end].elementsEqual("[DONE]".utf8)
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool {

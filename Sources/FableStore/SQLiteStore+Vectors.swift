@@ -3,14 +3,15 @@ import Foundation
 import GRDB
 
 /// Dense long-term search: one vector per step in `step_vector`, compared by cosine in
-/// Swift (a branch of a few thousand 384-dimension vectors is a few megabytes to scan).
+/// Swift. A world's vectors are kept in memory between searches (`SearchCache`): a search
+/// reads only the rows written since the last one, and this store's own writes update them.
 extension SQLiteStore: VectorStore {
     public func storeVector(stepID: Int64, model: String, vector: [Float]) async throws {
         guard let unit = VectorMath.normalized(vector) else {
             throw VectorError.unusable("the vector of step \(stepID) is empty, zero or not finite")
         }
-        try await pool.write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM step WHERE id = ?", arguments: [stepID]) == true else {
+        let worldID = try await pool.write { db in
+            guard let worldID = try Int64.fetchOne(db, sql: "SELECT world_id FROM step WHERE id = ?", arguments: [stepID]) else {
                 throw StoreError.noSuchStep(stepID)
             }
             try db.execute(sql: """
@@ -18,60 +19,82 @@ extension SQLiteStore: VectorStore {
                 ON CONFLICT(step_id) DO UPDATE SET
                     model = excluded.model, dimensions = excluded.dimensions, vector = excluded.vector
                 """, arguments: [stepID, model, unit.count, VectorCoding.encode(unit)])
+            return worldID
         }
+        // What is stored is read back as the same Float32 values.
+        cache.vectorStored(stepID: stepID, worldID: worldID, model: model, vector: unit)
     }
 
     public func denseSearchBranch(endingAt stepID: Int64, vector: [Float], model: String, limit: Int) async throws
         -> [RetrievedPassage] {
         guard limit > 0, let query = VectorMath.normalized(vector) else { return [] }
         return try await pool.read { db in
-            var best: [(id: Int64, cosine: Float)] = []
-            let rows = try Row.fetchCursor(db, sql: """
-                WITH RECURSIVE ancestor(id) AS (
-                    SELECT :step
-                    UNION ALL
-                    SELECT step.parent_id FROM step JOIN ancestor ON step.id = ancestor.id
-                    WHERE step.parent_id IS NOT NULL)
-                SELECT step_vector.step_id, step_vector.vector
-                FROM step_vector JOIN ancestor ON step_vector.step_id = ancestor.id
-                WHERE step_vector.model = :model AND step_vector.dimensions = :dimensions
-                """, arguments: ["step": stepID, "model": model, "dimensions": query.count])
-            while let row = try rows.next() {
-                let data: Data = row["vector"]
-                guard let cosine = VectorCoding.dot(query, data) else { continue }
-                best.append((row["step_id"], cosine))
+            guard let branch = try self.cache.branch(endingAt: stepID, db) else { return [] }
+            // The world's vectors, kept in memory between searches (only new rows are read);
+            // only the branch's are scored.
+            let vectors = try self.cache.vectors(worldID: branch.worldID, model: model, dimensions: query.count, db)
+            var best = TopHits(limit: limit)
+            let dimensions = vectors.dimensions
+            query.withUnsafeBufferPointer { query in
+                vectors.values.withUnsafeBytes { values in
+                    for (index, id) in vectors.ids.enumerated() where id != 0 && id <= stepID && branch.contains(id) {
+                        let slice = UnsafeRawBufferPointer(rebasing: values[index * dimensions * 4 ..< (index + 1) * dimensions * 4])
+                        if let cosine = VectorCoding.dot(query, slice) { best.add(id: id, cosine: cosine) }
+                    }
+                }
             }
-            // Best first; equal scores: the later (deeper) step first, for a stable order.
-            best.sort { $0.cosine != $1.cosine ? $0.cosine > $1.cosine : $0.id > $1.id }
-            let top = best.prefix(limit)
-            guard !top.isEmpty else { return [] }
-            let placeholders = top.map { _ in "?" }.joined(separator: ",")
-            var passages: [Int64: RetrievedPassage] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT id, depth, index_line, passage FROM step WHERE id IN (\(placeholders))
-                """, arguments: StatementArguments(top.map(\.id))) {
-                let id: Int64 = row["id"]
-                passages[id] = RetrievedPassage(stepID: id, depth: row["depth"], indexLine: row["index_line"],
-                                                passage: row["passage"], score: 0)
-            }
-            return top.compactMap { hit in
-                guard var passage = passages[hit.id] else { return nil }
-                passage.score = -Double(hit.cosine)
-                return passage
-            }
+            return try Self.passages(db, best.hits.map { (id: $0.id, score: -Double($0.cosine)) })
         }
     }
 
     public func stepsMissingVectors(worldID: Int64, model: String, limit: Int) async throws -> [Step] {
         guard limit > 0 else { return [] }
+        // Only the steps above the newest one below which every story step had a vector when
+        // last looked at: a step's backfill query reads the few newest steps, not the world.
+        let complete = cache.vectorsComplete(worldID: worldID, model: model)
         return try await pool.read { db in
-            try StepRecord.fetchAll(db, sql: """
+            let missing = try StepRecord.fetchAll(db, sql: """
                 SELECT step.* FROM step
                 LEFT JOIN step_vector ON step_vector.step_id = step.id AND step_vector.model = ?
-                WHERE step.world_id = ? AND step.kind = 'story' AND step_vector.step_id IS NULL
+                WHERE step.world_id = ? AND step.id > ? AND step.kind = 'story' AND step_vector.step_id IS NULL
                 ORDER BY step.id DESC LIMIT ?
-                """, arguments: [model, worldID, limit]).map(\.step)
+                """, arguments: [model, worldID, complete, limit])
+            if missing.count < limit {
+                // Every step missing one above `complete` is in `missing`: below the oldest of
+                // them (or up to the newest step, when none is missing) all have a vector.
+                let covered: Int64? = if let oldest = missing.last?.id { oldest - 1 } else {
+                    try Int64.fetchOne(db, sql: "SELECT max(id) FROM step WHERE world_id = ?", arguments: [worldID])
+                }
+                if let covered, covered > complete {
+                    self.cache.setVectorsComplete(covered, worldID: worldID, model: model)
+                }
+            }
+            return missing.map(\.step)
         }
+    }
+}
+
+/// The best `limit` hits seen, best first; equal scores: the later (deeper) step first.
+struct TopHits {
+    let limit: Int
+    private(set) var hits: [(id: Int64, cosine: Float)] = []
+
+    init(limit: Int) {
+        self.limit = limit
+        hits.reserveCapacity(limit + 1)
+    }
+
+    private static func before(_ a: (id: Int64, cosine: Float), _ b: (id: Int64, cosine: Float)) -> Bool {
+        a.cosine != b.cosine ? a.cosine > b.cosine : a.id > b.id
+    }
+
+    mutating func add(id: Int64, cosine: Float) {
+        let hit = (id: id, cosine: cosine)
+        if hits.count == limit, let last = hits.last, !Self.before(hit, last) { return }
+        var index = hits.count
+        while index > 0, Self.before(hit, hits[index - 1]) { index -= 1 }
+        hits.insert(hit, at: index)
+        if hits.count > limit { hits.removeLast() }
     }
 }
 
@@ -133,16 +156,36 @@ enum VectorCoding {
 
     /// The dot product of `query` with the vector in `data`, read in place; nil if the sizes differ.
     static func dot(_ query: [Float], _ data: Data) -> Float? {
-        guard data.count == query.count * 4 else { return nil }
-        return data.withUnsafeBytes { raw in
-            query.withUnsafeBufferPointer { q in
-                var sum: Float = 0
-                for index in 0..<q.count {
-                    let bits = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))
-                    sum += q[index] * Float(bitPattern: bits)
-                }
-                return sum
-            }
+        query.withUnsafeBufferPointer { query in data.withUnsafeBytes { dot(query, $0) } }
+    }
+
+    /// The dot product of `query` with the little-endian Float32 vector in `raw`, read in
+    /// place (unaligned, eight lanes at a time); nil if the sizes differ.
+    static func dot(_ query: UnsafeBufferPointer<Float>, _ raw: UnsafeRawBufferPointer) -> Float? {
+        let count = query.count
+        guard raw.count == count * 4 else { return nil }
+        guard count > 0, let q = query.baseAddress, let v = raw.baseAddress else { return 0 }
+        var sum: Float = 0
+        var index = 0
+        #if _endian(little)
+        let lanes = UnsafeRawPointer(q)
+        var first = SIMD8<Float>()
+        var second = SIMD8<Float>()
+        while index + 16 <= count {
+            let offset = index * 4
+            first += lanes.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                * v.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+            second += lanes.loadUnaligned(fromByteOffset: offset + 32, as: SIMD8<Float>.self)
+                * v.loadUnaligned(fromByteOffset: offset + 32, as: SIMD8<Float>.self)
+            index += 16
         }
+        sum = (first + second).sum()
+        #endif
+        while index < count {
+            let bits = UInt32(littleEndian: v.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))
+            sum += q[index] * Float(bitPattern: bits)
+            index += 1
+        }
+        return sum
     }
 }

@@ -6,6 +6,8 @@ import GRDB
 public final class SQLiteStore: StoryStore {
     public let path: String
     let pool: DatabasePool
+    /// Each world's tree, branch and term counts, so a step's search reads little (issue 7).
+    let cache = SearchCache()
 
     /// Opens (creating if needed, readable by its owner only) and migrates the database.
     public init(path: String) throws {
@@ -81,24 +83,141 @@ public final class SQLiteStore: StoryStore {
     }
 
     public func searchBranch(endingAt stepID: Int64, terms: [String], limit: Int) async throws -> [RetrievedPassage] {
-        let query = terms.map { "\"\($0.replacingOccurrences(of: "\"", with: ""))\"" }.joined(separator: " OR ")
-        guard !query.isEmpty, limit > 0 else { return [] }
+        var seen = Set<String>()
+        let terms = terms.map { $0.replacingOccurrences(of: "\"", with: "") }
+            .filter { !$0.isEmpty && seen.insert($0).inserted }
+        guard !terms.isEmpty, limit > 0 else { return [] }
         return try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                WITH RECURSIVE ancestor(id) AS (
-                    SELECT :step
-                    UNION ALL
-                    SELECT step.parent_id FROM step JOIN ancestor ON step.id = ancestor.id
-                    WHERE step.parent_id IS NOT NULL)
-                SELECT step.id, step.depth, step.index_line, step.passage,
-                       bm25(step_fts, 2.0, 1.0) AS score
-                FROM step_fts JOIN step ON step.id = step_fts.rowid
-                WHERE step_fts MATCH :query AND step.id IN (SELECT id FROM ancestor)
-                ORDER BY score LIMIT :limit
-                """, arguments: ["step": stepID, "query": query, "limit": limit]).map { row in
-                RetrievedPassage(stepID: row["id"], depth: row["depth"], indexLine: row["index_line"],
-                                 passage: row["passage"], score: row["score"])
+            guard let branch = try self.cache.branch(endingAt: stepID, db) else {
+                return try Self.searchBranchWalkingAncestors(db, endingAt: stepID, terms: terms, limit: limit)
             }
+            return try Self.search(db, branch: branch, terms: terms, limit: limit, cache: self.cache)
+        }
+    }
+
+    /// How a search keeps its cost bounded on a long story (issue 7). FTS5's bm25() reads every
+    /// posting of every query term in the file (for its idf) and scores every match, so what
+    /// a search costs is the postings of its terms. Each term's passages in the world (up to
+    /// the branch's last step) are counted (at most `commonPostings + 1`, remembered between
+    /// steps). When the terms hold at most `postingBudget` passages in all, they are all
+    /// searched over the whole branch: plain BM25, as on any small world. Otherwise the rarest terms, up to `postingBudget`
+    /// passages (at most `rareTermLimit` terms), are searched over the whole branch; if they
+    /// find fewer than `limit` passages, the rest are filled from the last `recentWindow`
+    /// steps of the branch by the next rarest terms, up to `commonPostings` passages. A term
+    /// in more passages than that (in half of a 10,000-step story's, as names and places are)
+    /// is left out: it weighs little in BM25 (a term in half of them, nothing: its idf is
+    /// clamped), and the passages it would bring are the ones it ranks lowest.
+    static let postingBudget = 600
+    static let commonPostings = 2_400
+    static let rareTermLimit = 12
+    static let recentWindow = 128
+
+    private static func search(_ db: Database, branch: SearchCache.Branch, terms: [String], limit: Int,
+                               cache: SearchCache) throws -> [RetrievedPassage] {
+        let world = "world_id : \"\(branch.worldID)\""
+        // The branch's steps are the world's and never newer than its last step. When the
+        // world holds most steps of that id range (one story, or the only busy one), its
+        // term alone would cost more (bm25 reads its postings too, and a count steps through
+        // them) than the few other worlds' matches that the branch filter drops.
+        let first = branch.chain.first ?? branch.stepID
+        let scoped = Double(branch.worldSize) < 0.75 * Double(branch.stepID - first + 1)
+        typealias Counted = (term: String, count: Int, order: Int)
+        var counted: [Counted] = []
+        for (order, term) in terms.enumerated() {
+            var count = cache.frequency(of: term, worldID: branch.worldID, first: first, last: branch.stepID)
+            if count == nil {
+                let counting = try db.cachedStatement(sql: """
+                    SELECT count(*) FROM (SELECT rowid FROM step_fts
+                                          WHERE step_fts MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?)
+                    """)
+                let match = (scoped ? "\(world) AND " : "") + "\"\(term)\""
+                let measured = try Int.fetchOne(counting, arguments: [match, first, branch.stepID, commonPostings + 1]) ?? 0
+                cache.setFrequency(measured, of: term, worldID: branch.worldID, first: first, last: branch.stepID)
+                count = measured
+            }
+            if let count, count > 0 { counted.append((term, count, order)) }
+        }
+        guard !counted.isEmpty else { return [] }
+        var rare = counted
+        var filling: [Counted] = []
+        if counted.reduce(0, { $0 + $1.count }) > postingBudget {
+            rare = []
+            var postings = 0
+            for entry in counted.sorted(by: { ($0.count, $0.order) < ($1.count, $1.order) }) {
+                if filling.isEmpty, postings + entry.count <= postingBudget, rare.count < rareTermLimit {
+                    rare.append(entry)
+                    postings += entry.count
+                } else if entry.count <= commonPostings, postings + entry.count <= commonPostings {
+                    filling.append(entry)
+                    postings += entry.count
+                }
+            }
+        }
+        func query(_ entries: [Counted]) -> String {
+            let any = entries.map { "\"\($0.term)\"" }.joined(separator: " OR ")
+            return scoped ? world + " AND (" + any + ")" : any
+        }
+        // Best first; only the branch's steps.
+        var found: [(id: Int64, score: Double)] = []
+        var taken = Set<Int64>()
+        func collect(_ match: String, from lowest: Int64) throws {
+            let statement = try db.cachedStatement(sql: """
+                SELECT rowid, bm25(step_fts, 2.0, 1.0, 0.0) AS score FROM step_fts
+                WHERE step_fts MATCH ? AND rowid BETWEEN ? AND ? ORDER BY score
+                """)
+            let rows = try Row.fetchCursor(statement, arguments: [match, lowest, branch.stepID])
+            while found.count < limit, let row = try rows.next() {
+                let id: Int64 = row[0]
+                guard branch.contains(id), taken.insert(id).inserted else { continue }
+                found.append((id, row[1]))
+            }
+        }
+        if !rare.isEmpty { try collect(query(rare), from: first) }
+        if found.count < limit, !filling.isEmpty {
+            let recent = branch.chain[max(0, branch.chain.count - recentWindow)]
+            try collect(query(rare + filling), from: recent)
+        }
+        return try passages(db, found)
+    }
+
+    /// The passages of `hits`, in their order, with their scores.
+    static func passages(_ db: Database, _ hits: [(id: Int64, score: Double)]) throws -> [RetrievedPassage] {
+        guard !hits.isEmpty else { return [] }
+        let placeholders = hits.map { _ in "?" }.joined(separator: ",")
+        var byID: [Int64: RetrievedPassage] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT id, depth, index_line, passage FROM step WHERE id IN (\(placeholders))
+            """, arguments: StatementArguments(hits.map(\.id))) {
+            let id: Int64 = row["id"]
+            byID[id] = RetrievedPassage(stepID: id, depth: row["depth"], indexLine: row["index_line"],
+                                        passage: row["passage"], score: 0)
+        }
+        return hits.compactMap { hit in
+            guard var passage = byID[hit.id] else { return nil }
+            passage.score = hit.score
+            return passage
+        }
+    }
+
+    /// The search without the cache's tree (a step the cache cannot place): the recursive
+    /// walk up the branch, every term.
+    private static func searchBranchWalkingAncestors(_ db: Database, endingAt stepID: Int64, terms: [String],
+                                                     limit: Int) throws -> [RetrievedPassage] {
+        let query = terms.map { "\"\($0)\"" }.joined(separator: " OR ")
+        return try Row.fetchAll(db, sql: """
+            WITH RECURSIVE ancestor(id) AS (
+                SELECT :step
+                UNION ALL
+                SELECT step.parent_id FROM step JOIN ancestor ON step.id = ancestor.id
+                WHERE step.parent_id IS NOT NULL)
+            SELECT step.id, step.depth, step.index_line, step.passage,
+                   bm25(step_fts, 2.0, 1.0, 0.0) AS score
+            FROM step_fts JOIN step ON step.id = step_fts.rowid
+            WHERE step_fts MATCH :query AND step.id IN (SELECT id FROM ancestor)
+            ORDER BY score LIMIT :limit
+            """, arguments: ["step": stepID, "query": query, "limit": limit]).map { row in
+            RetrievedPassage(stepID: row["id"], depth: row["depth"], indexLine: row["index_line"],
+                             passage: row["passage"], score: row["score"])
         }
     }
 

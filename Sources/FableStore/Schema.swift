@@ -102,6 +102,50 @@ enum Schema {
                 END;
                 """)
         }
+        // Long-term search scoped to one world: the full-text index gets the step's world as a
+        // third column (weight 0 in bm25), so a search matches `world_id : "N" AND (terms)` and
+        // never reads another world's postings. The index is derived data: it is rebuilt from
+        // the story steps (revisions stay out, as in v5), and the triggers keep it in step.
+        migrator.registerMigration("v6: full-text index per world") { db in
+            try db.execute(sql: """
+                DROP TRIGGER step_fts_insert;
+                DROP TRIGGER step_fts_delete;
+                DROP TRIGGER step_fts_update;
+                DROP TABLE step_fts;
+                CREATE VIRTUAL TABLE step_fts USING fts5(
+                    index_line, passage, world_id, content='step', content_rowid='id',
+                    tokenize='porter unicode61 remove_diacritics 2');
+                INSERT INTO step_fts(rowid, index_line, passage, world_id)
+                    SELECT id, index_line, passage, world_id FROM step WHERE kind = 'story' ORDER BY id;
+                CREATE TRIGGER step_fts_insert AFTER INSERT ON step WHEN new.kind = 'story' BEGIN
+                    INSERT INTO step_fts(rowid, index_line, passage, world_id)
+                        VALUES (new.id, new.index_line, new.passage, new.world_id);
+                END;
+                CREATE TRIGGER step_fts_delete AFTER DELETE ON step WHEN old.kind = 'story' BEGIN
+                    INSERT INTO step_fts(step_fts, rowid, index_line, passage, world_id)
+                        VALUES ('delete', old.id, old.index_line, old.passage, old.world_id);
+                END;
+                CREATE TRIGGER step_fts_update AFTER UPDATE OF index_line, passage, world_id, kind ON step BEGIN
+                    INSERT INTO step_fts(step_fts, rowid, index_line, passage, world_id)
+                        SELECT 'delete', old.id, old.index_line, old.passage, old.world_id WHERE old.kind = 'story';
+                    INSERT INTO step_fts(rowid, index_line, passage, world_id)
+                        SELECT new.id, new.index_line, new.passage, new.world_id WHERE new.kind = 'story';
+                END;
+                """)
+        }
         return migrator
+    }
+
+    /// The name of the last migration, for tests that build an older file.
+    static let v5 = "v5: revisions, pins, traces"
+}
+
+extension SQLiteStore {
+    /// For tests of a migration: a new file with the migrations up to `migration` only, and
+    /// `sql` run on it.
+    static func makeFile(path: String, migratedUpTo migration: String, sql: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(queue, upTo: migration)
+        try queue.write { try $0.execute(sql: sql) }
     }
 }

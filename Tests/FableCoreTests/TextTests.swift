@@ -27,6 +27,24 @@ import Testing
             == text.replacingOccurrences(of: " ", with: ""))
     }
 
+    @Test func aWordStartingALineIsShownAsItArrives() {
+        var wrapper = WordWrapper(width: 12)
+        #expect(wrapper.feed("St") == "St", "nothing can move the first word to another line")
+        #expect(wrapper.feed("ep") == "ep")
+        #expect(wrapper.feed(" 5. The") == " 5.")
+        var held = WordWrapper(width: 12)
+        #expect(held.feed("Step 5. Th") == "Step 5.", "a later word waits: it may still move to the next line")
+        #expect(held.feed("e lighthouse") == " The")
+        #expect(held.finish() == "\nlighthouse")
+        var long = WordWrapper(width: 10)
+        var shown = ""
+        for character in "Abracadabrantesque and more" { shown += long.feed(String(character)) }
+        shown += long.finish()
+        #expect(shown == "Abracadabr\nantesque\nand more", "an over-long first word is still cut at the line's end")
+        var afterBreak = WordWrapper(width: 12)
+        #expect(afterBreak.feed("One.\nTw") == "One.\nTw")
+    }
+
     @Test func cjkIsDoubleWidth() {
         #expect(DisplayWidth.of("中") == 2)
         #expect(DisplayWidth.of("a") == 1)

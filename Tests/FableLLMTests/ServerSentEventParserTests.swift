@@ -18,4 +18,13 @@ import Testing
         #expect(parser.feed(Array("data: last".utf8)).isEmpty)
         #expect(parser.finish() == "last")
     }
+
+    @Test func theEndMarkerIsRecognisedWithSpacesAroundIt() {
+        for marker in ["[DONE]", " [DONE]", "[DONE]\t ", "  [DONE]  "] {
+            #expect(ChatStreamReader.isDoneMarker(marker), "\(marker.debugDescription)")
+        }
+        for other in ["", "[DONE", "DONE", "[DONE]]", "[done]", "x[DONE]", "[DONE] x", "{\"a\":1}"] {
+            #expect(!ChatStreamReader.isDoneMarker(other), "\(other.debugDescription)")
+        }
+    }
 }

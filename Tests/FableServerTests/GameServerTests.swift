@@ -171,6 +171,28 @@ import Testing
         await two.close()
     }
 
+    @Test func aClosedConnectionGivesItsPlaceBackAndAQuitReaderCanComeBack() async throws {
+        let harness = try await ServerHarness.start { $0.connectionsPerAddress = 1 }
+        defer { Task { await harness.stop() } }
+        let first = try await harness.login("kit")
+        try await first.say("quit", expect: "Goodbye.")
+        try await first.waitFor("\u{0}CLOSED")
+        // The server counts the place free once it has seen the close; until then it may refuse.
+        var admitted: LineClient?
+        for _ in 0..<50 where admitted == nil {
+            let client = try await harness.connect()
+            do {
+                try await client.waitFor("Name: ")
+                admitted = client
+            } catch {
+                await client.close()
+            }
+        }
+        let again = try #require(admitted)
+        try await again.say("connect kit secret1", expect: "Welcome back, kit.")
+        await again.close()
+    }
+
     @Test func shutdownLetsTheStepFinishAndTellsEveryone() async throws {
         let harness = try await ServerHarness.start(chunkDelay: .milliseconds(10))
         let client = try await harness.login("ivy")

@@ -69,7 +69,7 @@ enum TelnetTestError: Error { case unexpected(String) }
         let handlers = TelnetPipeline.handlers()
         #expect(handlers.count == 4)
         #expect(handlers[0] is ByteToMessageHandler<TelnetDecoder>)
-        #expect(handlers[1] is MessageToByteHandler<TelnetEncoder>)
+        #expect(handlers[1] is TelnetFrameWriter)
         #expect(handlers[2] is TelnetNegotiator)
         #expect(handlers[3] is LineDecoder)
     }

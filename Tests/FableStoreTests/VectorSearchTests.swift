@@ -1,5 +1,5 @@
 import FableCore
-import FableStore
+@testable import FableStore
 import Foundation
 import Testing
 
@@ -137,5 +137,63 @@ private func axis(_ axis: Int, _ dimensions: Int = 8, lean: Float = 0) -> [Float
                 == [steps[4].id, steps[3].id])
         #expect(try await store.stepsMissingVectors(worldID: world.id, model: "old", limit: 10).count == 4)
         #expect(try await store.stepsMissingVectors(worldID: world.id, model: "m", limit: 0).isEmpty)
+    }
+
+    @Test func theDenseSearchSeesVectorsWrittenAfterItsFirstSearch() async throws {
+        let store = try SQLiteStore(path: vectorDatabase())
+        let world = try await store.createWorld(label: "w", premise: vectorPremise)
+        var steps: [Step] = []
+        for n in 1...4 {
+            steps.append(try await commit(store, world: world.id, after: steps.last, "Passage \(n)."))
+        }
+        try await store.storeVector(stepID: steps[2].id, model: "m", vector: axis(2))
+        let query = axis(1)
+        #expect(try await store.denseSearchBranch(endingAt: steps[3].id, vector: query, model: "m", limit: 1).map(\.stepID)
+                == [steps[2].id])
+        // A backfilled older step, and a newer one.
+        try await store.storeVector(stepID: steps[0].id, model: "m", vector: axis(1))
+        try await store.storeVector(stepID: steps[3].id, model: "m", vector: axis(1, lean: 1))
+        #expect(try await store.denseSearchBranch(endingAt: steps[3].id, vector: query, model: "m", limit: 3).map(\.stepID)
+                == [steps[0].id, steps[3].id, steps[2].id])
+        // Replaced by another model's vector: gone from this model's ranking.
+        try await store.storeVector(stepID: steps[0].id, model: "other", vector: axis(1))
+        #expect(try await store.denseSearchBranch(endingAt: steps[3].id, vector: query, model: "m", limit: 3).map(\.stepID)
+                == [steps[3].id, steps[2].id])
+        // Replaced by the same model: the new vector counts.
+        try await store.storeVector(stepID: steps[2].id, model: "m", vector: axis(1))
+        #expect(try await store.denseSearchBranch(endingAt: steps[3].id, vector: query, model: "m", limit: 1).map(\.stepID)
+                == [steps[2].id])
+        // Another store on the same file reads them all from the file.
+        let reopened = try SQLiteStore(path: store.path)
+        #expect(try await reopened.denseSearchBranch(endingAt: steps[3].id, vector: query, model: "m", limit: 3).map(\.stepID)
+                == [steps[2].id, steps[3].id])
+    }
+
+    @Test func theBackfillQueryStillFindsAStepWhoseVectorAnotherModelReplaced() async throws {
+        let store = try SQLiteStore(path: vectorDatabase())
+        let world = try await store.createWorld(label: "w", premise: vectorPremise)
+        var steps: [Step] = []
+        for n in 1...4 {
+            steps.append(try await commit(store, world: world.id, after: steps.last, "Passage \(n)."))
+            try await store.storeVector(stepID: steps[n - 1].id, model: "m", vector: axis(1))
+        }
+        #expect(try await store.stepsMissingVectors(worldID: world.id, model: "m", limit: 8).isEmpty)
+        let fifth = try await commit(store, world: world.id, after: steps.last, "Passage 5.")
+        #expect(try await store.stepsMissingVectors(worldID: world.id, model: "m", limit: 8).map(\.id) == [fifth.id])
+        try await store.storeVector(stepID: fifth.id, model: "m", vector: axis(1))
+        #expect(try await store.stepsMissingVectors(worldID: world.id, model: "m", limit: 8).isEmpty)
+        try await store.storeVector(stepID: steps[1].id, model: "other", vector: axis(1))
+        #expect(try await store.stepsMissingVectors(worldID: world.id, model: "m", limit: 8).map(\.id) == [steps[1].id])
+    }
+
+    @Test func theInPlaceDotProductMatchesTheScalarOne() {
+        for dimensions in [1, 7, 16, 33, 384] {
+            let a = (0..<dimensions).map { Float(($0 * 7919) % 13) - 6.5 }
+            let b = (0..<dimensions).map { Float(($0 * 104_729) % 17) / 3 - 2 }
+            let expected = VectorMath.dot(a, b)
+            let got = VectorCoding.dot(a, VectorCoding.encode(b))
+            #expect(got.map { abs($0 - expected) <= 1e-3 * max(1, abs(expected)) } == true, "\(dimensions)")
+            #expect(VectorCoding.dot(a, VectorCoding.encode(b + [1])) == nil)
+        }
     }
 }

@@ -13,6 +13,10 @@ public struct LoreEntry: Codable, Sendable, Equatable {
 
     /// Whether any key appears in `text`.
     public func isTriggered(by text: String) -> Bool {
+        isTriggered(by: LoreText(text))
+    }
+
+    public func isTriggered(by text: LoreText) -> Bool {
         keys.contains { LoreKey($0).matches(text) }
     }
 }

@@ -26,38 +26,28 @@ public enum LoreKey: Sendable, Equatable {
             return words.isEmpty ? "the key is empty" : nil
         case .pattern(let pattern):
             if pattern.isEmpty { return "the regular expression between the slashes is empty" }
-            do {
-                _ = try NSRegularExpression(pattern: pattern)
-                return nil
-            } catch {
-                return "`/\(pattern)/` is not a valid regular expression"
-            }
+            return LorePatternCache.shared.expression(for: pattern) == nil
+                ? "`/\(pattern)/` is not a valid regular expression" : nil
         }
     }
 
     public func matches(_ text: String) -> Bool {
-        guard !text.isEmpty, let expression = expression() else { return false }
-        return expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        matches(LoreText(text))
     }
 
-    /// A letter or digit of a script that separates words with spaces.
-    private static let wordCharacter = #"[\p{L}\p{N}_&&[^\p{Han}\p{Hiragana}\p{Katakana}]]"#
-
-    func expression() -> NSRegularExpression? {
+    /// Matching against text prepared once for every key of every entry: a step checks
+    /// dozens of keys against the same three sources.
+    public func matches(_ text: LoreText) -> Bool {
+        guard !text.original.isEmpty else { return false }
         switch self {
         case .pattern(let pattern):
-            return try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
+            // Compiled once per process: ICU builds its sets anew for every compilation.
+            guard let expression = LorePatternCache.shared.expression(for: pattern) else { return false }
+            let original = text.original
+            return expression.firstMatch(in: original, range: NSRange(original.startIndex..., in: original)) != nil
         case .words(let words):
-            let parts = words.split(whereSeparator: \.isWhitespace)
-            guard let first = parts.first?.unicodeScalars.first, let last = parts.last?.unicodeScalars.last else { return nil }
-            var pattern = parts.map { NSRegularExpression.escapedPattern(for: String($0)) }.joined(separator: #"\s+"#)
-            if Self.needsBoundary(first) { pattern = "(?<!\(Self.wordCharacter))" + pattern }
-            if Self.needsBoundary(last) { pattern += "(?!\(Self.wordCharacter))" }
-            return try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
+            let parts = LoreText.folded(words).unicodeScalars.split(whereSeparator: \.properties.isWhitespace)
+            return text.contains(phrase: parts.map(Array.init))
         }
-    }
-
-    private static func needsBoundary(_ scalar: Unicode.Scalar) -> Bool {
-        (scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "_") && !TextMeasure.isCJK(scalar)
     }
 }

@@ -5,6 +5,7 @@ public enum LoreMatcher {
     public static func triggered(_ entries: [LoreEntry], in sources: [String]) -> [LoreEntry] {
         var chosen: [Int] = []
         for source in sources where !source.isEmpty {
+            let source = LoreText(source)
             for (index, entry) in entries.enumerated() where !chosen.contains(index) && entry.isTriggered(by: source) {
                 chosen.append(index)
             }

@@ -6,6 +6,10 @@ public struct WordWrapper: Sendable {
     private var word = ""
     private var wordWidth = 0
     private var pendingSpace = false
+    /// The word being read started a line, where it cannot move to another one, so it is
+    /// shown as it arrives (a passage's first word reaches the reader without waiting for
+    /// the token after it).
+    private var showingWord = false
 
     public init(width: Int) {
         self.width = max(10, width)
@@ -17,20 +21,27 @@ public struct WordWrapper: Sendable {
         for character in fragment {
             if character == "\n" {
                 out += flushWord()
+                showingWord = false
                 out += "\n"
                 column = 0
                 pendingSpace = false
             } else if character == " " || character == "\t" {
                 out += flushWord()
+                showingWord = false
                 if column > 0 { pendingSpace = true }
             } else if DisplayWidth.of(character) == 2 {
                 out += flushWord()
+                showingWord = false
                 word = String(character)
                 wordWidth = 2
                 out += flushWord()
             } else {
                 word.append(character)
                 wordWidth += DisplayWidth.of(character)
+                if showingWord || (column == 0 && !pendingSpace) {
+                    out += flushWord()
+                    showingWord = true
+                }
             }
         }
         return out
@@ -39,6 +50,7 @@ public struct WordWrapper: Sendable {
     /// Ends the text: returns what was held back (the last partial word).
     public mutating func finish() -> String {
         let out = flushWord()
+        showingWord = false
         column = 0
         pendingSpace = false
         return out
@@ -48,7 +60,9 @@ public struct WordWrapper: Sendable {
         guard !word.isEmpty else { return "" }
         var out = ""
         let space = pendingSpace ? 1 : 0
-        if column > 0 && column + space + wordWidth > width {
+        if showingWord {
+            // The rest of a word already on screen: only a line's end may cut it.
+        } else if column > 0 && column + space + wordWidth > width {
             out += "\n"
             column = 0
         } else if space == 1 {

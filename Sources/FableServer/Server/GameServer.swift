@@ -8,7 +8,6 @@ public actor GameServer {
     public let context: GameContext
     private let connections: ConnectionLimiter
     private var serverChannel: (any Channel)?
-    private var acceptLoop: Task<Void, Never>?
     private var clock: Task<Void, Never>?
 
     public init(context: GameContext) {
@@ -19,39 +18,33 @@ public actor GameServer {
     /// Binds and starts accepting; returns the port (useful when the configured port is 0).
     public func start() async throws -> Int {
         let configuration = context.configuration
+        let context = context
+        let connections = connections
+        // Each connection is its pipeline and a `SessionHandler` at its end: no task waits
+        // on an idle connection (issue 7). Reads start small (a reader types a line at a time):
+        // the channel keeps its last read buffer, so its size is paid by every idle connection.
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 512)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.so_keepalive), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .bind(host: configuration.host, port: configuration.port) { channel in
+            .childChannelOption(.recvAllocator, value: Self.readBuffers)
+            .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandler(
                         InputRateLimiter(bytesPerSecond: configuration.inputBytesPerSecond, burst: configuration.inputBurstBytes))
-                    try channel.pipeline.syncOperations.addHandlers(TelnetPipeline.handlers(configuration: configuration.telnet))
-                    return try NIOAsyncChannel<TelnetEvent, TelnetOutput>(wrappingChannelSynchronously: channel)
+                    try pipeline.addHandlers(TelnetPipeline.handlers(configuration: configuration.telnet))
+                    try pipeline.addHandler(SessionHandler(context: context, connections: connections))
                 }
             }
-        serverChannel = server.channel
+            .bind(host: configuration.host, port: configuration.port)
+            .get()
+        serverChannel = server
         await context.registry.onShutdown { [weak self] grace in
             Task { await self?.shutdown(grace: grace) }
         }
-        let port = server.channel.localAddress?.port ?? configuration.port
-        let context = context
-        let connections = connections
-        acceptLoop = Task {
-            await withDiscardingTaskGroup { group in
-                do {
-                    try await server.executeThenClose { inbound in
-                        for try await connection in inbound {
-                            group.addTask { await Self.serve(connection, context: context, connections: connections) }
-                        }
-                    }
-                } catch {
-                    context.logger.error("accepting stopped", metadata: ["error": "\(error)"])
-                }
-            }
-        }
+        let port = server.localAddress?.port ?? configuration.port
         let registry = context.registry
         clock = Task {
             while !Task.isCancelled {
@@ -63,21 +56,9 @@ public actor GameServer {
         return port
     }
 
-    private static func serve(_ connection: NIOAsyncChannel<TelnetEvent, TelnetOutput>, context: GameContext,
-                              connections: ConnectionLimiter) async {
-        let address = connection.channel.remoteAddress?.ipAddress ?? "unknown"
-        guard connections.open(address) else {
-            try? await connection.executeThenClose { _, outbound in
-                try await outbound.write(.text("Too many connections from your address (at most \(connections.perAddress)). Close one and try again.\n"))
-            }
-            return
-        }
-        defer { connections.close(address) }
-        try? await connection.executeThenClose { inbound, outbound in
-            let session = ReaderSession(context: context, writer: outbound, address: address)
-            await session.run(inbound: inbound)
-        }
-    }
+    /// Read buffers from 64 bytes to 8 KiB, 256 to start: a line of typing fits, and a paste
+    /// grows them (input is rate-limited anyway, `InputRateLimiter`).
+    static let readBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 8192)
 
     /// Stops accepting, tells every reader, gives steps being written `grace` to finish,
     /// then closes every session (cancelling what is left) and waits for them to end.
@@ -93,14 +74,24 @@ public actor GameServer {
             try? await Task.sleep(for: .milliseconds(50))
         }
         await registry.broadcast(.boot("\(reason) now. Goodbye."))
-        await acceptLoop?.value
+        await sessionsEnded()
         clock?.cancel()
         context.logger.info("server stopped")
     }
 
-    /// Waits until the server has stopped.
+    /// Waits until the server has stopped: no longer accepting, and every session ended.
     public func wait() async {
-        await acceptLoop?.value
+        try? await serverChannel?.closeFuture.get()
+        await sessionsEnded()
+    }
+
+    /// Every connection closed and every session gone from the registry.
+    private func sessionsEnded() async {
+        while true {
+            let sessions = await context.registry.connectionCount
+            if sessions == 0, connections.total == 0 { return }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     public var openConnections: Int { connections.total }

@@ -76,8 +76,7 @@ extension ReaderSession {
               let target = await context.registry.screen(of: name) else {
             return await screen.say("\(name) is not connected (and you cannot watch yourself).")
         }
-        let feed = feed
-        await target.watch(id: registryID) { text in feed.yield(.notice(.watched(name: name, text: text))) }
+        await target.watch(id: registryID) { [self] text in post(.notice(.watched(name: name, text: text))) }
         snooping = target
         await screen.say("Watching \(name)'s screen; they are not told. `@snoop` alone stops.")
     }

@@ -1,8 +1,9 @@
 import FableCore
 import NIOPosix
 
-/// Where a reader is in logging in.
-enum LoginStep {
+/// Where a reader is in logging in. Indirect, so the session's field is one pointer: a session
+/// keeps it all its life, and `.password(Account)` held inline made every session bigger.
+indirect enum LoginStep {
     case name
     case password(Account)
     case confirmNew(String)
@@ -171,6 +172,10 @@ extension ReaderSession {
 
     private func enterGame(_ account: Account, isNew: Bool) async {
         loginStep = nil
+        loginClosed()
+        // The session never needs the password hash again; an idle reader should not carry it.
+        var account = account
+        account.passwordHash = ""
         self.account = account
         await context.registry.login(registryID, name: account.name)
         context.logger.info("reader logged in", metadata: ["reader": "\(account.name)", "address": "\(address)"])

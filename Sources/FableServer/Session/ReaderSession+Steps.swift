@@ -26,13 +26,12 @@ extension ReaderSession {
     private var preferences: ReaderPreferences { account?.settings.preferences ?? .none }
 
     private func startGeneration(_ makeStream: @escaping @Sendable () -> AsyncThrowingStream<StepEvent, any Error>) {
-        let feed = feed
         let run = GenerationRun(screen: screen, queue: context.queue, registry: context.registry,
                                 noticeDelay: context.configuration.writingNoticeDelay,
-                                report: { feed.yield($0) })
-        generation = Task {
+                                report: { [self] in post($0) })
+        generation = Task { [self] in
             let outcome = await run.run(makeStream)
-            feed.yield(.generationEnded(outcome))
+            post(.generationEnded(outcome))
         }
     }
 

@@ -2,16 +2,32 @@ import FableCore
 import FableEngine
 import Foundation
 import NIOCore
+import Synchronization
 
-/// One connection, from greeting to goodbye. Everything arrives through one ordered
-/// stream (`SessionInput`) and is handled here one item at a time, so the session's
-/// state needs no lock; only the running step works beside it, on the `Screen` actor.
-final class ReaderSession {
+/// One connection, from greeting to goodbye. Everything arrives through one ordered inbox
+/// (`SessionInput`, `post`) and is handled here one item at a time, so the session's state
+/// needs no lock; only the running step works beside it, on the `Screen` actor.
+///
+/// No task waits on the inbox (issue 7: an idle connection costs memory, and a task keeps every
+/// slab its deepest call chain ever needed — the login's is deep). The first item posted to an
+/// empty inbox starts a short-lived task that handles items until the inbox is empty, then ends;
+/// the next item starts the next. So an idle reader holds no task at all, and the items are
+/// still handled in the order they were posted, one at a time: the inbox hands the session's
+/// state from one such task to the next under its lock (hence `@unchecked Sendable`).
+final class ReaderSession: @unchecked Sendable {
     let context: GameContext
     let screen: Screen
     let address: String
-    private let input: AsyncStream<SessionInput>
-    let feed: AsyncStream<SessionInput>.Continuation
+    private let channel: any Channel
+    private let inbox = Mutex(Inbox())
+
+    private struct Inbox {
+        var items: [SessionInput] = []
+        /// A task is handling items (it ends when `items` is empty).
+        var draining = false
+        /// The session has ended: later items are dropped.
+        var ended = false
+    }
 
     var registryID: UInt64 = 0
     var loginStep: LoginStep? = .name
@@ -29,49 +45,104 @@ final class ReaderSession {
     /// The client answered telnet negotiation (so it can hide a password).
     var isTelnetClient = false
     var limiter: RateLimiter
-    var lastInput = ContinuousClock.now
+    /// The last line in and whether the login is still open, kept where `post` can read them: most
+    /// ticks find nothing to do and are dropped there, without starting a task (issue 7).
+    private let lastInputAt = Atomic<Int64>(Moment.now())
+    private let loginOpen = Atomic<Bool>(true)
+    var lastInput: ContinuousClock.Instant {
+        get { Moment.instant(lastInputAt.load(ordering: .relaxed)) }
+        set { lastInputAt.store(Moment.nanoseconds(since: newValue), ordering: .relaxed) }
+    }
+    /// Set when the reader has logged in (the login time-out no longer applies).
+    func loginClosed() { loginOpen.store(false, ordering: .relaxed) }
     var floodStart: ContinuousClock.Instant?
     var droppedLines = 0
     var closing = false
     /// The screen this admin watches (`@snoop`).
     var snooping: Screen?
 
-    init(context: GameContext, writer: NIOAsyncChannelOutboundWriter<TelnetOutput>, address: String) {
+    init(context: GameContext, channel: any Channel, address: String) {
         self.context = context
         self.address = address
-        screen = Screen(writer: writer)
-        (input, feed) = AsyncStream.makeStream(of: SessionInput.self)
+        self.channel = channel
+        screen = Screen(channel: channel)
         limiter = RateLimiter(perSecond: context.configuration.commandsPerSecond,
                               burst: context.configuration.commandBurst)
     }
 
-    /// Runs until the reader quits, the connection drops, or the server closes it.
-    func run(inbound: NIOAsyncChannelInboundStream<TelnetEvent>) async {
-        let feed = feed
-        registryID = await context.registry.register(address: address, screen: screen) { feed.yield(.notice($0)) }
-        let reader = Task {
-            do {
-                for try await event in inbound { feed.yield(.telnet(event)) }
-            } catch {}
-            feed.yield(.disconnected)
+    /// Queues an item for the session (from any thread); it is handled after every item
+    /// posted before it. Post `.opened` first.
+    func post(_ item: SessionInput) {
+        if case .notice(.tick) = item, !tickIsDue() { return }
+        let start = inbox.withLock { inbox in
+            guard !inbox.ended else { return false }
+            inbox.items.append(item)
+            guard !inbox.draining else { return false }
+            inbox.draining = true
+            return true
+        }
+        if start { Task { await self.drain() } }
+    }
+
+    /// A tick has work only for a login that timed out or a screen silent for the keep-alive interval.
+    private func tickIsDue() -> Bool {
+        let now = Moment.now()
+        let configuration = context.configuration
+        if loginOpen.load(ordering: .relaxed),
+           now - lastInputAt.load(ordering: .relaxed) > Moment.nanoseconds(configuration.loginIdleTimeout) {
+            return true
+        }
+        return now - screen.lastWriteAt.load(ordering: .relaxed) > Moment.nanoseconds(configuration.keepAliveInterval)
+    }
+
+    /// Handles queued items until there are none left (or the session ends).
+    private func drain() async {
+        while true {
+            let batch = inbox.withLock { inbox -> [SessionInput] in
+                let batch = inbox.items
+                inbox.items = []
+                if batch.isEmpty { inbox.draining = false }
+                return batch
+            }
+            if batch.isEmpty { return }
+            for item in batch {
+                await handle(item)
+                if closing {
+                    await end()
+                    return
+                }
+            }
+        }
+    }
+
+    /// The first item: the session joins the registry and greets the reader.
+    private func open() async {
+        registryID = await context.registry.register(address: address, screen: screen) { [self] notice in
+            post(.notice(notice))
         }
         await greet()
-        for await item in input {
-            await handle(item)
-            if closing { break }
-        }
+    }
+
+    /// The reader quit, the connection dropped, or the server closed it.
+    private func end() async {
         await stopSnooping()
         // A step still being written is cancelled: the world stays at its last committed step.
         generation?.cancel()
         await generation?.value
-        reader.cancel()
+        generation = nil
         await context.registry.remove(registryID)
-        feed.finish()
+        inbox.withLock { inbox in
+            inbox.ended = true
+            inbox.items = []
+        }
+        channel.close(promise: nil)
         if let account { context.logger.info("reader left", metadata: ["reader": "\(account.name)"]) }
     }
 
     private func handle(_ item: SessionInput) async {
         switch item {
+        case .opened:
+            await open()
         case .telnet(let event):
             await handle(event)
         case .disconnected:

@@ -1,23 +1,27 @@
 import FableCore
 import NIOCore
+import Synchronization
 
 /// One reader's terminal: everything the server shows goes through here, wrapped to the
 /// reader's width, with every piece of text from the model or another person sanitized.
 /// An actor, so the passage streaming from a generation and the session's own messages
 /// never interleave mid-line.
 public actor Screen {
-    private let writer: NIOAsyncChannelOutboundWriter<TelnetOutput>
+    private let channel: any Channel
     public private(set) var width: Int
     /// The column the cursor is at; non-zero while a passage line is half shown.
     private var column = 0
     private var streaming: WordWrapper?
     private var closed = false
-    public private(set) var lastWrite = ContinuousClock.now
+    /// When the server last wrote to this screen (`Moment`), readable without a hop to the actor.
+    let lastWriteAt = Atomic<Int64>(Moment.now())
+    public var lastWrite: ContinuousClock.Instant { Moment.instant(lastWriteAt.load(ordering: .relaxed)) }
     /// Admins watching this screen (`@snoop`).
     private var watchers: [UInt64: @Sendable (String) -> Void] = [:]
 
-    public init(writer: NIOAsyncChannelOutboundWriter<TelnetOutput>, width: Int = ReaderSettings.defaultWidth) {
-        self.writer = writer
+    /// Writes go to `channel`, whose pipeline ends in the telnet handlers (`TelnetOutput` in).
+    public init(channel: any Channel, width: Int = ReaderSettings.defaultWidth) {
+        self.channel = channel
         self.width = width
     }
 
@@ -111,13 +115,25 @@ public actor Screen {
         await send(.text(text))
     }
 
+    /// Hands the output to the channel. Like an async channel writer, it only waits while the
+    /// connection is not writable (a reader who stops reading): then until the socket has taken
+    /// this write, so a slow reader holds back their own step instead of filling memory.
     private func send(_ output: TelnetOutput) async {
         guard !closed else { return }
-        lastWrite = .now
+        guard channel.isActive else {
+            closed = true
+            return
+        }
+        lastWriteAt.store(Moment.now(), ordering: .relaxed)
+        // A stopped step (a cancelled task) does not wait: what it wrote is dropped or sent later.
+        guard !channel.isWritable, !Task.isCancelled else {
+            channel.writeAndFlush(output, promise: nil)
+            return
+        }
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        channel.writeAndFlush(output, promise: written)
         do {
-            try await writer.write(output)
-        } catch is CancellationError {
-            // The writing task (a stopped step) was cancelled; the connection is fine.
+            try await written.futureResult.get()
         } catch {
             closed = true
         }

@@ -19,10 +19,44 @@ public enum TelnetPipeline {
     public static func handlers(configuration: TelnetConfiguration = .init()) -> [any ChannelHandler] {
         [
             ByteToMessageHandler(TelnetDecoder()),
-            MessageToByteHandler(TelnetEncoder()),
+            TelnetFrameWriter(),
             TelnetNegotiator(handshakeTimeout: configuration.handshakeTimeout),
             LineDecoder(lineLimit: configuration.lineLimit),
         ]
+    }
+}
+
+/// Encodes each frame (`TelnetEncoder`) into a buffer of its own. NIO's `MessageToByteHandler`
+/// keeps one buffer per connection and reuses it, so every idle connection held a buffer as
+/// big as the longest message it was ever sent (a kilobyte or more after the login); here the
+/// buffer goes once the socket has written it.
+public final class TelnetFrameWriter: ChannelOutboundHandler {
+    public typealias OutboundIn = TelnetFrame
+    public typealias OutboundOut = ByteBuffer
+
+    private let encoder = TelnetEncoder()
+
+    public init() {}
+
+    public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let frame = Self.unwrapOutboundIn(data)
+        var buffer = context.channel.allocator.buffer(capacity: Self.estimatedSize(of: frame))
+        do {
+            try encoder.encode(data: frame, out: &buffer)
+            context.write(Self.wrapOutboundOut(buffer), promise: promise)
+        } catch {
+            promise?.fail(error)
+            context.fireErrorCaught(error)
+        }
+    }
+
+    /// Enough for most frames: line ends grow by a byte each.
+    static func estimatedSize(of frame: TelnetFrame) -> Int {
+        switch frame {
+        case .text(let text): text.utf8.count + text.utf8.count / 16 + 8
+        case .command: 3
+        case .subnegotiation(_, let payload): payload.count + 8
+        }
     }
 }
 

@@ -1,0 +1,55 @@
+/// A text that lore keys are looked for in, case-folded once. Word keys are matched
+/// scalar by scalar here, without a regular expression.
+public struct LoreText: Sendable {
+    public let original: String
+    let scalars: [Unicode.Scalar]
+
+    public init(_ text: String) {
+        original = text
+        scalars = Array(Self.folded(text).unicodeScalars)
+    }
+
+    static func folded(_ text: String) -> String {
+        text.lowercased()
+    }
+
+    /// Whether the words of `phrase` appear in order, separated by whitespace, as whole
+    /// words: no letter, digit or `_` just before or after, except beside Chinese or
+    /// Japanese characters, which need no boundary.
+    func contains(phrase parts: [[Unicode.Scalar]]) -> Bool {
+        guard let first = parts.first, let head = first.first, let tail = parts.last?.last else { return false }
+        let boundaryBefore = Self.isWordScalar(head)
+        let boundaryAfter = Self.isWordScalar(tail)
+        var start = 0
+        while start + first.count <= scalars.count {
+            defer { start += 1 }
+            guard scalars[start] == head else { continue }
+            if boundaryBefore, start > 0, Self.isWordScalar(scalars[start - 1]) { continue }
+            guard let end = matchEnd(of: parts, from: start) else { continue }
+            if boundaryAfter, end < scalars.count, Self.isWordScalar(scalars[end]) { continue }
+            return true
+        }
+        return false
+    }
+
+    /// Where the phrase ends when it starts at `start`, or nil.
+    private func matchEnd(of parts: [[Unicode.Scalar]], from start: Int) -> Int? {
+        var position = start
+        for (index, part) in parts.enumerated() {
+            if index > 0 {
+                let gap = position
+                while position < scalars.count, scalars[position].properties.isWhitespace { position += 1 }
+                if position == gap { return nil }
+            }
+            guard position + part.count <= scalars.count,
+                  scalars[position..<position + part.count].elementsEqual(part) else { return nil }
+            position += part.count
+        }
+        return position
+    }
+
+    /// A letter, digit or `_` of a script that separates words with spaces.
+    static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "_") && !TextMeasure.isCJK(scalar)
+    }
+}

@@ -1,0 +1,55 @@
+import NIOCore
+
+/// The last handler of a connection's pipeline: opens a `ReaderSession` when the connection
+/// becomes active and posts it what the telnet handlers read, in order, then `.disconnected`.
+/// A handler rather than a task reading an async channel, so an idle connection holds no task
+/// (issue 7); the session writes through the channel itself (`Screen`).
+final class SessionHandler: ChannelInboundHandler {
+    typealias InboundIn = TelnetEvent
+
+    private let context: GameContext
+    private let connections: ConnectionLimiter
+    private var session: ReaderSession?
+    private var address: String?
+
+    init(context: GameContext, connections: ConnectionLimiter) {
+        self.context = context
+        self.connections = connections
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        guard connections.open(address) else {
+            let refusal = TelnetOutput.text(
+                "Too many connections from your address (at most \(connections.perAddress)). Close one and try again.\n")
+            let channel = context.channel
+            channel.writeAndFlush(refusal).whenComplete { _ in channel.close(promise: nil) }
+            context.fireChannelActive()
+            return
+        }
+        self.address = address
+        let session = ReaderSession(context: self.context, channel: context.channel, address: address)
+        self.session = session
+        session.post(.opened)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        session?.post(.telnet(Self.unwrapInboundIn(data)))
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let address {
+            connections.close(address)
+            self.address = nil
+        }
+        session?.post(.disconnected)
+        session = nil
+        context.fireChannelInactive()
+    }
+
+    /// A broken connection (reset, a handler's error) ends the session like a hang-up.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,273 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// What the store remembers between searches, per world, so that a step's search does not
+/// walk or scan the whole world again: the tree of steps (id → parent), the branch of the
+/// last search (its ancestors, root first), how many of the world's passages hold each
+/// search term, and, per embedding model, the newest step below which every story step had
+/// a vector.
+///
+/// Everything here can be rebuilt from the file. Steps are never updated and never change
+/// parent, and ids grow with every commit (one writer, AUTOINCREMENT), so the tree is
+/// brought up to date by reading only the rows above the highest id it holds. The cache
+/// holds at most `capacity` steps over all worlds; the least recently searched worlds go first.
+final class SearchCache: Sendable {
+    /// The branch ending at a step: every step from the opening down to it.
+    struct Branch: Sendable {
+        var worldID: Int64
+        var stepID: Int64
+        /// id → depth index (0 = the opening).
+        var members: [Int64: Int]
+        /// Root first.
+        var chain: [Int64]
+        /// Steps the world had when the branch was taken (all kinds).
+        var worldSize: Int
+
+        func contains(_ id: Int64) -> Bool { members[id] != nil }
+    }
+
+    private struct World {
+        /// Step → parent (0: an opening).
+        var parent: [Int64: Int64] = [:]
+        var highestID: Int64 = 0
+        /// The last branch computed, root first, and where each of its steps is in it.
+        var chain: [Int64] = []
+        var position: [Int64: Int] = [:]
+        /// Term → passages of the world holding it (capped) among the steps `first...last`.
+        var frequency: [String: (count: Int, first: Int64, last: Int64)] = [:]
+        /// Model → every story step with an id up to this one has a vector of that model.
+        var vectorsComplete: [String: Int64] = [:]
+        /// The world's vectors of one model, in memory.
+        var vectors: Vectors?
+        var lastUse: UInt64 = 0
+
+        var cost: Int { parent.count + (vectors?.values.count ?? 0) / 16 }
+    }
+
+    /// One model's vectors of a world, contiguous: step `ids[i]` has `values[i*d ..< (i+1)*d]`
+    /// (unit length). A step whose vector was replaced by another model's has id 0.
+    struct Vectors: Sendable {
+        var model: String
+        var dimensions: Int
+        var ids: [Int64] = []
+        var values: [Float] = []
+        var slot: [Int64: Int] = [:]
+        /// Every vector of a step up to this id was read from the file (later ones arrive
+        /// through `vectorStored`, or are read by the next search).
+        var highestID: Int64 = 0
+
+        mutating func set(_ id: Int64, _ vector: [Float]) {
+            if let index = slot[id] {
+                values.replaceSubrange(index * dimensions ..< (index + 1) * dimensions, with: vector)
+            } else {
+                slot[id] = ids.count
+                ids.append(id)
+                values.append(contentsOf: vector)
+            }
+        }
+
+        mutating func remove(_ id: Int64) {
+            guard let index = slot.removeValue(forKey: id) else { return }
+            ids[index] = 0
+        }
+    }
+
+    private struct State {
+        var worlds: [Int64: World] = [:]
+        var steps = 0
+        var tick: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+    let capacity: Int
+
+    init(capacity: Int = 1_000_000) {
+        self.capacity = capacity
+    }
+
+    /// The branch ending at `stepID`, read in `db`'s snapshot; nil if there is no such step.
+    func branch(endingAt stepID: Int64, _ db: Database) throws -> Branch? {
+        let world = try db.cachedStatement(sql: "SELECT world_id FROM step WHERE id = ?")
+        guard let worldID = try Int64.fetchOne(world, arguments: [stepID]) else {
+            return nil
+        }
+        for attempt in 0..<2 {
+            let known = attempt == 0 ? state.withLock { $0.worlds[worldID]?.highestID ?? 0 } : 0
+            var rows: [(Int64, Int64)] = []
+            let newer = try db.cachedStatement(sql: "SELECT id, parent_id FROM step WHERE world_id = ? AND id > ? ORDER BY id")
+            let cursor = try Row.fetchCursor(newer, arguments: [worldID, known])
+            while let row = try cursor.next() {
+                rows.append((row[0], row[1] ?? 0))
+            }
+            let branch: Branch?? = state.withLock { state in
+                state.tick &+= 1
+                var world = state.worlds.removeValue(forKey: worldID) ?? World()
+                // Evicted (or emptied) since `known` was read: these rows alone are not the world.
+                guard world.highestID >= known else { return .some(nil) }
+                let before = world.parent.count
+                for (id, parent) in rows { world.parent[id] = parent }
+                world.highestID = max(world.highestID, rows.last?.0 ?? 0)
+                world.lastUse = state.tick
+                state.steps += world.parent.count - before
+                let branch = Self.extend(&world, to: stepID, worldID: worldID)
+                state.worlds[worldID] = world
+                Self.evict(&state, capacity: capacity, keeping: worldID)
+                return .some(branch)
+            }
+            if case .some(let found) = branch, let found { return found }
+            if attempt == 1 { return nil }
+        }
+        return nil
+    }
+
+    /// Moves the world's remembered branch to the one ending at `stepID`: walks up from it
+    /// to the first step already on the remembered branch (for the next step of a story,
+    /// one step), cuts the branch there and adds the walked steps.
+    private static func extend(_ world: inout World, to stepID: Int64, worldID: Int64) -> Branch? {
+        var walked: [Int64] = []
+        var node = stepID
+        var join = -1
+        while node != 0 {
+            if let index = world.position[node] {
+                join = index
+                break
+            }
+            guard let parent = world.parent[node] else { return nil }
+            walked.append(node)
+            node = parent
+        }
+        while world.chain.count > join + 1 {
+            world.position[world.chain.removeLast()] = nil
+        }
+        for id in walked.reversed() {
+            world.position[id] = world.chain.count
+            world.chain.append(id)
+        }
+        return Branch(worldID: worldID, stepID: stepID, members: world.position, chain: world.chain,
+                      worldSize: world.parent.count)
+    }
+
+    /// Drops the least recently searched worlds while the cache holds more than `capacity`
+    /// steps (a 384-dimension vector counts as 24 steps, about its size).
+    private static func evict(_ state: inout State, capacity: Int, keeping worldID: Int64) {
+        var total = state.worlds.values.reduce(0) { $0 + $1.cost }
+        while total > capacity, state.worlds.count > 1 {
+            guard let oldest = state.worlds.filter({ $0.key != worldID }).min(by: { $0.value.lastUse < $1.value.lastUse })
+            else { return }
+            total -= oldest.value.cost
+            state.worlds[oldest.key] = nil
+        }
+    }
+
+    // MARK: - Vectors
+
+    /// The world's vectors of `model` with `dimensions`, brought up to date with `db`: only
+    /// the rows above the highest step read before are read.
+    func vectors(worldID: Int64, model: String, dimensions: Int, _ db: Database) throws -> Vectors {
+        for attempt in 0..<2 {
+            let known: Vectors? = attempt == 1 ? nil : state.withLock { state in
+                guard let vectors = state.worlds[worldID]?.vectors, vectors.model == model,
+                      vectors.dimensions == dimensions else { return nil }
+                return vectors
+            }
+            let highest = known?.highestID ?? 0
+            var fresh: [(Int64, [Float])] = []
+            var newest = highest
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT step_vector.step_id, step_vector.vector FROM step
+                JOIN step_vector ON step_vector.step_id = step.id
+                WHERE step.world_id = ? AND step.id > ? AND step_vector.model = ? AND step_vector.dimensions = ?
+                ORDER BY step.id
+                """, arguments: [worldID, highest, model, dimensions])
+            while let row = try rows.next() {
+                let id: Int64 = row[0]
+                newest = id
+                let vector = try row.withUnsafeData(atIndex: 1) { data in data.flatMap(VectorCoding.decode) }
+                if let vector, vector.count == dimensions { fresh.append((id, vector)) }
+            }
+            if let known, fresh.isEmpty { return known }
+            let merged: Vectors? = state.withLock { state in
+                state.tick &+= 1
+                var world = state.worlds.removeValue(forKey: worldID) ?? World()
+                defer { state.worlds[worldID] = world }
+                var vectors = world.vectors.flatMap { $0.model == model && $0.dimensions == dimensions ? $0 : nil }
+                // Evicted or replaced by another model's since `highest` was read: the rows
+                // just read are not all of them.
+                guard highest == 0 || vectors != nil else { return nil }
+                world.vectors = nil
+                if vectors == nil { vectors = Vectors(model: model, dimensions: dimensions) }
+                for (id, vector) in fresh { vectors!.set(id, vector) }
+                vectors!.highestID = max(vectors!.highestID, newest)
+                world.vectors = vectors
+                world.lastUse = state.tick
+                return vectors
+            }
+            if let merged {
+                state.withLock { Self.evict(&$0, capacity: capacity, keeping: worldID) }
+                return merged
+            }
+        }
+        return Vectors(model: model, dimensions: dimensions)
+    }
+
+    // MARK: - Term frequencies
+
+    /// An upper bound of the world's passages holding `term` among the steps `first...last`
+    /// (by id): a count measured earlier over about the same range, plus every id above the
+    /// range it was measured on; nil when unknown, or measured on a range too different.
+    func frequency(of term: String, worldID: Int64, first: Int64, last: Int64) -> Int? {
+        state.withLock { state in
+            guard let known = state.worlds[worldID]?.frequency[term], known.first <= first else { return nil }
+            let slack = max(32, (known.last - known.first) / 8)
+            guard last <= known.last + slack, last >= known.last - slack else { return nil }
+            return known.count + Int(max(0, last - known.last))
+        }
+    }
+
+    func setFrequency(_ count: Int, of term: String, worldID: Int64, first: Int64, last: Int64) {
+        state.withLock { state in
+            guard state.worlds[worldID] != nil else { return }
+            if state.worlds[worldID]!.frequency.count > 4096 { state.worlds[worldID]!.frequency = [:] }
+            state.worlds[worldID]!.frequency[term] = (count, first, last)
+        }
+    }
+
+    // MARK: - Vector coverage
+
+    /// Every story step of the world up to this id had a vector of `model` when last checked.
+    func vectorsComplete(worldID: Int64, model: String) -> Int64 {
+        state.withLock { $0.worlds[worldID]?.vectorsComplete[model] ?? 0 }
+    }
+
+    func setVectorsComplete(_ id: Int64, worldID: Int64, model: String) {
+        state.withLock { state in
+            guard state.worlds[worldID] != nil else {
+                // Remembered without the tree: an empty entry holding only this.
+                var world = World()
+                world.vectorsComplete[model] = id
+                state.worlds[worldID] = world
+                return
+            }
+            state.worlds[worldID]!.vectorsComplete[model] = id
+        }
+    }
+
+    /// A vector of `model` replaced whatever step `stepID` of world `worldID` had: another
+    /// model's coverage may be gone, and the world's vectors in memory change.
+    func vectorStored(stepID: Int64, worldID: Int64, model: String, vector: [Float]) {
+        state.withLock { state in
+            for id in state.worlds.keys where state.worlds[id]!.vectorsComplete.keys.contains(where: { $0 != model }) {
+                state.worlds[id]!.vectorsComplete = state.worlds[id]!.vectorsComplete.filter { $0.key == model }
+            }
+            guard var vectors = state.worlds[worldID]?.vectors else { return }
+            state.worlds[worldID]!.vectors = nil
+            if vectors.model == model, vectors.dimensions == vector.count {
+                vectors.set(stepID, vector)
+            } else {
+                vectors.remove(stepID)
+            }
+            state.worlds[worldID]!.vectors = vectors
+        }
+    }
+}
