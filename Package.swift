@@ -41,9 +41,13 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
-        // The telnet game server: telnet handlers, accounts, the reader's session and commands.
+        // Telnet as SwiftNIO handlers: bytes in, lines and window sizes out (RFC 854 and options).
+        .target(name: "FableTelnet", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        // The telnet game server: accounts, the reader's session and commands.
         .target(name: "FableServer", dependencies: [
-            "FableCore", "FableEngine", "FableStories",
+            "FableCore", "FableEngine", "FableStories", "FableTelnet",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -72,6 +76,11 @@ let package = Package(
         .testTarget(name: "FableStoreTests", dependencies: ["FableCore", "FableEngine", "FableStore"]),
         .testTarget(name: "FableLLMTests", dependencies: ["FableCore", "FableLLM", "FableStub"]),
         .testTarget(name: "FableStoriesTests", dependencies: ["FableCore", "FableStories"]),
+        .testTarget(name: "FableTelnetTests", dependencies: [
+            "FableTelnet",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+        ]),
         .testTarget(name: "FableServerTests", dependencies: [
             "FableCore", "FableEngine", "FableStore", "FableStub", "FableServer", "FableLLM", "FableTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -93,7 +102,7 @@ package.targets += [
     .target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
     .target(name: "FuzzKit", dependencies: ["CLibFuzzer"], path: "Fuzz/FuzzKit"),
     .executableTarget(name: "FuzzTelnet", dependencies: [
-        "FuzzKit", "FableServer",
+        "FuzzKit", "FableTelnet",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOEmbedded", package: "swift-nio"),
     ], path: "Fuzz/FuzzTelnet"),

@@ -1,4 +1,4 @@
-import FableServer
+import FableTelnet
 import FuzzKit
 import NIOCore
 import NIOEmbedded

@@ -1,4 +1,5 @@
 import FableCore
+import FableTelnet
 import NIOCore
 import NIOPosix
 

@@ -1,3 +1,4 @@
+import FableTelnet
 /// Everything about the server a host may tune (docs/protocol.md lists the defaults).
 public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"

@@ -1,4 +1,5 @@
 import FableCore
+import FableTelnet
 import NIOPosix
 
 /// Where a reader is in logging in. Indirect, so the session's field is one pointer: a session

@@ -1,5 +1,6 @@
 import FableCore
 import FableEngine
+import FableTelnet
 import Foundation
 import NIOCore
 import Synchronization

@@ -1,3 +1,4 @@
+import FableTelnet
 import NIOCore
 
 /// The last handler of a connection's pipeline: opens a `ReaderSession` when the connection

@@ -1,4 +1,5 @@
 import FableCore
+import FableTelnet
 
 /// Everything a session reacts to, in one ordered stream: what the reader sent, what the
 /// running step reported, and what the server or other sessions said.

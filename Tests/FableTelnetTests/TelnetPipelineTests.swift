@@ -2,7 +2,7 @@ import NIOCore
 import NIOEmbedded
 import Testing
 
-@testable import FableServer
+@testable import FableTelnet
 
 /// Shared helpers for the Telnet… suites.
 enum TelnetTestIO {

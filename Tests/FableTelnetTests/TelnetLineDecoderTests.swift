@@ -2,7 +2,7 @@ import NIOCore
 import NIOEmbedded
 import Testing
 
-@testable import FableServer
+@testable import FableTelnet
 
 @Suite struct TelnetLineDecoderTests {
     typealias IO = TelnetTestIO

@@ -2,7 +2,7 @@ import NIOCore
 import NIOEmbedded
 import Testing
 
-@testable import FableServer
+@testable import FableTelnet
 
 @Suite struct TelnetNegotiatorTests {
     typealias IO = TelnetTestIO
