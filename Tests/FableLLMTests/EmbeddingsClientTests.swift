@@ -27,7 +27,9 @@ private func withEmbeddingsStub(_ embeddings: @escaping StubEmbeddingsScript = S
 
 private func embeddingsClient(_ url: String, model: String = "multilingual-e5-small",
                               configure: (inout EmbeddingsConfiguration) -> Void = { _ in }) -> OpenAIEmbeddingsClient {
-    var configuration = EmbeddingsConfiguration(baseURL: url, model: model, requestTimeout: 5, connectTimeout: 2)
+    // No test here is about time-outs: a generous one, since a loaded CI machine once took over 5 s
+    // to answer from the in-process stub while every suite started at once.
+    var configuration = EmbeddingsConfiguration(baseURL: url, model: model, requestTimeout: 30, connectTimeout: 10)
     configure(&configuration)
     return OpenAIEmbeddingsClient(configuration: configuration)
 }

@@ -8,7 +8,7 @@ let request = ChatRequest(messages: [ChatMessage(.system, "sys"), ChatMessage(.u
                           schemaName: ReplySchema.name, schema: ReplySchema.json(opening: false))
 
 func client(_ server: StubLLMServer, configure: (inout LLMConfiguration) -> Void = { _ in }) -> OpenAIChatClient {
-    var configuration = LLMConfiguration(baseURL: server.url, model: "stub", connectTimeout: 2, firstByteTimeout: 5)
+    var configuration = LLMConfiguration(baseURL: server.url, model: "stub", connectTimeout: 10, firstByteTimeout: 30)
     configure(&configuration)
     return OpenAIChatClient(configuration: configuration)
 }
