@@ -56,7 +56,13 @@ struct ChatStreamReader: Sendable {
             done = true
             return [.finished(reason: finishReason, usage: usage)]
         }
-        let chunk = try Self.decode(Array(data.utf8))
+        let bytes = Array(data.utf8)
+        if let delta = ChunkScanner.delta(in: bytes) {
+            if let reason = delta.finishReason { finishReason = reason }
+            if let text = delta.content, !text.isEmpty { return [.content(text)] }
+            return []
+        }
+        let chunk = try Self.decode(bytes)
         if let error = chunk.error {
             throw .http(status: error.code ?? 500, body: error.message ?? "error in stream")
         }
@@ -75,6 +81,15 @@ struct ChatStreamReader: Sendable {
         } catch {
             throw .malformed("a chunk is not the JSON of a chat completion")
         }
+    }
+
+    /// A chunk as `JSONDecoder` reads it: its first choice's delta, and whether it carries usage
+    /// or an error; nil when it does not decode. What `ChunkScanner` must agree with.
+    static func decodedDelta(_ bytes: [UInt8]) -> (delta: ChunkScanner.Delta, usageOrError: Bool)? {
+        guard let chunk = try? decode(bytes) else { return nil }
+        let choice = chunk.choices?.first
+        return (ChunkScanner.Delta(content: choice?.delta?.content, finishReason: choice?.finishReason),
+                chunk.usage != nil || chunk.error != nil)
     }
 
     /// One decoder for every chunk: a reply is hundreds of events, one per token.
