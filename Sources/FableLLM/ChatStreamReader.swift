@@ -57,22 +57,20 @@ struct ChatStreamReader: Sendable {
             return [.finished(reason: finishReason, usage: usage)]
         }
         let bytes = Array(data.utf8)
-        if let delta = ChunkScanner.delta(in: bytes) {
-            if let reason = delta.finishReason { finishReason = reason }
-            if let text = delta.content, !text.isEmpty { return [.content(text)] }
-            return []
+        let delta: ChunkScanner.Delta
+        if let scanned = ChunkScanner.delta(in: bytes) {
+            delta = scanned
+        } else {
+            let chunk = try Self.decode(bytes)
+            if let error = chunk.error {
+                throw .http(status: error.code ?? 500, body: error.message ?? "error in stream")
+            }
+            if let reported = chunk.usage?.chatUsage { usage = reported }
+            delta = chunk.delta
         }
-        let chunk = try Self.decode(bytes)
-        if let error = chunk.error {
-            throw .http(status: error.code ?? 500, body: error.message ?? "error in stream")
-        }
-        if let reported = chunk.usage?.chatUsage { usage = reported }
-        var events: [ChatEvent] = []
-        if let choice = chunk.choices?.first {
-            if let text = choice.delta?.content, !text.isEmpty { events.append(.content(text)) }
-            if let reason = choice.finishReason { finishReason = reason }
-        }
-        return events
+        if let reason = delta.finishReason { finishReason = reason }
+        if let text = delta.content, !text.isEmpty { return [.content(text)] }
+        return []
     }
 
     private static func decode(_ bytes: [UInt8]) throws(ModelError) -> Chunk {
@@ -87,9 +85,7 @@ struct ChatStreamReader: Sendable {
     /// or an error; nil when it does not decode. What `ChunkScanner` must agree with.
     static func decodedDelta(_ bytes: [UInt8]) -> (delta: ChunkScanner.Delta, usageOrError: Bool)? {
         guard let chunk = try? decode(bytes) else { return nil }
-        let choice = chunk.choices?.first
-        return (ChunkScanner.Delta(content: choice?.delta?.content, finishReason: choice?.finishReason),
-                chunk.usage != nil || chunk.error != nil)
+        return (chunk.delta, chunk.usage != nil || chunk.error != nil)
     }
 
     /// One decoder for every chunk: a reply is hundreds of events, one per token.
@@ -158,4 +154,9 @@ private struct Chunk: Decodable {
     var choices: [Choice]?
     var usage: Usage?
     var error: APIError?
+
+    /// The first choice's streamed text and finish reason, as `ChunkScanner` reads them.
+    var delta: ChunkScanner.Delta {
+        ChunkScanner.Delta(content: choices?.first?.delta?.content, finishReason: choices?.first?.finishReason)
+    }
 }

@@ -36,10 +36,10 @@ extension SQLiteStore: VectorStore {
             var best = TopHits(limit: limit)
             let dimensions = vectors.dimensions
             query.withUnsafeBufferPointer { query in
-                vectors.values.withUnsafeBytes { values in
+                vectors.values.withUnsafeBufferPointer { values in
                     for (index, id) in vectors.ids.enumerated() where id != 0 && id <= stepID && branch.contains(id) {
-                        let slice = UnsafeRawBufferPointer(rebasing: values[index * dimensions * 4 ..< (index + 1) * dimensions * 4])
-                        if let cosine = VectorCoding.dot(query, slice) { best.add(id: id, cosine: cosine) }
+                        let vector = UnsafeBufferPointer(rebasing: values[index * dimensions ..< (index + 1) * dimensions])
+                        if let cosine = VectorMath.dot(query, vector) { best.add(id: id, cosine: cosine) }
                     }
                 }
             }
@@ -152,40 +152,5 @@ enum VectorCoding {
                 Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
             }
         }
-    }
-
-    /// The dot product of `query` with the vector in `data`, read in place; nil if the sizes differ.
-    static func dot(_ query: [Float], _ data: Data) -> Float? {
-        query.withUnsafeBufferPointer { query in data.withUnsafeBytes { dot(query, $0) } }
-    }
-
-    /// The dot product of `query` with the little-endian Float32 vector in `raw`, read in
-    /// place (unaligned, eight lanes at a time); nil if the sizes differ.
-    static func dot(_ query: UnsafeBufferPointer<Float>, _ raw: UnsafeRawBufferPointer) -> Float? {
-        let count = query.count
-        guard raw.count == count * 4 else { return nil }
-        guard count > 0, let q = query.baseAddress, let v = raw.baseAddress else { return 0 }
-        var sum: Float = 0
-        var index = 0
-        #if _endian(little)
-        let lanes = UnsafeRawPointer(q)
-        var first = SIMD8<Float>()
-        var second = SIMD8<Float>()
-        while index + 16 <= count {
-            let offset = index * 4
-            first += lanes.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-                * v.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-            second += lanes.loadUnaligned(fromByteOffset: offset + 32, as: SIMD8<Float>.self)
-                * v.loadUnaligned(fromByteOffset: offset + 32, as: SIMD8<Float>.self)
-            index += 16
-        }
-        sum = (first + second).sum()
-        #endif
-        while index < count {
-            let bits = UInt32(littleEndian: v.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))
-            sum += q[index] * Float(bitPattern: bits)
-            index += 1
-        }
-        return sum
     }
 }

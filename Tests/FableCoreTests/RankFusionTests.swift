@@ -76,4 +76,16 @@ private func close(_ a: Double?, _ b: Double) -> Bool {
         #expect(RankFusion.fuseKeepingLeaders(rankings, limit: 10) == RankFusion.fuse(rankings))
         #expect(RankFusion.fuseKeepingLeaders([[], [7, 8]], limit: 5) == [7, 8])
     }
+
+    @Test func theInPlaceDotProductMatchesTheScalarOne() {
+        for dimensions in [1, 7, 16, 33, 384] {
+            let a = (0..<dimensions).map { Float(($0 * 7919) % 13) - 6.5 }
+            let b = (0..<dimensions).map { Float(($0 * 104_729) % 17) / 3 - 2 }
+            let expected = VectorMath.dot(a, b)
+            let got = a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in VectorMath.dot(a, b) } }
+            #expect(got.map { abs($0 - expected) <= 1e-3 * max(1, abs(expected)) } == true, "\(dimensions)")
+            let longer = b + [1]
+            #expect(a.withUnsafeBufferPointer { a in longer.withUnsafeBufferPointer { VectorMath.dot(a, $0) } } == nil)
+        }
+    }
 }

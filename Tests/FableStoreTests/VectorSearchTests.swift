@@ -185,15 +185,4 @@ private func axis(_ axis: Int, _ dimensions: Int = 8, lean: Float = 0) -> [Float
         try await store.storeVector(stepID: steps[1].id, model: "other", vector: axis(1))
         #expect(try await store.stepsMissingVectors(worldID: world.id, model: "m", limit: 8).map(\.id) == [steps[1].id])
     }
-
-    @Test func theInPlaceDotProductMatchesTheScalarOne() {
-        for dimensions in [1, 7, 16, 33, 384] {
-            let a = (0..<dimensions).map { Float(($0 * 7919) % 13) - 6.5 }
-            let b = (0..<dimensions).map { Float(($0 * 104_729) % 17) / 3 - 2 }
-            let expected = VectorMath.dot(a, b)
-            let got = VectorCoding.dot(a, VectorCoding.encode(b))
-            #expect(got.map { abs($0 - expected) <= 1e-3 * max(1, abs(expected)) } == true, "\(dimensions)")
-            #expect(VectorCoding.dot(a, VectorCoding.encode(b + [1])) == nil)
-        }
-    }
 }
