@@ -3,8 +3,9 @@ import FableCore
 import Foundation
 import Synchronization
 
-/// One HTTP POST through libcurl, run to the end on the calling thread, handing
-/// the response body to `onBody` as it arrives. `cancel()` may come from any thread.
+/// One HTTP POST through libcurl, run by a `CurlDriver`'s thread, which hands the response
+/// body to `onBody` as it arrives and the outcome to `onEnd` once. Both are called on that
+/// thread. `cancel()` may come from any thread.
 final class CurlTransfer: @unchecked Sendable {
     struct Limits {
         var connectTimeout: Double
@@ -20,20 +21,19 @@ final class CurlTransfer: @unchecked Sendable {
         case failed(ModelError)
     }
 
-    private static let globalInit: Bool = {
-        curl_global_init(3) // CURL_GLOBAL_ALL, a macro Swift does not import
-        return true
-    }()
-
     private let url: String
     private let headers: [String]
     private let body: Data
     private let limits: Limits
     private let cancelled = Atomic<Bool>(false)
+    private let driver = CurlDriver.next()
 
-    // Touched only on the transfer's own thread.
-    private var handle: UnsafeMutableRawPointer?
+    // Touched only on the driver's thread.
+    private(set) var handle: UnsafeMutableRawPointer?
+    private var headerList: UnsafeMutablePointer<curl_slist>?
     private var onBody: ((Int, UnsafeRawBufferPointer) -> Bool)?
+    private var onEnd: ((Outcome) -> Void)?
+    private var status = 0
     private var responseHeaders: [String: String] = [:]
     private var receivedBytes = 0
     private var started = ContinuousClock.now
@@ -53,28 +53,32 @@ final class CurlTransfer: @unchecked Sendable {
         return headers
     }
 
-    func cancel() {
-        cancelled.store(true, ordering: .relaxed)
+    /// Starts the request. `onBody(status, bytes)` returns false to stop reading.
+    func start(onBody: @escaping (Int, UnsafeRawBufferPointer) -> Bool, onEnd: @escaping (Outcome) -> Void) {
+        self.onBody = onBody
+        self.onEnd = onEnd
+        driver.start(self)
     }
 
-    /// Runs the request; `onBody(status, bytes)` returns false to stop reading.
-    func run(onBody: @escaping (Int, UnsafeRawBufferPointer) -> Bool) -> Outcome {
-        _ = Self.globalInit
-        guard let curl = curl_easy_init() else { return .failed(.malformed("libcurl could not start")) }
-        defer { curl_easy_cleanup(curl) }
-        handle = curl
-        self.onBody = onBody
-        started = .now
+    func cancel() {
+        cancelled.store(true, ordering: .relaxed)
+        driver.cancel(self)
+    }
 
-        var list: UnsafeMutablePointer<curl_slist>?
-        for header in headers { list = curl_slist_append(list, header) }
-        defer { curl_slist_free_all(list) }
+    var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
+
+    /// The configured easy handle, for the driver to add to its multi handle.
+    func makeHandle() throws(ModelError) -> UnsafeMutableRawPointer {
+        guard let curl = curl_easy_init() else { throw .malformed("libcurl could not start") }
+        handle = curl
+        started = .now
+        for header in headers { headerList = curl_slist_append(headerList, header) }
 
         let context = Unmanaged.passUnretained(self).toOpaque()
         fable_curl_set_string(curl, CURLOPT_URL, url)
         fable_curl_set_long(curl, CURLOPT_NOSIGNAL, 1)
         fable_curl_set_long(curl, CURLOPT_POST, 1)
-        fable_curl_set_pointer(curl, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(list))
+        fable_curl_set_pointer(curl, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList))
         fable_curl_set_long(curl, CURLOPT_POSTFIELDSIZE, body.count)
         body.withUnsafeBytes { bytes in
             _ = fable_curl_set_pointer(curl, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
@@ -87,23 +91,47 @@ final class CurlTransfer: @unchecked Sendable {
         fable_curl_set_long(curl, CURLOPT_LOW_SPEED_TIME, max(1, Int(limits.stallTimeout)))
         fable_curl_set_write_callback(curl, curlWrite, context)
         fable_curl_set_header_callback(curl, curlHeader, context)
-        fable_curl_set_progress_callback(curl, curlProgress, context)
+        return curl
+    }
 
-        let code = curl_easy_perform(curl)
-        if let reason = abortReason { return .failed(reason) }
-        if cancelled.load(ordering: .relaxed) { return .failed(.cancelled) }
+    /// Why the transfer must end now, if it must: nothing came within the first-byte time-out.
+    func overdue(at now: ContinuousClock.Instant) -> ModelError? {
+        guard receivedBytes == 0, now - started > .milliseconds(Int(limits.firstByteTimeout * 1000)) else { return nil }
+        return .timedOut(seconds: limits.firstByteTimeout)
+    }
+
+    /// Ends the transfer with libcurl's result (nil: it never started, being cancelled).
+    func finish(code: CURLcode?) {
+        if let reason = abortReason { return finish(.failed(reason)) }
+        guard let code, !isCancelled else { return finish(.failed(.cancelled)) }
         switch code {
         case CURLE_OK:
-            return .completed(status: fable_curl_response_code(curl), headers: responseHeaders)
+            finish(.completed(status: status == 0 ? handle.map(fable_curl_response_code) ?? 0 : status,
+                              headers: responseHeaders))
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
-            return .failed(.unreachable(url: url))
+            finish(.failed(.unreachable(url: url)))
         case CURLE_OPERATION_TIMEDOUT:
-            return .failed(.timedOut(seconds: receivedBytes == 0 ? limits.requestTimeout : limits.stallTimeout))
+            finish(.failed(.timedOut(seconds: receivedBytes == 0 ? limits.requestTimeout : limits.stallTimeout)))
         case CURLE_PARTIAL_FILE, CURLE_RECV_ERROR, CURLE_GOT_NOTHING:
-            return .failed(.truncated)
+            finish(.failed(.truncated))
         default:
-            return .failed(.malformed("libcurl: \(String(cString: curl_easy_strerror(code)))"))
+            finish(.failed(.malformed("libcurl: \(String(cString: curl_easy_strerror(code)))")))
         }
+    }
+
+    func finish(failing reason: ModelError) {
+        finish(.failed(abortReason ?? reason))
+    }
+
+    private func finish(_ outcome: Outcome) {
+        if let handle { curl_easy_cleanup(handle) }
+        curl_slist_free_all(headerList)
+        handle = nil
+        headerList = nil
+        onBody = nil
+        let onEnd = self.onEnd
+        self.onEnd = nil
+        onEnd?(outcome)
     }
 
     fileprivate func received(_ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -112,7 +140,7 @@ final class CurlTransfer: @unchecked Sendable {
             abortReason = .tooLarge(bytes: limits.maxBytes)
             return false
         }
-        let status = handle.map { fable_curl_response_code($0) } ?? 0
+        if status == 0, let handle { status = fable_curl_response_code(handle) }
         return onBody?(status, bytes) ?? false
     }
 
@@ -121,16 +149,6 @@ final class CurlTransfer: @unchecked Sendable {
         guard let colon = line.firstIndex(of: ":") else { return }
         let name = line[..<colon].lowercased()
         responseHeaders[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// Called by libcurl about once a second: cancellation and the first-byte deadline.
-    fileprivate func shouldAbort() -> Bool {
-        if cancelled.load(ordering: .relaxed) { return true }
-        if receivedBytes == 0, ContinuousClock.now - started > .milliseconds(Int(limits.firstByteTimeout * 1000)) {
-            abortReason = .timedOut(seconds: limits.firstByteTimeout)
-            return true
-        }
-        return false
     }
 }
 
@@ -146,8 +164,4 @@ private let curlWrite: fable_curl_data_callback = { data, size, count, context i
 private let curlHeader: fable_curl_data_callback = { data, size, count, context in
     transfer(context).receivedHeader(UnsafeRawBufferPointer(start: data, count: size * count))
     return size * count
-}
-
-private let curlProgress: fable_curl_progress_callback = { context, _, _, _, _ in
-    transfer(context).shouldAbort() ? 1 : 0
 }

@@ -2,7 +2,7 @@ import FableCore
 import Foundation
 
 /// A `ChatModel` for any OpenAI-compatible chat-completions endpoint, streamed over libcurl.
-/// Each call runs on a thread of its own, since libcurl's easy interface blocks.
+/// Every call's transfer runs on the one thread of `CurlDriver`.
 public struct OpenAIChatClient: ChatModel {
     public let configuration: LLMConfiguration
 
@@ -28,18 +28,17 @@ public struct OpenAIChatClient: ChatModel {
             maxBytes: configuration.maxReplyBytes))
         return AsyncThrowingStream { continuation in
             continuation.onTermination = { _ in transfer.cancel() }
-            Thread.detachNewThread {
-                Self.perform(transfer, into: continuation)
-            }
+            Self.perform(transfer, into: continuation)
         }
     }
 
+    /// Starts the transfer; its callbacks (all on the curl driver's thread) feed the stream.
     private static func perform(_ transfer: CurlTransfer,
                                 into continuation: AsyncThrowingStream<ChatEvent, any Error>.Continuation) {
         var reader = ChatStreamReader()
         var errorBody: [UInt8] = []
         var failure: ModelError?
-        let outcome = transfer.run { status, bytes in
+        transfer.start(onBody: { status, bytes in
             guard (200..<300).contains(status) else {
                 if errorBody.count < 2048 { errorBody.append(contentsOf: bytes.prefix(2048 - errorBody.count)) }
                 return true
@@ -51,42 +50,29 @@ public struct OpenAIChatClient: ChatModel {
                 failure = error
                 return false
             }
-        }
-        if let failure { return continuation.finish(throwing: failure) }
-        switch outcome {
-        case .failed(let error):
-            continuation.finish(throwing: error)
-        case .completed(let status, let headers) where !(200..<300).contains(status):
-            if status == 429 {
-                continuation.finish(throwing: ModelError.rateLimited(retryAfter: headers["retry-after"].flatMap(Double.init)))
-            } else {
-                continuation.finish(throwing: ModelError.http(status: status, body: APIErrorBody.message(errorBody)))
-            }
-        case .completed:
-            do {
-                for event in try reader.finish() { continuation.yield(event) }
-                continuation.finish()
-            } catch {
+        }, onEnd: { outcome in
+            if let failure { return continuation.finish(throwing: failure) }
+            switch outcome {
+            case .failed(let error):
                 continuation.finish(throwing: error)
+            case .completed(let status, let headers) where !(200..<300).contains(status):
+                if status == 429 {
+                    continuation.finish(throwing: ModelError.rateLimited(retryAfter: headers["retry-after"].flatMap(Double.init)))
+                } else {
+                    continuation.finish(throwing: ModelError.http(status: status, body: APIErrorBody.message(errorBody)))
+                }
+            case .completed:
+                do {
+                    for event in try reader.finish() { continuation.yield(event) }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
             }
-        }
+        })
     }
 
     func requestBody(_ request: ChatRequest) throws -> Data {
-        let schema = try JSONSerialization.jsonObject(with: Data(request.schema.utf8))
-        var body: [String: Any] = [
-            "model": configuration.model,
-            "messages": request.messages.map { ["role": $0.role.rawValue, "content": $0.content] },
-            "stream": true,
-            "stream_options": ["include_usage": true],
-            "max_tokens": request.maxTokens ?? configuration.maxTokens,
-            "temperature": request.temperature ?? configuration.temperature,
-            "response_format": [
-                "type": "json_schema",
-                "json_schema": ["name": request.schemaName, "strict": true, "schema": schema] as [String: Any],
-            ] as [String: Any],
-        ]
-        if let penalty = configuration.repeatPenalty { body["repeat_penalty"] = penalty }
-        return try JSONSerialization.data(withJSONObject: body)
+        try ChatRequestBody.encode(request, configuration: configuration)
     }
 }

@@ -100,9 +100,7 @@ public struct OpenAIEmbeddingsClient: Embedder {
             maxBytes: configuration.maxReplyBytes))
         let reply = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[UInt8], any Error>) in
-                Thread.detachNewThread {
-                    continuation.resume(with: Self.perform(transfer))
-                }
+                Self.perform(transfer) { continuation.resume(with: $0) }
             }
         } onCancel: {
             transfer.cancel()
@@ -110,22 +108,23 @@ public struct OpenAIEmbeddingsClient: Embedder {
         return try Self.vectors(from: reply, count: texts.count)
     }
 
-    private static func perform(_ transfer: CurlTransfer) -> Result<[UInt8], any Error> {
+    private static func perform(_ transfer: CurlTransfer, then done: @escaping (Result<[UInt8], any Error>) -> Void) {
         var received: [UInt8] = []
-        let outcome = transfer.run { _, bytes in
+        transfer.start(onBody: { _, bytes in
             received.append(contentsOf: bytes)
             return true
-        }
-        switch outcome {
-        case .failed(let error):
-            return .failure(error)
-        case .completed(let status, let headers) where status == 429:
-            return .failure(ModelError.rateLimited(retryAfter: headers["retry-after"].flatMap(Double.init)))
-        case .completed(let status, _) where !(200..<300).contains(status):
-            return .failure(ModelError.http(status: status, body: APIErrorBody.message(received)))
-        case .completed:
-            return .success(received)
-        }
+        }, onEnd: { outcome in
+            switch outcome {
+            case .failed(let error):
+                done(.failure(error))
+            case .completed(let status, let headers) where status == 429:
+                done(.failure(ModelError.rateLimited(retryAfter: headers["retry-after"].flatMap(Double.init))))
+            case .completed(let status, _) where !(200..<300).contains(status):
+                done(.failure(ModelError.http(status: status, body: APIErrorBody.message(received))))
+            case .completed:
+                done(.success(received))
+            }
+        })
     }
 
     func requestBody(_ texts: [String], query: Bool) throws -> Data {

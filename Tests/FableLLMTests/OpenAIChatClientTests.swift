@@ -140,6 +140,40 @@ func withStub(_ script: @escaping StubScript, _ body: (StubLLMServer) async thro
         await #expect(throws: ModelError.unreachable(url: url + "/chat/completions")) { try await call(model) }
     }
 
+    /// The transfers share a few driver threads and their kept-alive connections: each stream
+    /// must still get its own reply, whole, and a cancelled one must not disturb the others.
+    @Test func manyStreamsAtOnceEachGetTheirOwnReply() async throws {
+        let script: StubScript = { request in
+            let asked = request.messages.last?.content ?? "?"
+            return .stream(content: String(repeating: "[\(asked)] ", count: 30), chunkSize: 3, chunkDelay: .milliseconds(2))
+        }
+        try await withStub(script) { server in
+            let model = client(server)
+            func ask(_ text: String) async throws -> String {
+                let single = ChatRequest(messages: [ChatMessage(.user, text)], schemaName: "s", schema: request.schema)
+                var reply = ""
+                for try await event in model.stream(single) {
+                    if case .content(let piece) = event { reply += piece }
+                }
+                return reply
+            }
+            for round in 0..<2 {
+                let cancelled = Task { try await ask("cancelled \(round)") }
+                try await withThrowingTaskGroup(of: (String, String).self) { group in
+                    for index in 0..<40 {
+                        let text = "reader \(round)-\(index)"
+                        group.addTask { (text, try await ask(text)) }
+                    }
+                    cancelled.cancel()
+                    for try await (asked, reply) in group {
+                        #expect(reply == String(repeating: "[\(asked)] ", count: 30))
+                    }
+                }
+            }
+            #expect(server.requests.count >= 80)
+        }
+    }
+
     @Test func cancellingTheConsumerStopsTheTransfer() async throws {
         try await withStub({ _ in .stream(content: self.content, chunkSize: 4, chunkDelay: .milliseconds(50)) }) { server in
             let model = client(server)
