@@ -34,6 +34,7 @@ public struct Storyteller: Sendable {
     /// `preferences`: the reader's wishes (length, tone, limits), put into the prompt.
     public func begin(worldID: Int64, preferences: ReaderPreferences = .none) -> AsyncThrowingStream<StepEvent, any Error> {
         run { emit in
+            // Only the world is needed (one read): a world that has a head is refused.
             let world = try await loadWorld(worldID)
             guard world.headStepID == nil else { throw StepError.wrongState("the story has already begun") }
             try await write(world: world, parent: nil, instruction: .proceed, expectedHead: nil,
@@ -45,12 +46,14 @@ public struct Storyteller: Sendable {
     public func advance(worldID: Int64, instruction: Instruction,
                         preferences: ReaderPreferences = .none) -> AsyncThrowingStream<StepEvent, any Error> {
         run { emit in
-            let world = try await loadWorld(worldID)
-            let head = try await headStep(of: world)
+            let position = try await store.position(worldID: worldID)
+            let head = try headStep(of: position)
             if case .option(let index) = instruction, !head.content.options.indices.contains(index) {
                 throw StepError.wrongState("there is no option \(index + 1)")
             }
-            try await write(world: world, parent: head, instruction: instruction,
+            let parent = Parent(step: head, outline: position.opening?.content.outline ?? "",
+                                searchStart: position.searchStart)
+            try await write(world: position.world, parent: parent, instruction: instruction,
                             expectedHead: head.id, preferences: preferences, emit: emit)
         }
     }
@@ -58,14 +61,20 @@ public struct Storyteller: Sendable {
     /// A new version of the head step: a sibling with the same parent and instruction.
     public func retry(worldID: Int64, preferences: ReaderPreferences = .none) -> AsyncThrowingStream<StepEvent, any Error> {
         run { emit in
-            let world = try await loadWorld(worldID)
-            let head = try await headStep(of: world)
+            let position = try await store.position(worldID: worldID)
+            let head = try headStep(of: position)
             guard head.kind == .story else {
                 throw StepError.wrongState("the last change was to the memory, not a passage: undo it first, then retry")
             }
-            let parent: Step? = if let parentID = head.parentID { try await store.step(id: parentID) } else { nil }
+            var parent: Parent?
+            if let parentID = head.parentID, let step = try await store.step(id: parentID) {
+                // The head's parent is on the head's branch: same opening. Its own search start
+                // is read, as the position's is the head's.
+                parent = Parent(step: step, outline: position.opening?.content.outline ?? "",
+                                searchStart: try await store.searchStart(below: step))
+            }
             let instruction: Instruction = head.instruction.isEmpty ? .proceed : .custom(head.instruction)
-            try await write(world: world, parent: parent, instruction: instruction,
+            try await write(world: position.world, parent: parent, instruction: instruction,
                             expectedHead: head.id, preferences: preferences, emit: emit)
         }
     }
@@ -96,13 +105,22 @@ public struct Storyteller: Sendable {
         return world
     }
 
-    private func headStep(of world: World) async throws -> Step {
-        guard let headID = world.headStepID else { throw StepError.wrongState("the story has not begun yet") }
-        guard let head = try await store.step(id: headID) else { throw StoreError.noSuchStep(headID) }
+    /// The head (the store has checked that it exists when the world has one).
+    private func headStep(of position: WorldPosition) throws -> Step {
+        guard let head = position.head else { throw StepError.wrongState("the story has not begun yet") }
         return head
     }
 
-    private func write(world: World, parent: Step?, instruction: Instruction, expectedHead: Int64?,
+    /// The step a new step follows, with what the prompt takes from its branch.
+    private struct Parent {
+        var step: Step
+        /// The outline, from the branch's opening.
+        var outline: String
+        /// Where long-term search starts (see `StoryStore.searchStart(below:)`).
+        var searchStart: Int64?
+    }
+
+    private func write(world: World, parent: Parent?, instruction: Instruction, expectedHead: Int64?,
                        preferences: ReaderPreferences, emit: @escaping @Sendable (StepEvent) -> Void) async throws {
         let started = ContinuousClock.now
         let firstPassage = FirstMoment()
@@ -128,8 +146,8 @@ public struct Storyteller: Sendable {
             attempts: reply.attempts)
         var content = reply.content
         content.pins = context.pins
-        let draft = StepDraft(worldID: world.id, parentID: parent?.id, depth: (parent?.depth ?? 0) + 1,
-                              instruction: instruction.text(options: parent?.content.options ?? []),
+        let draft = StepDraft(worldID: world.id, parentID: parent?.step.id, depth: (parent?.step.depth ?? 0) + 1,
+                              instruction: instruction.text(options: parent?.step.content.options ?? []),
                               content: content, telemetry: telemetry, trace: reply.trace)
         // The new step's vector is made before the commit and stored right after it. A failed
         // embedding never fails the step: it stays without a vector until a later step backfills it.
@@ -142,37 +160,32 @@ public struct Storyteller: Sendable {
 
     /// Gathers what the prompt needs: the outline, the memory, the last passage and
     /// the retrieved passages, all from the parent's branch.
-    private func context(world: World, parent: Step?, instruction: Instruction,
+    private func context(world: World, parent: Parent?, instruction: Instruction,
                          preferences: ReaderPreferences) async throws -> StepContext {
         var context = try await context(world: world, parent: parent, instruction: instruction)
         context.preferences = preferences
-        context.pins = parent?.content.pins ?? []
+        context.pins = parent?.step.content.pins ?? []
         return context
     }
 
-    private func context(world: World, parent: Step?, instruction: Instruction) async throws -> StepContext {
+    private func context(world: World, parent: Parent?, instruction: Instruction) async throws -> StepContext {
         guard let parent else { return StepContext(premise: world.premise) }
-        let outline = try await store.opening(of: parent.id).content.outline ?? ""
-        let instructionText = instruction.text(options: parent.content.options)
+        let step = parent.step
+        let instructionText = instruction.text(options: step.content.options)
         // The parent's own passage is already in the prompt: search above it.
         var retrieved: [RetrievedPassage] = []
-        if let above = try await searchStart(below: parent) {
+        if let above = parent.searchStart {
             retrieved = try await retriever.search(endingAt: above, instruction: instructionText,
-                                                   memory: parent.content.memory, limit: settings.retrievalCount).passages
+                                                   memory: step.content.memory, limit: settings.retrievalCount).passages
         }
-        return StepContext(premise: world.premise, outline: outline, memory: parent.content.memory,
-                           lastPassage: parent.content.passage, retrieved: retrieved,
-                           options: parent.content.options, instruction: instruction)
+        return StepContext(premise: world.premise, outline: parent.outline, memory: step.content.memory,
+                           lastPassage: step.content.passage, retrieved: retrieved,
+                           options: step.content.options, instruction: instruction)
     }
 
-    /// Where long-term search starts for the step after `step`: above the passage that is
-    /// already in the prompt, skipping revisions, which repeat their parent's passage.
+    /// Where long-term search starts for the step after `step` (used by `inspect` too).
     func searchStart(below step: Step) async throws -> Int64? {
-        var shown = step
-        while shown.kind == .revision, let parentID = shown.parentID, let parent = try await store.step(id: parentID) {
-            shown = parent
-        }
-        return shown.parentID
+        try await store.searchStart(below: step)
     }
 
     private struct Reply {

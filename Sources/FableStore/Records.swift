@@ -3,10 +3,16 @@ import Foundation
 import GRDB
 
 /// A row of `world`.
+/// Columns are named by `CodingKeys`, not by GRDB's snake-case strategies, which convert every
+/// key of every row read or written (an eighth of a step's store time, issue 7).
 struct WorldRecord: Codable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "world"
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+
+    enum CodingKeys: String, CodingKey {
+        case id, label, premise
+        case storyId = "story_id", ownerId = "owner_id", headStepId = "head_step_id", redoStack = "redo_stack"
+        case createdAt = "created_at"
+    }
 
     var id: Int64?
     var label: String
@@ -30,8 +36,14 @@ struct WorldRecord: Codable, FetchableRecord, MutablePersistableRecord {
 /// A row of `step`.
 struct StepRecord: Codable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "step"
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+
+    enum CodingKeys: String, CodingKey {
+        case id, depth, instruction, outline, passage, memory, options, model, attempts, kind, pins
+        case worldId = "world_id", parentId = "parent_id", rootId = "root_id", memoryChange = "memory_change"
+        case indexLine = "index_line", promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
+        case promptCharacters = "prompt_characters", latencyMs = "latency_ms", firstPassageMs = "first_passage_ms"
+        case createdAt = "created_at"
+    }
 
     var id: Int64?
     var worldId: Int64
@@ -123,9 +135,13 @@ struct AccountRecord: Codable, FetchableRecord, MutablePersistableRecord {
 /// A row of `step_trace`: the exact prompt and reply of a step.
 struct StepTraceRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "step_trace"
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
 
+    enum CodingKeys: String, CodingKey {
+        case messages, reply, parameters
+        case stepId = "step_id"
+    }
+
+    /// A JSON column (its keys as in Swift: GRDB's column strategies never reached nested values).
     struct Parameters: Codable {
         var temperature: Double?
         var maxTokens: Int?

@@ -8,9 +8,14 @@ public final class SQLiteStore: StoryStore {
     let pool: DatabasePool
     /// Each world's tree, branch and term counts, so a step's search reads little (issue 7).
     let cache = SearchCache()
+    /// Branch openings already read (they never change).
+    let openings = OpeningCache()
+
+    /// Puts commits on the disk when `durability` says they need not wait for it.
+    private let checkpointer: WALCheckpointer?
 
     /// Opens (creating if needed, readable by its owner only) and migrates the database.
-    public init(path: String) throws {
+    public init(path: String, durability: Durability = .everyCommit) throws {
         self.path = path
         if !FileManager.default.fileExists(atPath: path) {
             _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
@@ -18,11 +23,15 @@ public final class SQLiteStore: StoryStore {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            // A committed step survives a power cut, not only a killed process.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: durability == .everyCommit ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Schema.migrator.migrate(pool)
+        checkpointer = if case .within(let interval) = durability {
+            try WALCheckpointer(path: path, interval: interval)
+        } else {
+            nil
+        }
     }
 
     public func createWorld(label: String, premise: Premise, ownerID: Int64?) async throws -> World {
@@ -223,16 +232,21 @@ public final class SQLiteStore: StoryStore {
 
     public func commit(_ draft: StepDraft, expectedHead: Int64?) async throws -> Step {
         try await pool.write { db in
-            guard var world = try WorldRecord.fetchOne(db, key: draft.worldID) else {
+            // Only what the checks need is read and only the head is written: decoding and
+            // encoding the world's premise and the parent's row was most of a commit (issue 7).
+            guard let world = try Row.fetchOne(db.cachedStatement(sql: "SELECT head_step_id FROM world WHERE id = ?"),
+                                               arguments: [draft.worldID]) else {
                 throw StoreError.noSuchWorld(draft.worldID)
             }
-            guard world.headStepId == expectedHead else { throw StoreError.headMoved }
+            guard world["head_step_id"] as Int64? == expectedHead else { throw StoreError.headMoved }
             var rootId: Int64?
             if let parentID = draft.parentID {
-                guard let parent = try StepRecord.fetchOne(db, key: parentID), parent.worldId == draft.worldID else {
+                guard let parent = try Row.fetchOne(db.cachedStatement(sql: "SELECT world_id, root_id FROM step WHERE id = ?"),
+                                                    arguments: [parentID]),
+                      parent["world_id"] as Int64 == draft.worldID else {
                     throw StoreError.noSuchStep(parentID)
                 }
-                rootId = parent.rootId
+                rootId = parent["root_id"]
             }
             var record = StepRecord(draft, rootId: rootId, createdAt: Date())
             try record.insert(db)
@@ -243,9 +257,8 @@ public final class SQLiteStore: StoryStore {
                 record.rootId = record.id
                 try db.execute(sql: "UPDATE step SET root_id = id WHERE id = ?", arguments: [record.id])
             }
-            world.headStepId = record.id
-            world.redoStack = []
-            try world.update(db)
+            try db.cachedStatement(sql: "UPDATE world SET head_step_id = ?, redo_stack = '[]' WHERE id = ?")
+                .execute(arguments: [record.id, draft.worldID])
             return record.step
         }
     }

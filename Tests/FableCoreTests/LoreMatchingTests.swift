@@ -54,10 +54,31 @@ import Testing
             for key in keys {
                 let expected = try Self.regexMatch(key: key, text: text)
                 #expect(matches(key, text) == expected, "key \(key) in \(text.debugDescription)")
+                // An entry's keys are prepared once per process and reused: the same answer.
+                #expect(LoreEntry(keys: [key], text: "").isTriggered(by: text) == expected,
+                        "prepared key \(key) in \(text.debugDescription)")
                 agreed += 1
             }
         }
         #expect(agreed == 4_000)
+    }
+
+    /// Word boundaries are decided for ASCII without Unicode property look-ups; every ASCII
+    /// character, and a few others, beside a key must give the regular expression's answer.
+    @Test func everyASCIICharacterBesideAKeyAgreesWithTheRegularExpression() throws {
+        let neighbours = (0..<128).compactMap { Unicode.Scalar(UInt32($0)) }.map { String($0) }
+            + ["é", "ß", "Ω", "٣", "²", "灯", "カ", "\u{00A0}", "\u{2003}", "😀"]
+        var checked = 0
+        for key in ["mill", "r2", "_x", "é"] {
+            for neighbour in neighbours {
+                for text in [neighbour + key, key + neighbour, neighbour + key + neighbour] {
+                    let expected = try Self.regexMatch(key: key, text: text)
+                    #expect(matches(key, text) == expected, "key \(key) in \(text.debugDescription)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked == 4 * 3 * (128 + 10))
     }
 
     /// The regular expression word keys used to compile to.
@@ -94,6 +115,32 @@ import Testing
         #expect(chosen == [mill, wolf, bell])
         #expect(LoreMatcher.triggered([mill, wolf, bell], in: ["the bell", "a wolf"]) == [bell, wolf])
         #expect(LoreMatcher.triggered([mill, wolf, bell], in: ["nothing here"]).isEmpty)
+    }
+
+    /// `LoreMatcher` prepares each key once for all sources (and keeps it): it must choose what
+    /// checking every key afresh against each source, in order, would choose.
+    @Test func preparedKeysChooseWhatFreshKeysWould() {
+        let keys = ["mill", "old mill", "/wolf|wolves/", "Elsbeth", " bell ", "/(unclosed/", "灯塔", "/^the/", "oil lamp"]
+        let pieces = ["the", "old", "mill", "wolves", "Wolf", "bell", "elsbeth", "灯塔", "oil", "lamp", " ", "\n", ".", "windmill"]
+        var generator = SeededGenerator(seed: 11)
+        func text() -> String {
+            (0..<Int.random(in: 0...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+        }
+        for _ in 0..<300 {
+            let entries = (0..<Int.random(in: 1...5, using: &generator)).map { number in
+                LoreEntry(keys: (0..<Int.random(in: 1...3, using: &generator)).map { _ in keys.randomElement(using: &generator)! },
+                          text: "entry \(number)")
+            }
+            let sources = (0..<3).map { _ in text() }
+            var fresh: [Int] = []
+            for source in sources where !source.isEmpty {
+                for (index, entry) in entries.enumerated()
+                where !fresh.contains(index) && entry.keys.contains(where: { LoreKey($0).matches(source) }) {
+                    fresh.append(index)
+                }
+            }
+            #expect(LoreMatcher.triggered(entries, in: sources) == fresh.map { entries[$0] }, "\(sources)")
+        }
     }
 
     @Test func premisesStoredBeforeLoreExistedStillLoad() throws {

@@ -17,6 +17,6 @@ public struct LoreEntry: Codable, Sendable, Equatable {
     }
 
     public func isTriggered(by text: LoreText) -> Bool {
-        keys.contains { LoreKey($0).matches(text) }
+        keys.contains { LoreKeyCache.shared.key($0).matches(text) }
     }
 }

@@ -36,18 +36,9 @@ public enum LoreKey: Sendable, Equatable {
     }
 
     /// Matching against text prepared once for every key of every entry: a step checks
-    /// dozens of keys against the same three sources.
+    /// dozens of keys against the same three sources. The key is prepared for this one call;
+    /// `LoreMatcher` prepares each key once (`LoreKeyCache`).
     public func matches(_ text: LoreText) -> Bool {
-        guard !text.original.isEmpty else { return false }
-        switch self {
-        case .pattern(let pattern):
-            // Compiled once per process: ICU builds its sets anew for every compilation.
-            guard let expression = LorePatternCache.shared.expression(for: pattern) else { return false }
-            let original = text.original
-            return expression.firstMatch(in: original, range: NSRange(original.startIndex..., in: original)) != nil
-        case .words(let words):
-            let parts = LoreText.folded(words).unicodeScalars.split(whereSeparator: \.properties.isWhitespace)
-            return text.contains(phrase: parts.map(Array.init))
-        }
+        PreparedLoreKey(self).matches(text)
     }
 }

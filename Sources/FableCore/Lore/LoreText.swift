@@ -24,8 +24,9 @@ public struct LoreText: Sendable {
         while start + first.count <= scalars.count {
             defer { start += 1 }
             guard scalars[start] == head else { continue }
-            if boundaryBefore, start > 0, Self.isWordScalar(scalars[start - 1]) { continue }
+            // The scalars first, the boundaries (Unicode properties, dearer) only around a match.
             guard let end = matchEnd(of: parts, from: start) else { continue }
+            if boundaryBefore, start > 0, Self.isWordScalar(scalars[start - 1]) { continue }
             if boundaryAfter, end < scalars.count, Self.isWordScalar(scalars[end]) { continue }
             return true
         }
@@ -50,6 +51,11 @@ public struct LoreText: Sendable {
 
     /// A letter, digit or `_` of a script that separates words with spaces.
     static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
-        (scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "_") && !TextMeasure.isCJK(scalar)
+        // ASCII, most of most stories, without a look-up of its properties: the same answer.
+        if scalar.isASCII {
+            return ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                || scalar == "_"
+        }
+        return (scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "_") && !TextMeasure.isCJK(scalar)
     }
 }

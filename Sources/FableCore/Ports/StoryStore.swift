@@ -10,6 +10,10 @@ public protocol StoryStore: Sendable {
     /// The most recently created world of a story.
     func latestWorld(storyID: String) async throws -> World?
     func step(id: Int64) async throws -> Step?
+    /// What a step reads first, in one read so the parts agree: the world, its head, the
+    /// head's opening and where long-term search starts. Fails with `StoreError.noSuchWorld`
+    /// when there is no such world, `StoreError.noSuchStep` when the head or its opening is missing.
+    func position(worldID: Int64) async throws -> WorldPosition
     /// The opening step of the branch that `stepID` is on (it holds the outline).
     func opening(of stepID: Int64) async throws -> Step
     /// The steps from the opening down to `stepID`, opening first.
@@ -34,6 +38,33 @@ public protocol StoryStore: Sendable {
 extension StoryStore {
     public func createWorld(label: String, premise: Premise) async throws -> World {
         try await createWorld(label: label, premise: premise, ownerID: nil)
+    }
+
+    public func position(worldID: Int64) async throws -> WorldPosition {
+        try await positionBySeparateReads(worldID: worldID)
+    }
+
+    /// The position composed of the other calls, for a store without a one-read query of its
+    /// own (each read is its own transaction, so a concurrent change may fall between them).
+    /// Also what a store's own query is checked against.
+    public func positionBySeparateReads(worldID: Int64) async throws -> WorldPosition {
+        guard let world = try await world(id: worldID) else { throw StoreError.noSuchWorld(worldID) }
+        guard let headID = world.headStepID else {
+            return WorldPosition(world: world, head: nil, opening: nil, searchStart: nil)
+        }
+        guard let head = try await step(id: headID) else { throw StoreError.noSuchStep(headID) }
+        return WorldPosition(world: world, head: head, opening: try await opening(of: head.id),
+                             searchStart: try await searchStart(below: head))
+    }
+
+    /// Where long-term search starts for the step after `step`: above the passage that is
+    /// already in the prompt, skipping revisions, which repeat their parent's passage.
+    public func searchStart(below step: Step) async throws -> Int64? {
+        var shown = step
+        while shown.kind == .revision, let parentID = shown.parentID, let parent = try await self.step(id: parentID) {
+            shown = parent
+        }
+        return shown.parentID
     }
 }
 

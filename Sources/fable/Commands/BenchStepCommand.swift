@@ -100,14 +100,15 @@ struct BenchStepCommand: AsyncParsableCommand {
 
     /// The parts of one step, in the order the engine runs them.
     private enum Part: String, CaseIterable {
-        case load = "load world, head, opening"
+        case load = "load the world's position (world, head, opening, search start: one read)"
         case bm25 = "retrieval: BM25"
         case fused = "retrieval: BM25 + dense, fused (RRF)"
         case prompt = "prompt, bench premise without lore (PromptBuilder + reply schema)"
         case promptLore = "prompt, the story's premise with its lore"
         case decode = "passage stream decoder"
         case validate = "reply parse + validation"
-        case commit = "commit (one transaction, fsync)"
+        case commit = "commit (one transaction, fsync: the default --durability every-step)"
+        case commitEverySecond = "commit with --durability every-second (no fsync; flushed each second)"
         case vectors = "dense only: vector backfill query + vector write (fsync)"
     }
 
@@ -119,9 +120,15 @@ struct BenchStepCommand: AsyncParsableCommand {
         let workPath = path + ".work"
         defer { Self.removeDatabase(workPath) }
         try Self.copyDatabase(path, to: workPath)
-        let store = try SQLiteStore(path: workPath)
+        // The same commit without its fsync (`--durability every-second`) is timed on a copy
+        // of its own, so each store's checkpoints fall in its own commits.
+        let store = try SQLiteStore(path: workPath, durability: .everyCommit)
+        let relaxedPath = path + ".work-relaxed"
+        defer { Self.removeDatabase(relaxedPath) }
+        try Self.copyDatabase(path, to: relaxedPath)
+        let relaxedStore = try SQLiteStore(path: relaxedPath, durability: .within(.seconds(1)))
 
-        guard let head = try await store.step(id: headID), let above = head.parentID,
+        guard let head = try await store.step(id: headID), head.parentID != nil,
               let premise = try await store.world(id: worldID)?.premise else {
             throw ValidationError("the world in \(path) has no head step")
         }
@@ -150,6 +157,7 @@ struct BenchStepCommand: AsyncParsableCommand {
         var totalLexical = Samples()
         var totalFused = Samples()
         var totalLexicalCPU = Samples()
+        var totalLexicalEverySecond = Samples()
         var totalFusedCPU = Samples()
         for index in 0..<(warmup + samples) {
             let timed = index >= warmup
@@ -157,10 +165,12 @@ struct BenchStepCommand: AsyncParsableCommand {
             var times: [Part: Stopwatch.Lap] = [:]
 
             var clock = Stopwatch()
-            guard let loaded = try await store.world(id: worldID), let parent = try await store.step(id: headID) else {
-                throw ValidationError("the world vanished")
+            let position = try await store.position(worldID: worldID)
+            guard let parent = position.head, parent.id == headID, let above = position.searchStart else {
+                throw ValidationError("the world's head moved or has nothing above it")
             }
-            let outline = try await store.opening(of: headID).content.outline ?? ""
+            let loaded = position.world
+            let outline = position.opening?.content.outline ?? ""
             times[.load] = clock.lap()
 
             clock = Stopwatch()
@@ -220,6 +230,12 @@ struct BenchStepCommand: AsyncParsableCommand {
                                   trace: StepTrace(messages: prompt.messages, reply: text))
             let step = try await store.commit(draft, expectedHead: headID)
             times[.commit] = clock.lap()
+            _ = try await store.moveHead(worldID: worldID, to: headID)
+
+            clock = Stopwatch()
+            _ = try await relaxedStore.commit(draft, expectedHead: headID)
+            times[.commitEverySecond] = clock.lap()
+            _ = try await relaxedStore.moveHead(worldID: worldID, to: headID)
 
             clock = Stopwatch()
             _ = try await store.stepsMissingVectors(worldID: worldID, model: model, limit: 16)
@@ -239,6 +255,7 @@ struct BenchStepCommand: AsyncParsableCommand {
             let lexicalParts = shared + [times[.bm25]!]
             let fusedParts = shared + [times[.fused]!, times[.vectors]!]
             totalLexical.add(lexicalParts.reduce(0) { $0 + $1.wall })
+            totalLexicalEverySecond.add(lexicalParts.reduce(times[.commitEverySecond]!.wall - times[.commit]!.wall) { $0 + $1.wall })
             totalLexicalCPU.add(lexicalParts.reduce(0) { $0 + $1.cpu })
             totalFused.add(fusedParts.reduce(0) { $0 + $1.wall })
             totalFusedCPU.add(fusedParts.reduce(0) { $0 + $1.cpu })
@@ -262,6 +279,7 @@ struct BenchStepCommand: AsyncParsableCommand {
         }
         let promptUsed = storyPremise == nil ? "bench premise" : "story premise"
         print(Self.row("**total, BM25** (sum per sample, \(promptUsed))", totalLexical, cpu: totalLexicalCPU))
+        print(Self.row("total, BM25, with --durability every-second", totalLexicalEverySecond, cpu: nil))
         print(Self.row("**total, fused** (sum per sample, \(promptUsed))", totalFused, cpu: totalFusedCPU))
         if let engineLexical {
             print(Self.row("engine end to end, BM25 (instant in-process model, bench premise)", engineLexical.wall,

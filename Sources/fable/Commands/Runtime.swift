@@ -11,7 +11,7 @@ struct Runtime {
 
     init(_ options: CommonOptions) throws {
         settings = try Settings.resolve(options)
-        store = try SQLiteStore(path: settings.databasePath)
+        store = try SQLiteStore(path: settings.databasePath, durability: settings.durability)
         storyteller = Storyteller(store: store, model: OpenAIChatClient(configuration: settings.llm),
                                   settings: StorySettings(constrainReplyLengths: settings.schemaLimits),
                                   embedder: settings.embeddings.map(OpenAIEmbeddingsClient.init))

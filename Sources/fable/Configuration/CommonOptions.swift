@@ -5,6 +5,13 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "The SQLite database file (env FABLE_DB; default ./fable.sqlite).")
     var db: String?
 
+    @Option(help: """
+        When a committed step must be on the disk: every-step (default: each commit waits for its fsync) or \
+        every-second (flushed each second off the step's path: a power cut may lose that second, a killed \
+        server nothing) (env FABLE_DURABILITY).
+        """)
+    var durability: String?
+
     @Option(name: .customLong("llm-url"), help: "OpenAI-compatible base URL, ending in /v1 (env FABLE_LLM_URL or OPENAI_BASE_URL).")
     var llmURL: String?
 

@@ -1,4 +1,5 @@
 import FableLLM
+import FableStore
 import Foundation
 import Yams
 
@@ -6,6 +7,8 @@ import Yams
 /// else the config file, else the default.
 struct Settings {
     var databasePath: String
+    /// Every commit waits for its fsync unless `every-second` is asked for (docs/admin.md).
+    var durability = Durability.everyCommit
     var llm: LLMConfiguration
     /// Length and item limits in the reply schema; strict hosted APIs may refuse them.
     var schemaLimits = true
@@ -50,8 +53,18 @@ struct Settings {
             throw Invalid(description: "schema_limits must be true or false, not \"\(limits!)\"")
         }
         let embeddings = try resolveEmbeddings(options.embeddings, file: file, environment: environment, llm: llm)
-        return Settings(databasePath: db, llm: llm, schemaLimits: limits.map { ["true", "1"].contains($0.lowercased()) } ?? true,
+        return Settings(databasePath: db,
+                        durability: try durability(pick(options.durability, ["FABLE_DURABILITY"], "durability", in: file)),
+                        llm: llm, schemaLimits: limits.map { ["true", "1"].contains($0.lowercased()) } ?? true,
                         embeddings: embeddings)
+    }
+
+    private static func durability(_ text: String?) throws -> Durability {
+        switch text {
+        case nil, "every-step": return .everyCommit
+        case "every-second": return .within(.seconds(1))
+        case let other?: throw Invalid(description: "durability must be every-step or every-second, not \"\(other)\"")
+        }
     }
 
     /// The embeddings endpoint alone (for commands that need no language model).

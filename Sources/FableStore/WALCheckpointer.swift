@@ -1,0 +1,30 @@
+import GRDB
+
+/// Puts the write-ahead log on the disk every interval (`Durability.within`): a passive
+/// checkpoint syncs the log, copies it into the database file and syncs that. It runs on a
+/// connection of its own, so writers never wait for its fsyncs; with nothing new in the log
+/// it costs nothing.
+final class WALCheckpointer: Sendable {
+    private let task: Task<Void, Never>
+
+    init(path: String, interval: Duration) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        let connection = try DatabaseQueue(path: path, configuration: configuration)
+        task = Task.detached(priority: .utility) {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                await Self.checkpoint(connection)
+            }
+        }
+    }
+
+    deinit {
+        task.cancel()
+    }
+
+    private static func checkpoint(_ connection: DatabaseQueue) async {
+        // A failure (the file is busy, or gone at shutdown) is retried at the next interval.
+        _ = try? await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+    }
+}
