@@ -2,7 +2,7 @@ import FableCore
 import Foundation
 
 /// A `ChatModel` for any OpenAI-compatible chat-completions endpoint, streamed over libcurl.
-/// Every call's transfer runs on the one thread of `CurlDriver`.
+/// Every call's transfer runs on one of the `CurlDriver` threads (libcurl's multi socket interface).
 public struct OpenAIChatClient: ChatModel {
     public let configuration: LLMConfiguration
 
