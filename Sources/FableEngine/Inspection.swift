@@ -108,7 +108,7 @@ extension Storyteller {
                                           indexLine: step.content.indexLine, options: step.content.options,
                                           createdAt: step.createdAt)
         report.outline = try await store.opening(of: step.id).content.outline
-        if let above = try await searchStart(below: step) {
+        if let above = try await store.searchStart(below: step) {
             let result = try await retriever.search(endingAt: above, instruction: "", memory: step.content.memory,
                                                     limit: settings.retrievalCount)
             report.nextRetrieval = result.passages.map {

@@ -183,11 +183,6 @@ public struct Storyteller: Sendable {
                            options: step.content.options, instruction: instruction)
     }
 
-    /// Where long-term search starts for the step after `step` (used by `inspect` too).
-    func searchStart(below step: Step) async throws -> Int64? {
-        try await store.searchStart(below: step)
-    }
-
     private struct Reply {
         var content: StepContent
         var text: String

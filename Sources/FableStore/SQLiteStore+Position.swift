@@ -7,10 +7,7 @@ extension SQLiteStore {
     /// one hop to a reader instead of one per part (issue 7), and all from the same snapshot.
     public func position(worldID: Int64) async throws -> WorldPosition {
         try await pool.read { db in
-            guard let world = try WorldRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM world WHERE id = ?"),
-                                                       arguments: [worldID])?.world else {
-                throw StoreError.noSuchWorld(worldID)
-            }
+            let world = try Self.fetchWorld(db, worldID).world
             guard let headID = world.headStepID else {
                 return WorldPosition(world: world, head: nil, opening: nil, searchStart: nil)
             }
@@ -28,12 +25,6 @@ extension SQLiteStore {
         guard let root = try Self.stepRecord(rootID, db) else { throw StoreError.noSuchStep(step.id ?? 0) }
         openings.remember(root.step)
         return root.step
-    }
-
-    /// A step by id. A statement kept prepared: `fetchOne(db, key:)` writes its SQL anew at
-    /// every call, which was a quarter of this read.
-    private static func stepRecord(_ id: Int64, _ db: Database) throws -> StepRecord? {
-        try StepRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM step WHERE id = ?"), arguments: [id])
     }
 
     /// The parent of the nearest story step at or above `step` (revisions repeat their

@@ -26,7 +26,7 @@ extension SQLiteStore {
     /// even while the server writes.
     public func exportWorld(id: Int64) async throws -> WorldArchive {
         try await pool.read { db in
-            guard let world = try WorldRecord.fetchOne(db, key: id) else { throw StoreError.noSuchWorld(id) }
+            let world = try Self.fetchWorld(db, id)
             let owner = try world.ownerId.flatMap { try AccountRecord.fetchOne(db, key: $0)?.name }
             // Ids grow with every insert, so ordering by id puts parents before children.
             let steps = try StepRecord.filter(Column("world_id") == id).order(Column("id")).fetchAll(db).map(\.step)

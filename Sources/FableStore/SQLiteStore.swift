@@ -44,7 +44,7 @@ public final class SQLiteStore: StoryStore {
     }
 
     public func world(id: Int64) async throws -> World? {
-        try await pool.read { db in try WorldRecord.fetchOne(db, key: id)?.world }
+        try await pool.read { db in try Self.worldRecord(id, db)?.world }
     }
 
     public func world(label: String) async throws -> World? {
@@ -66,7 +66,7 @@ public final class SQLiteStore: StoryStore {
     }
 
     public func step(id: Int64) async throws -> Step? {
-        try await pool.read { db in try StepRecord.fetchOne(db, key: id)?.step }
+        try await pool.read { db in try Self.stepRecord(id, db)?.step }
     }
 
     public func opening(of stepID: Int64) async throws -> Step {
@@ -266,7 +266,7 @@ public final class SQLiteStore: StoryStore {
     public func undo(worldID: Int64) async throws -> World {
         try await pool.write { db in
             var world = try Self.fetchWorld(db, worldID)
-            guard let headID = world.headStepId, let head = try StepRecord.fetchOne(db, key: headID),
+            guard let headID = world.headStepId, let head = try Self.stepRecord(headID, db),
                   let parentID = head.parentId else { throw StoreError.nothingToUndo }
             world.redoStack.append(headID)
             world.headStepId = parentID
@@ -302,7 +302,7 @@ public final class SQLiteStore: StoryStore {
     public func moveHead(worldID: Int64, to stepID: Int64) async throws -> World {
         try await pool.write { db in
             var world = try Self.fetchWorld(db, worldID)
-            guard let step = try StepRecord.fetchOne(db, key: stepID), step.worldId == worldID else {
+            guard let step = try Self.stepRecord(stepID, db), step.worldId == worldID else {
                 throw StoreError.noSuchStep(stepID)
             }
             world.headStepId = step.id
@@ -312,9 +312,19 @@ public final class SQLiteStore: StoryStore {
         }
     }
 
-    private static func fetchWorld(_ db: Database, _ id: Int64) throws -> WorldRecord {
-        guard let world = try WorldRecord.fetchOne(db, key: id) else { throw StoreError.noSuchWorld(id) }
+    static func fetchWorld(_ db: Database, _ id: Int64) throws -> WorldRecord {
+        guard let world = try worldRecord(id, db) else { throw StoreError.noSuchWorld(id) }
         return world
+    }
+
+    /// Rows by id through kept statements: `fetchOne(db, key:)` writes its SQL anew at every
+    /// call, which was a quarter of a one-row read (issue 7).
+    static func worldRecord(_ id: Int64, _ db: Database) throws -> WorldRecord? {
+        try WorldRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM world WHERE id = ?"), arguments: [id])
+    }
+
+    static func stepRecord(_ id: Int64, _ db: Database) throws -> StepRecord? {
+        try StepRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM step WHERE id = ?"), arguments: [id])
     }
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
