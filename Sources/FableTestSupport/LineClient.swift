@@ -96,7 +96,11 @@ public final class LineClient: Sendable {
     public struct WaitError: Error, CustomStringConvertible {
         var text: String
         var transcript: String
-        public var description: String { "never saw \(text.debugDescription); transcript:\n\(transcript.suffix(3000))" }
+        /// The close mark is spelled out: its NUL would end the message early in the test output.
+        public var description: String {
+            let shown = transcript.suffix(3000).replacingOccurrences(of: "\u{0}CLOSED", with: "[connection closed]")
+            return "never saw \(text.debugDescription); transcript:\n\(shown)"
+        }
     }
 }
 

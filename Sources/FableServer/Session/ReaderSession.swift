@@ -136,9 +136,25 @@ final class ReaderSession: @unchecked Sendable {
             inbox.ended = true
             inbox.items = []
         }
-        channel.close(promise: nil)
+        closeConnection()
         if let account { context.logger.info("reader left", metadata: ["reader": "\(account.name)"]) }
     }
+
+    /// Closes the connection without losing the last words. A reader may have sent more than the
+    /// server read (a flood, lines typed after `quit`), and closing a socket with unread input
+    /// resets it (RST), which can overtake or cut off the goodbye still on its way. So the output
+    /// is shut first (the reader gets everything written, then end of stream), input that still
+    /// arrives is read and dropped, and the connection closes when the reader hangs up, or after
+    /// `linger` (a reader that does not read, or does not hang up).
+    private func closeConnection() {
+        let channel = channel
+        let outputClosed = channel.eventLoop.makePromise(of: Void.self)
+        channel.close(mode: .output, promise: outputClosed)
+        outputClosed.futureResult.whenFailure { _ in channel.close(promise: nil) }
+        channel.eventLoop.scheduleTask(in: Self.linger) { channel.close(promise: nil) }
+    }
+
+    static let linger = TimeAmount.seconds(2)
 
     private func handle(_ item: SessionInput) async {
         switch item {
