@@ -8,6 +8,9 @@ import Testing
         #expect(TextMeasure.words("你好世界 and more") == 6)
         #expect(TextMeasure.tokens("abcdefgh") == 2)
         #expect(TextMeasure.tokens("中文") == 2)
+        // One token per non-ASCII scalar, whatever its UTF-8 length (2, 3 and 4 bytes here).
+        #expect(TextMeasure.tokens("café naïve 中 🙂") == (10 + 3) / 4 + 4)
+        #expect(TextMeasure.tokens("") == 0)
         #expect(TextMeasure.prefix("one two three four", words: 2).trimmingCharacters(in: .whitespaces) == "one two")
     }
 

@@ -57,7 +57,12 @@ public struct PromptBuilder: Sendable {
     public func build(_ context: StepContext) -> Prompt {
         var parts = Parts(context: context, settings: settings)
         let budget = settings.promptTokenBudget
-        var tokens = parts.tokens
+        var user = parts.user
+        var tokens = parts.tokens(user: user)
+        func remeasure() {
+            user = parts.user
+            tokens = parts.tokens(user: user)
+        }
         // Each retrieved passage, worst-ranked first, is trimmed once, then dropped.
         var trimmed = Set<Int>()
         while tokens > budget, let last = parts.retrieved.indices.last {
@@ -68,24 +73,24 @@ public struct PromptBuilder: Sendable {
             } else {
                 parts.retrieved.removeLast()
             }
-            tokens = parts.tokens
+            remeasure()
         }
         // Then lore: triggered by a key in the text right now, so it outranks a search hit.
         while tokens > budget, !parts.lore.isEmpty {
             parts.lore.removeLast()
-            tokens = parts.tokens
+            remeasure()
         }
         if tokens > budget {
             let keep = max(50, TextMeasure.tokens(parts.lastPassage) - (tokens - budget) - Self.ellipsisTokens)
             parts.lastPassage = "… " + Self.keepEnd(of: parts.lastPassage, tokens: keep)
-            tokens = parts.tokens
+            remeasure()
         }
         if tokens > budget {
             let keep = max(50, TextMeasure.tokens(parts.premiseBody) - (tokens - budget) - Self.ellipsisTokens)
             parts.premiseBody = Self.keepStart(of: parts.premiseBody, tokens: keep) + " …"
-            tokens = parts.tokens
+            remeasure()
         }
-        return Prompt(messages: parts.messages, estimatedTokens: tokens,
+        return Prompt(messages: [ChatMessage(.system, parts.system), ChatMessage(.user, user)], estimatedTokens: tokens,
                       retrievedStepIDs: parts.retrieved.map(\.stepID), lore: parts.lore)
     }
 
@@ -111,7 +116,7 @@ public struct PromptBuilder: Sendable {
 
     /// The corrective note sent with a retry after a rejected reply.
     public func correction(for problem: ReplyProblem) -> ChatMessage {
-        ChatMessage(.user, PromptText.correction.replacingOccurrences(of: "{problem}", with: problem.description))
+        ChatMessage(.user, PromptTemplate.fill(PromptText.correction, ["problem": problem.description]))
     }
 
     /// What the " …" that marks a cut costs, with a token of slack for rounding.
@@ -141,6 +146,9 @@ public struct PromptBuilder: Sendable {
 private struct Parts {
     let context: StepContext
     let settings: StorySettings
+    /// The system message: nothing in it is trimmed, so it is written once.
+    let system: String
+    let systemTokens: Int
     var premiseBody: String
     var lastPassage: String
     var retrieved: [RetrievedPassage]
@@ -149,6 +157,8 @@ private struct Parts {
     init(context: StepContext, settings: StorySettings) {
         self.context = context
         self.settings = settings
+        system = Self.system(context: context, settings: settings)
+        systemTokens = TextMeasure.tokens(system)
         premiseBody = context.premise.body
         lastPassage = context.lastPassage
         retrieved = context.retrieved
@@ -157,28 +167,27 @@ private struct Parts {
                                   tokens: settings.promptTokenBudget / PromptBuilder.loreShare)
     }
 
-    var tokens: Int { messages.reduce(0) { $0 + TextMeasure.tokens($1.content) + 4 } }
+    /// The estimate for both messages, four tokens each for the message's framing.
+    func tokens(user: String) -> Int { systemTokens + 4 + TextMeasure.tokens(user) + 4 }
 
-    var messages: [ChatMessage] {
-        [ChatMessage(.system, system), ChatMessage(.user, user)]
-    }
-
-    var system: String {
+    private static func system(context: StepContext, settings: StorySettings) -> String {
         let premise = context.premise
-        let role = PromptText.role
-            .replacingOccurrences(of: "{title}", with: premise.title)
-            .replacingOccurrences(of: "{genre}", with: premise.genre.isEmpty ? "any" : premise.genre)
-            .replacingOccurrences(of: "{style}", with: premise.style.isEmpty ? "vivid and clear" : premise.style)
-            .replacingOccurrences(of: "{language}", with: PromptText.languageName(premise.language))
-            .replacingOccurrences(of: "{rating}", with: PromptText.rating(premise.rating))
-        let mode = (premise.mode == .novel ? PromptText.novel : PromptText.adventure)
-            .replacingOccurrences(of: "{words}", with: PromptText.passageWords(premise.mode, context.preferences.passageLength))
+        let role = PromptTemplate.fill(PromptText.role, [
+            "title": premise.title,
+            "genre": premise.genre.isEmpty ? "any" : premise.genre,
+            "style": premise.style.isEmpty ? "vivid and clear" : premise.style,
+            "language": PromptText.languageName(premise.language),
+            "rating": PromptText.rating(premise.rating),
+        ])
+        let mode = PromptTemplate.fill(premise.mode == .novel ? PromptText.novel : PromptText.adventure,
+                                       ["words": PromptText.passageWords(premise.mode, context.preferences.passageLength)])
         let outlineField = context.isOpening
-            ? PromptText.outlineField.replacingOccurrences(of: "{outlineCap}", with: "\(settings.outlineWordCap)")
+            ? PromptTemplate.fill(PromptText.outlineField, ["outlineCap": "\(settings.outlineWordCap)"])
             : ""
-        let contract = PromptText.contract
-            .replacingOccurrences(of: "{outlineField}", with: outlineField)
-            .replacingOccurrences(of: "{memoryCap}", with: "\(settings.memoryWordCap)")
+        let contract = PromptTemplate.fill(PromptText.contract, [
+            "outlineField": outlineField,
+            "memoryCap": "\(settings.memoryWordCap)",
+        ])
         return [role, mode, contract].joined(separator: "\n\n")
     }
 
@@ -223,14 +232,15 @@ private struct Parts {
         }
         var lines: [String] = []
         if let length = preferences.passageLength {
-            lines.append(PromptText.wishLength
-                .replacingOccurrences(of: "{length}", with: length.rawValue)
-                .replacingOccurrences(of: "{words}", with: PromptText.passageWords(context.premise.mode, length)))
+            lines.append(PromptTemplate.fill(PromptText.wishLength, [
+                "length": length.rawValue,
+                "words": PromptText.passageWords(context.premise.mode, length),
+            ]))
         }
         let tone = clean(preferences.tone)
-        if !tone.isEmpty { lines.append(PromptText.wishTone.replacingOccurrences(of: "{tone}", with: tone)) }
+        if !tone.isEmpty { lines.append(PromptTemplate.fill(PromptText.wishTone, ["tone": tone])) }
         let avoid = clean(preferences.avoid)
-        if !avoid.isEmpty { lines.append(PromptText.wishAvoid.replacingOccurrences(of: "{avoid}", with: avoid)) }
+        if !avoid.isEmpty { lines.append(PromptTemplate.fill(PromptText.wishAvoid, ["avoid": avoid])) }
         return lines.isEmpty ? nil : lines.joined(separator: "\n")
     }
 

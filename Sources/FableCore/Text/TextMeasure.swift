@@ -21,10 +21,12 @@ public enum TextMeasure {
     /// Estimated tokens: about four bytes of ASCII per token, one token per other scalar.
     /// It over-counts accented Latin a little, which errs on the safe side of the budget.
     public static func tokens(_ text: String) -> Int {
+        // Counted on the UTF-8 bytes (no scalar decoding): a byte below 0x80 is an ASCII
+        // scalar, one from 0xC0 up starts any other; 0x80...0xBF only continue one.
         var ascii = 0
         var other = 0
-        for scalar in text.unicodeScalars {
-            if scalar.isASCII { ascii += 1 } else { other += 1 }
+        for byte in text.utf8 {
+            if byte < 0x80 { ascii += 1 } else if byte >= 0xC0 { other += 1 }
         }
         return (ascii + 3) / 4 + other
     }
