@@ -30,22 +30,28 @@ public struct Storyteller: Sendable {
     /// Steps whose vector is missing are embedded this many at a time, during a step.
     static let backfillBatch = 16
 
+    /// Where a step's events go as they happen. Awaited on the step's own task, with no
+    /// stream between: one task hop less per streamed piece than the stream forms below
+    /// (issue 7), and a slow receiver (a reader's full socket) holds its own step back.
+    public typealias StepEvents = @Sendable (StepEvent) async -> Void
+
     /// The opening step of a world that has none yet.
     /// `preferences`: the reader's wishes (length, tone, limits), put into the prompt.
-    public func begin(worldID: Int64, preferences: ReaderPreferences = .none) -> AsyncThrowingStream<StepEvent, any Error> {
-        run { emit in
+    public func begin(worldID: Int64, preferences: ReaderPreferences = .none,
+                      events: @escaping StepEvents) async throws -> Step {
+        try await mappingErrors {
             // Only the world is needed (one read): a world that has a head is refused.
             let world = try await loadWorld(worldID)
             guard world.headStepID == nil else { throw StepError.wrongState("the story has already begun") }
-            try await write(world: world, parent: nil, instruction: .proceed, expectedHead: nil,
-                            preferences: preferences, emit: emit)
+            return try await write(world: world, parent: nil, instruction: .proceed, expectedHead: nil,
+                                   preferences: preferences, emit: events)
         }
     }
 
     /// A new step after the head, following the reader's instruction.
-    public func advance(worldID: Int64, instruction: Instruction,
-                        preferences: ReaderPreferences = .none) -> AsyncThrowingStream<StepEvent, any Error> {
-        run { emit in
+    public func advance(worldID: Int64, instruction: Instruction, preferences: ReaderPreferences = .none,
+                        events: @escaping StepEvents) async throws -> Step {
+        try await mappingErrors {
             let position = try await store.position(worldID: worldID)
             let head = try headStep(of: position)
             if case .option(let index) = instruction, !head.content.options.indices.contains(index) {
@@ -53,14 +59,15 @@ public struct Storyteller: Sendable {
             }
             let parent = Parent(step: head, outline: position.opening?.content.outline ?? "",
                                 searchStart: position.searchStart)
-            try await write(world: position.world, parent: parent, instruction: instruction,
-                            expectedHead: head.id, preferences: preferences, emit: emit)
+            return try await write(world: position.world, parent: parent, instruction: instruction,
+                                   expectedHead: head.id, preferences: preferences, emit: events)
         }
     }
 
     /// A new version of the head step: a sibling with the same parent and instruction.
-    public func retry(worldID: Int64, preferences: ReaderPreferences = .none) -> AsyncThrowingStream<StepEvent, any Error> {
-        run { emit in
+    public func retry(worldID: Int64, preferences: ReaderPreferences = .none,
+                      events: @escaping StepEvents) async throws -> Step {
+        try await mappingErrors {
             let position = try await store.position(worldID: worldID)
             let head = try headStep(of: position)
             guard head.kind == .story else {
@@ -74,24 +81,51 @@ public struct Storyteller: Sendable {
                                 searchStart: try await store.searchStart(below: step))
             }
             let instruction: Instruction = head.instruction.isEmpty ? .proceed : .custom(head.instruction)
-            try await write(world: position.world, parent: parent, instruction: instruction,
-                            expectedHead: head.id, preferences: preferences, emit: emit)
+            return try await write(world: position.world, parent: parent, instruction: instruction,
+                                   expectedHead: head.id, preferences: preferences, emit: events)
         }
     }
 
-    private func run(_ body: @escaping @Sendable (_ emit: @escaping @Sendable (StepEvent) -> Void) async throws -> Void)
+    /// `begin` as a stream of events, ending after `.committed`.
+    public func begin(worldID: Int64, preferences: ReaderPreferences = .none) -> AsyncThrowingStream<StepEvent, any Error> {
+        stream { events in try await begin(worldID: worldID, preferences: preferences, events: events) }
+    }
+
+    /// `advance` as a stream of events, ending after `.committed`.
+    public func advance(worldID: Int64, instruction: Instruction,
+                        preferences: ReaderPreferences = .none) -> AsyncThrowingStream<StepEvent, any Error> {
+        stream { events in
+            try await advance(worldID: worldID, instruction: instruction, preferences: preferences, events: events)
+        }
+    }
+
+    /// `retry` as a stream of events, ending after `.committed`.
+    public func retry(worldID: Int64, preferences: ReaderPreferences = .none) -> AsyncThrowingStream<StepEvent, any Error> {
+        stream { events in try await retry(worldID: worldID, preferences: preferences, events: events) }
+    }
+
+    /// The engine's errors as callers see them: the store's and the model's wrapped in `StepError`.
+    private func mappingErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as StoreError {
+            throw StepError.store(error)
+        } catch let error as ModelError {
+            throw StepError.model(error)
+        } catch is CancellationError {
+            throw StepError.model(.cancelled)
+        }
+    }
+
+    /// A step run on a task of its own, its events yielded to the stream; ending the stream's
+    /// iteration cancels the step.
+    private func stream(_ body: @escaping @Sendable (_ events: @escaping StepEvents) async throws -> Step)
         -> AsyncThrowingStream<StepEvent, any Error> {
         AsyncThrowingStream { continuation in
             let task = Task {
                 do {
-                    try await body { continuation.yield($0) }
+                    _ = try await body { continuation.yield($0) }
                     continuation.finish()
-                } catch let error as StoreError {
-                    continuation.finish(throwing: StepError.store(error))
-                } catch let error as ModelError {
-                    continuation.finish(throwing: StepError.model(error))
-                } catch is CancellationError {
-                    continuation.finish(throwing: StepError.model(.cancelled))
                 } catch {
                     continuation.finish(throwing: error)
                 }
@@ -121,12 +155,12 @@ public struct Storyteller: Sendable {
     }
 
     private func write(world: World, parent: Parent?, instruction: Instruction, expectedHead: Int64?,
-                       preferences: ReaderPreferences, emit: @escaping @Sendable (StepEvent) -> Void) async throws {
+                       preferences: ReaderPreferences, emit: @escaping StepEvents) async throws -> Step {
         let started = ContinuousClock.now
         let firstPassage = FirstMoment()
-        let emit: @Sendable (StepEvent) -> Void = { event in
+        let emit: StepEvents = { event in
             if case .passage = event { firstPassage.mark() }
-            emit(event)
+            await emit(event)
         }
         let context = try await context(world: world, parent: parent, instruction: instruction,
                                         preferences: preferences)
@@ -155,7 +189,8 @@ public struct Storyteller: Sendable {
         _ = await backfilled
         let step = try await store.commit(draft, expectedHead: expectedHead)
         if let vector { await retriever.storeVector(vector, stepID: step.id) }
-        emit(.committed(step))
+        await emit(.committed(step))
+        return step
     }
 
     /// Gathers what the prompt needs: the outline, the memory, the last passage and
@@ -193,7 +228,7 @@ public struct Storyteller: Sendable {
 
     /// Calls the model until a reply passes validation, within the retry limits.
     private func reply(to prompt: Prompt, opening: Bool, mode: StoryMode,
-                       emit: @Sendable (StepEvent) -> Void) async throws -> Reply {
+                       emit: StepEvents) async throws -> Reply {
         let validator = ReplyValidator(settings: settings)
         let builder = PromptBuilder(settings: settings)
         var messages = prompt.messages
@@ -218,18 +253,18 @@ public struct Storyteller: Sendable {
                 guard invalidReplies <= settings.maxReplyRetries else {
                     throw StepError.invalidReply(problem, attempts: attempts)
                 }
-                emit(.restarted(attempt: attempts + 1, reason: problem.description))
+                await emit(.restarted(attempt: attempts + 1, reason: problem.description))
                 messages = prompt.messages + [builder.correction(for: problem)]
             } catch let error as ModelError where error.isTransient {
                 transientFailures += 1
                 guard transientFailures <= retryPolicy.transientRetries else { throw error }
-                emit(.restarted(attempt: attempts + 1, reason: error.description))
+                await emit(.restarted(attempt: attempts + 1, reason: error.description))
                 try await Task.sleep(for: retryPolicy.delay(afterFailure: transientFailures, error: error))
             }
         }
     }
 
-    private func stream(_ request: ChatRequest, emit: @Sendable (StepEvent) -> Void) async throws
+    private func stream(_ request: ChatRequest, emit: StepEvents) async throws
         -> (text: String, reason: String?, usage: ChatUsage?) {
         if let wait = breaker.refusal() { throw StepError.storytellerAway(retryIn: wait) }
         do {
@@ -242,7 +277,7 @@ public struct Storyteller: Sendable {
         }
     }
 
-    private func streamOnce(_ request: ChatRequest, emit: @Sendable (StepEvent) -> Void) async throws
+    private func streamOnce(_ request: ChatRequest, emit: StepEvents) async throws
         -> (text: String, reason: String?, usage: ChatUsage?) {
         var decoder = PassageStreamDecoder()
         var text = ""
@@ -251,7 +286,7 @@ public struct Storyteller: Sendable {
             case .content(let piece):
                 text += piece
                 let passage = decoder.feed(piece)
-                if !passage.isEmpty { emit(.passage(passage)) }
+                if !passage.isEmpty { await emit(.passage(passage)) }
             case .finished(let reason, let usage):
                 return (text, reason, usage)
             }

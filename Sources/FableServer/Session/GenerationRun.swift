@@ -11,7 +11,10 @@ struct GenerationRun: Sendable {
     let noticeDelay: Duration
     let report: @Sendable (SessionInput) -> Void
 
-    func run(_ makeStream: @Sendable () -> AsyncThrowingStream<StepEvent, any Error>) async -> GenerationOutcome {
+    /// What a run writes: one of the storyteller's steps, handing it where its events go.
+    typealias Step = @Sendable (_ events: @escaping Storyteller.StepEvents) async throws -> FableCore.Step
+
+    func run(_ step: Step) async -> GenerationOutcome {
         do {
             try await queue.acquire { place in report(.queuePlace(place)) }
         } catch {
@@ -21,13 +24,15 @@ struct GenerationRun: Sendable {
             await queue.release()
             return .failed("The server is shutting down, so nothing new can be written.")
         }
-        let outcome = await stream(makeStream())
+        let outcome = await write(step)
         await registry.generationEnded()
         await queue.release()
         return outcome
     }
 
-    private func stream(_ events: AsyncThrowingStream<StepEvent, any Error>) async -> GenerationOutcome {
+    /// The step runs on this task and its passage goes straight to the screen (no stream
+    /// between: one hop less per piece, issue 7).
+    private func write(_ step: Step) async -> GenerationOutcome {
         let screen = screen
         let delay = noticeDelay
         let notice = Task {
@@ -36,19 +41,18 @@ struct GenerationRun: Sendable {
         }
         defer { notice.cancel() }
         do {
-            for try await event in events {
+            let committed = try await step { event in
                 switch event {
                 case .passage(let text):
                     await screen.passage(text)
                 case .restarted(_, let reason):
                     await screen.endPassage()
                     await screen.say("[The storyteller lost the thread (\(TerminalText.sanitize(reason))); writing it again.]")
-                case .committed(let step):
+                case .committed:
                     await screen.endPassage()
-                    return .committed(step)
                 }
             }
-            return Task.isCancelled ? .cancelled : .failed("The storyteller stopped without finishing.")
+            return .committed(committed)
         } catch StepError.model(.cancelled) {
             return .cancelled
         } catch is CancellationError {

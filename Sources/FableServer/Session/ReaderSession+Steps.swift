@@ -6,31 +6,33 @@ extension ReaderSession {
     func begin(_ worldID: Int64) async {
         let storyteller = context.storyteller
         let preferences = preferences
-        startGeneration { storyteller.begin(worldID: worldID, preferences: preferences) }
+        startGeneration { events in try await storyteller.begin(worldID: worldID, preferences: preferences, events: events) }
     }
 
     func advance(_ instruction: Instruction) async {
         guard let worldID else { return }
         let storyteller = context.storyteller
         let preferences = preferences
-        startGeneration { storyteller.advance(worldID: worldID, instruction: instruction, preferences: preferences) }
+        startGeneration { events in
+            try await storyteller.advance(worldID: worldID, instruction: instruction, preferences: preferences, events: events)
+        }
     }
 
     func retry() async {
         guard let worldID else { return }
         let storyteller = context.storyteller
         let preferences = preferences
-        startGeneration { storyteller.retry(worldID: worldID, preferences: preferences) }
+        startGeneration { events in try await storyteller.retry(worldID: worldID, preferences: preferences, events: events) }
     }
 
     private var preferences: ReaderPreferences { account?.settings.preferences ?? .none }
 
-    private func startGeneration(_ makeStream: @escaping @Sendable () -> AsyncThrowingStream<StepEvent, any Error>) {
+    private func startGeneration(_ step: @escaping GenerationRun.Step) {
         let run = GenerationRun(screen: screen, queue: context.queue, registry: context.registry,
                                 noticeDelay: context.configuration.writingNoticeDelay,
                                 report: { [self] in post($0) })
         generation = Task { [self] in
-            let outcome = await run.run(makeStream)
+            let outcome = await run.run(step)
             post(.generationEnded(outcome))
         }
     }
