@@ -73,7 +73,9 @@ let package = Package(
 
         .testTarget(name: "FableCoreTests", dependencies: ["FableCore"]),
         .testTarget(name: "FableEngineTests", dependencies: ["FableCore", "FableEngine", "FableStore", "FableStub"]),
-        .testTarget(name: "FableStoreTests", dependencies: ["FableCore", "FableEngine", "FableStore"]),
+        .testTarget(name: "FableStoreTests", dependencies: [
+            "FableCore", "FableEngine", "FableStore", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "FableLLMTests", dependencies: ["FableCore", "FableLLM", "FableStub"]),
         .testTarget(name: "FableStoriesTests", dependencies: ["FableCore", "FableStories"]),
         .testTarget(name: "FableTelnetTests", dependencies: [

@@ -3,10 +3,20 @@
 /// returns, and the log outlives the process. The two differ on a power cut or a kernel crash.
 public enum Durability: Sendable, Equatable {
     /// Every commit waits for the disk (`synchronous = FULL`): one fsync per step. On the machine
-    /// of docs/benchmarks.md a commit takes 0.93 ms at p50 with it and 0.71 without; the fsync
-    /// shows mostly in the p99 (12.8 against 9.4 ms).
+    /// of docs/benchmarks.md that fsync is most of a commit: 1.54 ms at p50 with it, 0.66 without.
     case everyCommit
     /// Commits do not wait for the disk (`synchronous = NORMAL`); a checkpoint on a connection
     /// of its own puts them there every `interval`, so a power cut loses at most that much.
     case within(Duration)
+}
+
+extension Durability {
+    /// How often `WALCheckpointer` copies the log into the database file: under `within`,
+    /// also how much a power cut can lose.
+    var checkpointInterval: Duration {
+        switch self {
+        case .everyCommit: .seconds(1)
+        case .within(let interval): interval
+        }
+    }
 }

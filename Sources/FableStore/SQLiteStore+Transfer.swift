@@ -82,7 +82,7 @@ extension SQLiteStore {
                 try record.insert(db)
                 guard let id = record.id else { throw StoreError.noSuchStep(0) }
                 if record.rootId == nil {
-                    try db.execute(sql: "UPDATE step SET root_id = id WHERE id = ?", arguments: [id])
+                    try db.cachedStatement(sql: "UPDATE step SET root_id = id WHERE id = ?").execute(arguments: [id])
                 }
                 rootOf[id] = record.rootId ?? id
                 newID[step.id] = id

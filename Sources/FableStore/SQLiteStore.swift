@@ -11,8 +11,12 @@ public final class SQLiteStore: StoryStore {
     /// Branch openings already read (they never change).
     let openings = OpeningCache()
 
-    /// Puts commits on the disk when `durability` says they need not wait for it.
-    private let checkpointer: WALCheckpointer?
+    /// Copies the write-ahead log into the database file, off the commits' path.
+    private let checkpointer: WALCheckpointer
+    /// A connection of its own for the step's short reads (`readOnCallersThread`).
+    private let stepReader: DatabaseQueue
+    /// Merges the full-text index between commits, not inside them.
+    private let merger: FullTextMerger
 
     /// Opens (creating if needed, readable by its owner only) and migrates the database.
     public init(path: String, durability: Durability = .everyCommit) throws {
@@ -23,16 +27,29 @@ public final class SQLiteStore: StoryStore {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            try db.execute(sql: durability == .everyCommit ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+            // SQLite's automatic checkpoint runs inside the commit that fills the log to 1,000
+            // pages: that commit copies the log and fsyncs the file, the p99 of a step (issue 7).
+            // The checkpointer's own connection does it instead; this limit only bounds the log
+            // should that connection ever stop.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.fallbackCheckpointPages)")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
-        try Schema.migrator.migrate(pool)
-        checkpointer = if case .within(let interval) = durability {
-            try WALCheckpointer(path: path, interval: interval)
-        } else {
-            nil
+        // Set on the writer after the pool is open: a pool sets `synchronous = NORMAL` when it
+        // turns WAL on, after `prepareDatabase` has run, so a setting made there is undone.
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = \(durability == .everyCommit ? "FULL" : "NORMAL")")
         }
+        try Schema.migrator.migrate(pool)
+        checkpointer = try WALCheckpointer(path: path, interval: durability.checkpointInterval)
+        var readOnly = Configuration()
+        readOnly.readonly = true
+        readOnly.busyMode = .timeout(10)
+        stepReader = try DatabaseQueue(path: path, configuration: readOnly)
+        merger = FullTextMerger(pool: pool)
     }
+
+    /// 40 MB of log with 4 KiB pages.
+    static let fallbackCheckpointPages = 10_000
 
     public func createWorld(label: String, premise: Premise, ownerID: Int64?) async throws -> World {
         try await pool.write { db in
@@ -96,7 +113,7 @@ public final class SQLiteStore: StoryStore {
         let terms = terms.map { $0.replacingOccurrences(of: "\"", with: "") }
             .filter { !$0.isEmpty && seen.insert($0).inserted }
         guard !terms.isEmpty, limit > 0 else { return [] }
-        return try await pool.read { db in
+        return try readOnCallersThread { db in
             guard let branch = try self.cache.branch(endingAt: stepID, db) else {
                 return try Self.searchBranchWalkingAncestors(db, endingAt: stepID, terms: terms, limit: limit)
             }
@@ -189,22 +206,14 @@ public final class SQLiteStore: StoryStore {
         return try passages(db, found)
     }
 
-    /// The passages of `hits`, in their order, with their scores.
+    /// The passages of `hits`, in their order, with their scores: one kept statement, run
+    /// once per hit. A single `IN (…)` query had to be prepared anew for each count of hits,
+    /// which was most of a BM25 search's time (issue 7).
     static func passages(_ db: Database, _ hits: [(id: Int64, score: Double)]) throws -> [RetrievedPassage] {
-        guard !hits.isEmpty else { return [] }
-        let placeholders = hits.map { _ in "?" }.joined(separator: ",")
-        var byID: [Int64: RetrievedPassage] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT id, depth, index_line, passage FROM step WHERE id IN (\(placeholders))
-            """, arguments: StatementArguments(hits.map(\.id))) {
-            let id: Int64 = row["id"]
-            byID[id] = RetrievedPassage(stepID: id, depth: row["depth"], indexLine: row["index_line"],
-                                        passage: row["passage"], score: 0)
-        }
-        return hits.compactMap { hit in
-            guard var passage = byID[hit.id] else { return nil }
-            passage.score = hit.score
-            return passage
+        let statement = try db.cachedStatement(sql: "SELECT depth, index_line, passage FROM step WHERE id = ?")
+        return try hits.compactMap { hit in
+            guard let row = try Row.fetchOne(statement, arguments: [hit.id]) else { return nil }
+            return RetrievedPassage(stepID: hit.id, depth: row[0], indexLine: row[1], passage: row[2], score: hit.score)
         }
     }
 
@@ -255,7 +264,7 @@ public final class SQLiteStore: StoryStore {
             }
             if rootId == nil {
                 record.rootId = record.id
-                try db.execute(sql: "UPDATE step SET root_id = id WHERE id = ?", arguments: [record.id])
+                try db.cachedStatement(sql: "UPDATE step SET root_id = id WHERE id = ?").execute(arguments: [record.id])
             }
             try db.cachedStatement(sql: "UPDATE world SET head_step_id = ?, redo_stack = '[]' WHERE id = ?")
                 .execute(arguments: [record.id, draft.worldID])
@@ -325,6 +334,23 @@ public final class SQLiteStore: StoryStore {
 
     static func stepRecord(_ id: Int64, _ db: Database) throws -> StepRecord? {
         try StepRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM step WHERE id = ?"), arguments: [id])
+    }
+
+    /// A read for the step's path, on the calling thread, on a connection kept for these reads.
+    /// An awaited read takes two thread hops (to a reader's queue and back), more than a short
+    /// read whose pages are cached; in WAL mode a reader never waits for the writer. Not the
+    /// pool's readers: a task blocked on the pool can wait for a reader that an awaited read
+    /// holds, while that read waits for a thread to resume on, and with all of Swift's few
+    /// threads blocked so, nothing moves. This connection is only ever held by a read that
+    /// runs to its end without awaiting, so a caller waits at most for one such read.
+    /// GRDB documents synchronous access from tasks as correct (SwiftConcurrency.md).
+    func readOnCallersThread<T>(_ body: (Database) throws -> T) throws -> T {
+        try stepReader.read(body)
+    }
+
+    /// The writer's `PRAGMA synchronous`: 2 (FULL) when each commit waits for its fsync.
+    public func writerSynchronous() async throws -> Int {
+        try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.

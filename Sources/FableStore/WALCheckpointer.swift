@@ -1,9 +1,10 @@
 import GRDB
 
-/// Puts the write-ahead log on the disk every interval (`Durability.within`): a passive
-/// checkpoint syncs the log, copies it into the database file and syncs that. It runs on a
-/// connection of its own, so writers never wait for its fsyncs; with nothing new in the log
-/// it costs nothing.
+/// Copies the write-ahead log into the database file every interval: a passive checkpoint
+/// syncs the log, copies it and syncs the file. Under `Durability.within` this is what puts
+/// commits on the disk. It runs on a connection of its own, so writers never wait for its
+/// fsyncs (the commits' own automatic checkpoint is off); with nothing new in the log it
+/// costs nothing.
 final class WALCheckpointer: Sendable {
     private let task: Task<Void, Never>
 

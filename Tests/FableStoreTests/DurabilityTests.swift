@@ -19,6 +19,16 @@ import Testing
         return try await SQLiteStore(path: copy).stepCount(worldID: worldID)
     }
 
+    @Test func everyStepMakesTheWriterWaitForTheDisk() async throws {
+        // GRDB's pool sets NORMAL when it turns WAL on; the store must set its own afterwards.
+        #expect(try await SQLiteStore(path: temporaryDatabase(), durability: .everyCommit).writerSynchronous() == 2)
+        #expect(try await SQLiteStore(path: temporaryDatabase(), durability: .within(.seconds(1))).writerSynchronous() == 1)
+        // Opening an existing file again sets it again (it is per connection, not in the file).
+        let path = temporaryDatabase()
+        _ = try SQLiteStore(path: path, durability: .within(.seconds(1)))
+        #expect(try await SQLiteStore(path: path).writerSynchronous() == 2)
+    }
+
     @Test func aBackgroundCheckpointPutsCommitsInTheFileWithinTheInterval() async throws {
         let path = temporaryDatabase()
         let store = try SQLiteStore(path: path, durability: .within(.milliseconds(100)))
@@ -31,13 +41,26 @@ import Testing
         #expect(found == 1)
     }
 
-    @Test func withoutTheCheckpointerACommitStaysInTheLogUntilSQLiteCheckpoints() async throws {
+    @Test func everyStepDurabilityAlsoCheckpointsOffTheCommitsPath() async throws {
         let path = temporaryDatabase()
         let store = try SQLiteStore(path: path, durability: .everyCommit)
         let worldID = try await commitOneStep(store)
+        var found = 0
+        for _ in 0..<100 where found == 0 {
+            try await Task.sleep(for: .milliseconds(100))
+            found = try await stepsInFileAlone(path, worldID: worldID)
+        }
+        #expect(found == 1)
+    }
+
+    @Test func aCommitStaysInTheLogUntilTheCheckpointerRuns() async throws {
+        let path = temporaryDatabase()
+        let store = try SQLiteStore(path: path, durability: .within(.seconds(3600)))
+        let worldID = try await commitOneStep(store)
         try await Task.sleep(for: .milliseconds(500))
-        // Far below SQLite's automatic checkpoint (1,000 pages): the step is in the log alone,
-        // which is what makes the test above mean something.
+        // The commit ran no checkpoint of its own (SQLite's automatic one is left to the
+        // checkpointer): the step is in the log alone, which is what makes the tests above
+        // mean something.
         #expect(try await stepsInFileAlone(path, worldID: worldID) == 0)
         #expect(try await store.stepCount(worldID: worldID) == 1)
     }

@@ -2,48 +2,10 @@ import FableCore
 import Foundation
 import GRDB
 
-/// A row of `world`.
-/// Columns are named by `CodingKeys`, not by GRDB's snake-case strategies, which convert every
-/// key of every row read or written (an eighth of a step's store time, issue 7).
-struct WorldRecord: Codable, FetchableRecord, MutablePersistableRecord {
-    static let databaseTableName = "world"
-
-    enum CodingKeys: String, CodingKey {
-        case id, label, premise
-        case storyId = "story_id", ownerId = "owner_id", headStepId = "head_step_id", redoStack = "redo_stack"
-        case createdAt = "created_at"
-    }
-
-    var id: Int64?
-    var label: String
-    var storyId: String
-    var premise: Premise
-    var ownerId: Int64?
-    var headStepId: Int64?
-    var redoStack: [Int64]
-    var createdAt: Date
-
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
-    }
-
-    var world: World {
-        World(id: id ?? 0, label: label, premise: premise, ownerID: ownerId, headStepID: headStepId,
-              redoStack: redoStack, createdAt: createdAt)
-    }
-}
-
-/// A row of `step`.
-struct StepRecord: Codable, FetchableRecord, MutablePersistableRecord {
+/// A row of `step`. Read and written by hand, as `WorldRecord` is: every step reads one
+/// and writes one.
+struct StepRecord {
     static let databaseTableName = "step"
-
-    enum CodingKeys: String, CodingKey {
-        case id, depth, instruction, outline, passage, memory, options, model, attempts, kind, pins
-        case worldId = "world_id", parentId = "parent_id", rootId = "root_id", memoryChange = "memory_change"
-        case indexLine = "index_line", promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
-        case promptCharacters = "prompt_characters", latencyMs = "latency_ms", firstPassageMs = "first_passage_ms"
-        case createdAt = "created_at"
-    }
 
     var id: Int64?
     var worldId: Int64
@@ -56,6 +18,7 @@ struct StepRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var memoryChange: String
     var memory: String
     var indexLine: String
+    /// JSON text.
     var options: [String]
     var model: String
     var promptTokens: Int
@@ -65,12 +28,9 @@ struct StepRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var firstPassageMs: Int?
     var attempts: Int
     var kind: StepKind
+    /// JSON text.
     var pins: [String]
     var createdAt: Date
-
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
-    }
 
     init(_ draft: StepDraft, rootId: Int64?, createdAt: Date) {
         worldId = draft.worldID
@@ -108,59 +68,51 @@ struct StepRecord: Codable, FetchableRecord, MutablePersistableRecord {
     }
 }
 
-/// A row of `account`.
-struct AccountRecord: Codable, FetchableRecord, MutablePersistableRecord {
-    static let databaseTableName = "account"
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-
-    var id: Int64?
-    var name: String
-    var passwordHash: String
-    var isAdmin: Bool
-    var settings: ReaderSettings
-    var lastWorldId: Int64?
-    var createdAt: Date
-
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
+extension StepRecord: FetchableRecord, TableRecord {
+    init(row: Row) throws {
+        id = try row.decode(forColumn: "id")
+        worldId = try row.decode(forColumn: "world_id")
+        parentId = try row.decode(forColumn: "parent_id")
+        rootId = try row.decode(forColumn: "root_id")
+        depth = try row.decode(forColumn: "depth")
+        instruction = try row.decode(forColumn: "instruction")
+        outline = try row.decode(forColumn: "outline")
+        passage = try row.decode(forColumn: "passage")
+        memoryChange = try row.decode(forColumn: "memory_change")
+        memory = try row.decode(forColumn: "memory")
+        indexLine = try row.decode(forColumn: "index_line")
+        options = try JSONColumn.decode(row, "options")
+        model = try row.decode(forColumn: "model")
+        promptTokens = try row.decode(forColumn: "prompt_tokens")
+        completionTokens = try row.decode(forColumn: "completion_tokens")
+        promptCharacters = try row.decode(forColumn: "prompt_characters")
+        latencyMs = try row.decode(forColumn: "latency_ms")
+        firstPassageMs = try row.decode(forColumn: "first_passage_ms")
+        attempts = try row.decode(forColumn: "attempts")
+        let kindName: String = try row.decode(forColumn: "kind")
+        guard let kind = StepKind(rawValue: kindName) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "step \(id ?? 0): unknown kind \"\(kindName)\""))
+        }
+        self.kind = kind
+        pins = try JSONColumn.decode(row, "pins")
+        createdAt = try row.decode(forColumn: "created_at")
     }
 
-    var account: Account {
-        Account(id: id ?? 0, name: name, passwordHash: passwordHash, isAdmin: isAdmin, settings: settings,
-                lastWorldID: lastWorldId, createdAt: createdAt)
-    }
-}
-
-/// A row of `step_trace`: the exact prompt and reply of a step.
-struct StepTraceRecord: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "step_trace"
-
-    enum CodingKeys: String, CodingKey {
-        case messages, reply, parameters
-        case stepId = "step_id"
-    }
-
-    /// A JSON column (its keys as in Swift: GRDB's column strategies never reached nested values).
-    struct Parameters: Codable {
-        var temperature: Double?
-        var maxTokens: Int?
-    }
-
-    var stepId: Int64
-    var messages: [ChatMessage]
-    var reply: String
-    var parameters: Parameters
-
-    init(stepId: Int64, _ trace: StepTrace) {
-        self.stepId = stepId
-        messages = trace.messages
-        reply = trace.reply
-        parameters = Parameters(temperature: trace.temperature, maxTokens: trace.maxTokens)
-    }
-
-    var trace: StepTrace {
-        StepTrace(messages: messages, reply: reply, temperature: parameters.temperature,
-                  maxTokens: parameters.maxTokens)
+    /// Inserts the row through one kept statement. GRDB's record insert builds a persistence
+    /// container (a case-insensitive dictionary of 22 columns) and looks its statement up at
+    /// every call, which was more than half of a commit's CPU (issue 7).
+    mutating func insert(_ db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO step (world_id, parent_id, root_id, depth, instruction, outline, passage, memory_change,
+                              memory, index_line, options, model, prompt_tokens, completion_tokens,
+                              prompt_characters, latency_ms, first_passage_ms, attempts, kind, pins, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try statement.execute(arguments: [
+            worldId, parentId, rootId, depth, instruction, outline, passage, memoryChange,
+            memory, indexLine, try JSONColumn.text(options), model, promptTokens, completionTokens,
+            promptCharacters, latencyMs, firstPassageMs, attempts, kind.rawValue, try JSONColumn.text(pins), createdAt,
+        ])
+        id = db.lastInsertedRowID
     }
 }

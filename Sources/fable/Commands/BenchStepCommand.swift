@@ -110,22 +110,23 @@ struct BenchStepCommand: AsyncParsableCommand {
         case commit = "commit (one transaction, fsync: the default --durability every-step)"
         case commitEverySecond = "commit with --durability every-second (no fsync; flushed each second)"
         case vectors = "dense only: vector backfill query + vector write (fsync)"
+        case emptyRead = "for scale, not in the totals: an empty read (one hop to a reader and back)"
     }
 
     private func measure(size: Int, path: String) async throws -> SizeSummary {
         let model = "bench-stub-\(dimensions)"
-        let (worldID, headID) = try await prepareWorld(size: size, path: path, model: model)
+        let (kept, worldID, headID) = try await prepareWorld(size: size, path: path, model: model)
         // The samples are timed on a copy, so the kept world stays as it was: every run
         // searches the same database (the full-text index holds every step of the file).
         let workPath = path + ".work"
         defer { Self.removeDatabase(workPath) }
-        try Self.copyDatabase(path, to: workPath)
+        try await Self.copyDatabase(kept, to: workPath)
         // The same commit without its fsync (`--durability every-second`) is timed on a copy
-        // of its own, so each store's checkpoints fall in its own commits.
+        // of its own, so each store's background work (checkpoints, index merges) is its own.
         let store = try SQLiteStore(path: workPath, durability: .everyCommit)
         let relaxedPath = path + ".work-relaxed"
         defer { Self.removeDatabase(relaxedPath) }
-        try Self.copyDatabase(path, to: relaxedPath)
+        try await Self.copyDatabase(kept, to: relaxedPath)
         let relaxedStore = try SQLiteStore(path: relaxedPath, durability: .within(.seconds(1)))
 
         guard let head = try await store.step(id: headID), head.parentID != nil,
@@ -243,6 +244,10 @@ struct BenchStepCommand: AsyncParsableCommand {
             times[.vectors] = clock.lap()
 
             _ = try await store.moveHead(worldID: worldID, to: headID)
+
+            clock = Stopwatch()
+            _ = try await store.journalMode()
+            times[.emptyRead] = clock.lap()
             guard timed else { continue }
             guard shown > 0, !schema.isEmpty else { throw ValidationError("the decoder showed no passage") }
             for (part, lap) in times {
@@ -303,7 +308,8 @@ struct BenchStepCommand: AsyncParsableCommand {
 
     /// Writes the world (or finds it from an earlier run) and gives every step a vector.
     /// The store is closed on return, so the file can be copied.
-    private func prepareWorld(size: Int, path: String, model: String) async throws -> (world: Int64, head: Int64) {
+    private func prepareWorld(size: Int, path: String, model: String) async throws
+        -> (store: SQLiteStore, world: Int64, head: Int64) {
         let store = try SQLiteStore(path: path)
         let writing = ContinuousClock.now
         let (worldID, headID, _, reused) = try await RecallWorld(steps: size).open(in: store)
@@ -314,16 +320,16 @@ struct BenchStepCommand: AsyncParsableCommand {
         if vectorsWritten.count > 0 {
             print("vectors: \(vectorsWritten.count) stored in \(Self.seconds(vectorsWritten.milliseconds))")
         }
-        return (worldID, headID)
+        return (store, worldID, headID)
     }
 
     private static let databaseSuffixes = ["", "-wal", "-shm"]
 
-    private static func copyDatabase(_ path: String, to copy: String) throws {
+    /// A consistent copy (`VACUUM INTO`): the store writes in the background (checkpoints, index
+    /// merges), so its files cannot simply be copied while it is open.
+    private static func copyDatabase(_ store: SQLiteStore, to copy: String) async throws {
         removeDatabase(copy)
-        for suffix in databaseSuffixes.dropLast() where FileManager.default.fileExists(atPath: path + suffix) {
-            try FileManager.default.copyItem(atPath: path + suffix, toPath: copy + suffix)
-        }
+        try await store.backup(to: copy)
     }
 
     private static func removeDatabase(_ path: String) {

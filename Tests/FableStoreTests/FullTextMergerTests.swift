@@ -1,0 +1,41 @@
+import FableCore
+@testable import FableStore
+import Foundation
+import GRDB
+import Testing
+
+/// FTS5 merges no longer run inside commits (migration v7 turns automerge off);
+/// `FullTextMerger` merges between them.
+@Suite struct FullTextMergerTests {
+    private func indexRows(_ store: SQLiteStore) throws -> Int {
+        try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM step_fts_data") ?? 0 }
+    }
+
+    @Test func commitsLeaveMergingToTheMergerWhichKeepsTheIndexWhole() async throws {
+        let store = try SQLiteStore(path: temporaryDatabase())
+        let automerge = try await store.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT v FROM step_fts_config WHERE k = 'automerge'")
+        }
+        #expect(automerge == 0)
+        let world = try await store.createWorld(label: "merged", premise: testPremise)
+        var head: Step?
+        let words = ["anchor", "beacon", "cinder", "drift", "ember", "flint", "gale", "harbour"]
+        for index in 0..<40 {
+            let passage = "The \(words[index % words.count]) of night \(index)."
+            head = try await store.commit(draft(world: world.id, parent: head, passage: passage, index: "line \(index)"),
+                                          expectedHead: head?.id)
+        }
+        // Each commit wrote a segment of its own; the merger folds them into fewer rows.
+        let written = try indexRows(store)
+        var merged = written
+        for _ in 0..<50 where merged >= written {
+            try await Task.sleep(for: .milliseconds(100))
+            merged = try indexRows(store)
+        }
+        #expect(merged < written)
+        try await store.pool.write { db in try db.execute(sql: "INSERT INTO step_fts(step_fts) VALUES('integrity-check')") }
+        let headID = try #require(head?.id)
+        let found = try await store.searchBranch(endingAt: headID, terms: ["ember"], limit: 10)
+        #expect(found.count == 5)
+    }
+}
