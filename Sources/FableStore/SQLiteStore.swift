@@ -13,13 +13,16 @@ public final class SQLiteStore: StoryStore {
 
     /// Copies the write-ahead log into the database file, off the commits' path.
     private let checkpointer: WALCheckpointer
-    /// A connection of its own for the step's short reads (`readOnCallersThread`).
-    private let stepReader: DatabaseQueue
     /// Merges the full-text index between commits, not inside them.
     private let merger: FullTextMerger
 
     /// Opens (creating if needed, readable by its owner only) and migrates the database.
-    public init(path: String, durability: Durability = .everyCommit) throws {
+    public convenience init(path: String, durability: Durability = .everyCommit) throws {
+        try self.init(path: path, durability: durability, mergeInterval: FullTextMerger.interval)
+    }
+
+    /// `mergeInterval`: how often `FullTextMerger` runs (tests set it long, to merge by hand).
+    init(path: String, durability: Durability, mergeInterval: Duration) throws {
         self.path = path
         if !FileManager.default.fileExists(atPath: path) {
             _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
@@ -41,11 +44,7 @@ public final class SQLiteStore: StoryStore {
         }
         try Schema.migrator.migrate(pool)
         checkpointer = try WALCheckpointer(path: path, interval: durability.checkpointInterval)
-        var readOnly = Configuration()
-        readOnly.readonly = true
-        readOnly.busyMode = .timeout(10)
-        stepReader = try DatabaseQueue(path: path, configuration: readOnly)
-        merger = FullTextMerger(pool: pool)
+        merger = FullTextMerger(pool: pool, interval: mergeInterval)
     }
 
     /// 40 MB of log with 4 KiB pages.
@@ -113,7 +112,7 @@ public final class SQLiteStore: StoryStore {
         let terms = terms.map { $0.replacingOccurrences(of: "\"", with: "") }
             .filter { !$0.isEmpty && seen.insert($0).inserted }
         guard !terms.isEmpty, limit > 0 else { return [] }
-        return try readOnCallersThread { db in
+        return try await pool.read { db in
             guard let branch = try self.cache.branch(endingAt: stepID, db) else {
                 return try Self.searchBranchWalkingAncestors(db, endingAt: stepID, terms: terms, limit: limit)
             }
@@ -334,18 +333,6 @@ public final class SQLiteStore: StoryStore {
 
     static func stepRecord(_ id: Int64, _ db: Database) throws -> StepRecord? {
         try StepRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM step WHERE id = ?"), arguments: [id])
-    }
-
-    /// A read for the step's path, on the calling thread, on a connection kept for these reads.
-    /// An awaited read takes two thread hops (to a reader's queue and back), more than a short
-    /// read whose pages are cached; in WAL mode a reader never waits for the writer. Not the
-    /// pool's readers: a task blocked on the pool can wait for a reader that an awaited read
-    /// holds, while that read waits for a thread to resume on, and with all of Swift's few
-    /// threads blocked so, nothing moves. This connection is only ever held by a read that
-    /// runs to its end without awaiting, so a caller waits at most for one such read.
-    /// GRDB documents synchronous access from tasks as correct (SwiftConcurrency.md).
-    func readOnCallersThread<T>(_ body: (Database) throws -> T) throws -> T {
-        try stepReader.read(body)
     }
 
     /// The writer's `PRAGMA synchronous`: 2 (FULL) when each commit waits for its fsync.
