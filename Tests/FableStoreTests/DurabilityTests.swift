@@ -19,6 +19,16 @@ import Testing
         return try await SQLiteStore(path: copy).stepCount(worldID: worldID)
     }
 
+    /// `stepsInFileAlone` once it is not 0, or after 10 s.
+    private func stepsReachingTheFileAlone(_ path: String, worldID: Int64) async throws -> Int {
+        var found = 0
+        for _ in 0..<100 where found == 0 {
+            try await Task.sleep(for: .milliseconds(100))
+            found = try await stepsInFileAlone(path, worldID: worldID)
+        }
+        return found
+    }
+
     @Test func everyStepMakesTheWriterWaitForTheDisk() async throws {
         // GRDB's pool sets NORMAL when it turns WAL on; the store must set its own afterwards.
         #expect(try await SQLiteStore(path: temporaryDatabase(), durability: .everyCommit).writerSynchronous() == 2)
@@ -33,24 +43,14 @@ import Testing
         let path = temporaryDatabase()
         let store = try SQLiteStore(path: path, durability: .within(.milliseconds(100)))
         let worldID = try await commitOneStep(store)
-        var found = 0
-        for _ in 0..<100 where found == 0 {
-            try await Task.sleep(for: .milliseconds(100))
-            found = try await stepsInFileAlone(path, worldID: worldID)
-        }
-        #expect(found == 1)
+        #expect(try await stepsReachingTheFileAlone(path, worldID: worldID) == 1)
     }
 
     @Test func everyStepDurabilityAlsoCheckpointsOffTheCommitsPath() async throws {
         let path = temporaryDatabase()
         let store = try SQLiteStore(path: path, durability: .everyCommit)
         let worldID = try await commitOneStep(store)
-        var found = 0
-        for _ in 0..<100 where found == 0 {
-            try await Task.sleep(for: .milliseconds(100))
-            found = try await stepsInFileAlone(path, worldID: worldID)
-        }
-        #expect(found == 1)
+        #expect(try await stepsReachingTheFileAlone(path, worldID: worldID) == 1)
     }
 
     @Test func aCommitStaysInTheLogUntilTheCheckpointerRuns() async throws {
