@@ -31,8 +31,8 @@ public final class SQLiteStore: StoryStore {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             // SQLite's automatic checkpoint runs inside the commit that fills the log to 1,000
-            // pages: that commit copies the log and fsyncs the file, the p99 of a step (issue 7).
-            // The checkpointer's own connection does it instead; this limit only bounds the log
+            // pages: that one commit copies the log and fsyncs the file (issue 7). The
+            // checkpointer's own connection does it instead; this limit only bounds the log
             // should that connection ever stop.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.fallbackCheckpointPages)")
         }
