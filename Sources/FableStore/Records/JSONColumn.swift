@@ -42,7 +42,7 @@ enum JSONColumn {
 /// seldom changes (a world's premise, with its lore: 80 % of reading a world, issue 7).
 /// Keyed by the whole text, so an edited premise is decoded afresh.
 final class DecodedJSON<Value: Decodable & Sendable>: Sendable {
-    private let values = Mutex<[Data: Value]>([:])
+    private let values = Mutex<[Text: Value]>([:])
     private let capacity: Int
 
     init(capacity: Int) {
@@ -52,13 +52,23 @@ final class DecodedJSON<Value: Decodable & Sendable>: Sendable {
     func decode(_ row: Row, _ column: String) throws -> Value {
         try row.withUnsafeData(named: column) { data in
             guard let data else { return try JSONColumn.decode(row, column) }
-            if let known = values.withLock({ $0[data] }) { return known }
+            if let known = values.withLock({ $0[Text(bytes: data)] }) { return known }
             let value = try JSONColumn.decode(row, column, as: Value.self)
             values.withLock { values in
                 if values.count >= capacity { values.removeAll() }
-                values[Data(data)] = value
+                values[Text(bytes: Data(data))] = value
             }
             return value
+        }
+    }
+
+    /// A key hashed on all its bytes: `Data` hashes only its first 80, which premises of one
+    /// story share.
+    private struct Text: Hashable {
+        let bytes: Data
+
+        func hash(into hasher: inout Hasher) {
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
         }
     }
 }
