@@ -30,6 +30,8 @@ final class SearchCache: Sendable {
     private struct World {
         /// Step → parent (0: an opening).
         var parent: [Int64: Int64] = [:]
+        /// The world's step ids, ascending (ids grow with every commit).
+        var ids: [Int64] = []
         var highestID: Int64 = 0
         /// The last branch computed, root first, and where each of its steps is in it.
         var chain: [Int64] = []
@@ -43,6 +45,23 @@ final class SearchCache: Sendable {
         var lastUse: UInt64 = 0
 
         var cost: Int { parent.count + (vectors?.values.count ?? 0) / 16 }
+
+        /// How many of the world's steps have an id in `lower + 1 ... upper` (0 when empty).
+        func steps(after lower: Int64, upTo upper: Int64) -> Int {
+            guard upper > lower else { return 0 }
+            return Self.index(above: upper, in: ids) - Self.index(above: lower, in: ids)
+        }
+
+        /// The first index of `ids` whose id is above `id`.
+        private static func index(above id: Int64, in ids: [Int64]) -> Int {
+            var low = 0
+            var high = ids.count
+            while low < high {
+                let middle = (low + high) / 2
+                if ids[middle] <= id { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
     }
 
     /// One model's vectors of a world, contiguous: step `ids[i]` has `values[i*d ..< (i+1)*d]`
@@ -81,6 +100,8 @@ final class SearchCache: Sendable {
 
     private let state = Mutex(State())
     let capacity: Int
+    /// Term counts read from the index (each a query), for tests of the cache.
+    let frequenciesMeasured = Atomic<Int>(0)
 
     init(capacity: Int = 1_000_000) {
         self.capacity = capacity
@@ -106,7 +127,10 @@ final class SearchCache: Sendable {
                 // Evicted (or emptied) since `known` was read: these rows alone are not the world.
                 guard world.highestID >= known else { return .some(nil) }
                 let before = world.parent.count
-                for (id, parent) in rows { world.parent[id] = parent }
+                for (id, parent) in rows {
+                    if id > (world.ids.last ?? 0) { world.ids.append(id) }
+                    world.parent[id] = parent
+                }
                 world.highestID = max(world.highestID, rows.last?.0 ?? 0)
                 world.lastUse = state.tick
                 state.steps += world.parent.count - before
@@ -214,18 +238,26 @@ final class SearchCache: Sendable {
     // MARK: - Term frequencies
 
     /// An upper bound of the world's passages holding `term` among the steps `first...last`
-    /// (by id): a count measured earlier over about the same range, plus every id above the
-    /// range it was measured on; nil when unknown, or measured on a range too different.
+    /// (by id): a count measured earlier over about the same range, plus every step of the
+    /// world above the range it was measured on; nil when unknown, or measured on a range too
+    /// different. The slack is counted in the world's own steps: counted in ids, as it was,
+    /// other worlds' commits in between (500 readers playing) used it up at every step, and
+    /// every term was counted again (issue 7: most of the server's SQLite time).
     func frequency(of term: String, worldID: Int64, first: Int64, last: Int64) -> Int? {
         state.withLock { state in
-            guard let known = state.worlds[worldID]?.frequency[term], known.first <= first else { return nil }
-            let slack = max(32, (known.last - known.first) / 8)
-            guard last <= known.last + slack, last >= known.last - slack else { return nil }
-            return known.count + Int(max(0, last - known.last))
+            guard let world = state.worlds[worldID], let known = world.frequency[term], known.first <= first else {
+                return nil
+            }
+            let slack = max(32, world.steps(after: known.first - 1, upTo: known.last) / 8)
+            let ahead = world.steps(after: known.last, upTo: last)
+            let behind = world.steps(after: last, upTo: known.last)
+            guard ahead <= slack, behind <= slack else { return nil }
+            return known.count + ahead
         }
     }
 
     func setFrequency(_ count: Int, of term: String, worldID: Int64, first: Int64, last: Int64) {
+        frequenciesMeasured.add(1, ordering: .relaxed)
         state.withLock { state in
             guard state.worlds[worldID] != nil else { return }
             if state.worlds[worldID]!.frequency.count > 4096 { state.worlds[worldID]!.frequency = [:] }

@@ -123,3 +123,39 @@ private func importBranch(_ store: SQLiteStore, label: String, steps: Int, passa
         #expect(try await store.searchBranch(endingAt: 4, terms: ["silver"], limit: 5).map(\.stepID) == [4])
     }
 }
+
+@Suite struct TermCountCacheTests {
+    @Test func manyWorldsPlayingAtOnceCountEachTermOncePerWorld() async throws {
+        // Forty worlds take turns, as readers on a server do: a world's consecutive steps are
+        // forty ids apart. Its term counts are still reused from step to step.
+        let path = temporaryDatabase()
+        let store = try SQLiteStore(path: path)
+        let terms = ["ember", "harbour", "lantern"]
+        var heads: [Int64: Step?] = [:]
+        var worlds: [Int64] = []
+        for index in 0..<40 {
+            let world = try await store.createWorld(label: "w\(index)", premise: testPremise)
+            worlds.append(world.id)
+            heads[world.id] = .some(nil)
+        }
+        var lastFound: [Int64: [Int64]] = [:]
+        for round in 0..<5 {
+            for worldID in worlds {
+                let parent = heads[worldID]!
+                let passage = "The \(terms[round % terms.count]) glows by the harbour, round \(round)."
+                let step = try await store.commit(draft(world: worldID, parent: parent, passage: passage),
+                                                  expectedHead: parent?.id)
+                heads[worldID] = step
+                lastFound[worldID] = try await store.searchBranch(endingAt: step.id, terms: terms, limit: 5).map(\.stepID)
+            }
+        }
+        let measured = store.cache.frequenciesMeasured.load(ordering: .relaxed)
+        #expect(measured <= worlds.count * terms.count, "\(measured) term counts for \(worlds.count * 5) searches")
+        // The same searches on a cold cache find the same passages.
+        let cold = try SQLiteStore(path: path)
+        for worldID in worlds {
+            let head = try #require(heads[worldID]!)
+            #expect(try await cold.searchBranch(endingAt: head.id, terms: terms, limit: 5).map(\.stepID) == lastFound[worldID])
+        }
+    }
+}
