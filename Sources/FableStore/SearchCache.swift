@@ -242,7 +242,7 @@ final class SearchCache: Sendable {
     /// world above the range it was measured on; nil when unknown, or measured on a range too
     /// different. The slack is counted in the world's own steps: counted in ids, as it was,
     /// other worlds' commits in between (500 readers playing) used it up at every step, and
-    /// every term was counted again (issue 7: most of the server's SQLite time).
+    /// every term (~24 a step) was counted again (issue 7).
     func frequency(of term: String, worldID: Int64, first: Int64, last: Int64) -> Int? {
         state.withLock { state in
             guard let world = state.worlds[worldID], let known = world.frequency[term], known.first <= first else {

@@ -11,10 +11,10 @@ struct GenerationRun: Sendable {
     let noticeDelay: Duration
     let report: @Sendable (SessionInput) -> Void
 
-    /// What a run writes: one of the storyteller's steps, handing it where its events go.
-    typealias Step = @Sendable (_ events: @escaping Storyteller.StepEvents) async throws -> FableCore.Step
+    /// One of the storyteller's steps, told where its events go; returns the committed step.
+    typealias StepWriter = @Sendable (_ events: @escaping Storyteller.StepEvents) async throws -> Step
 
-    func run(_ step: Step) async -> GenerationOutcome {
+    func run(_ step: StepWriter) async -> GenerationOutcome {
         do {
             try await queue.acquire { place in report(.queuePlace(place)) }
         } catch {
@@ -32,7 +32,7 @@ struct GenerationRun: Sendable {
 
     /// The step runs on this task and its passage goes straight to the screen (no stream
     /// between: one hop less per piece, issue 7).
-    private func write(_ step: Step) async -> GenerationOutcome {
+    private func write(_ step: StepWriter) async -> GenerationOutcome {
         let screen = screen
         let delay = noticeDelay
         let notice = Task {

@@ -27,7 +27,7 @@ extension ReaderSession {
 
     private var preferences: ReaderPreferences { account?.settings.preferences ?? .none }
 
-    private func startGeneration(_ step: @escaping GenerationRun.Step) {
+    private func startGeneration(_ step: @escaping GenerationRun.StepWriter) {
         let run = GenerationRun(screen: screen, queue: context.queue, registry: context.registry,
                                 noticeDelay: context.configuration.writingNoticeDelay,
                                 report: { [self] in post($0) })
