@@ -12,9 +12,9 @@ public final class SQLiteStore: StoryStore {
     let openings = OpeningCache()
 
     /// Copies the write-ahead log into the database file, off the commits' path.
-    private let checkpointer: WALCheckpointer
+    private let checkpointer: RepeatingTask
     /// Merges the full-text index between commits, not inside them.
-    private let merger: FullTextMerger
+    private let merger: RepeatingTask
 
     /// Opens (creating if needed, readable by its owner only) and migrates the database.
     public convenience init(path: String, durability: Durability = .everyCommit) throws {
@@ -43,8 +43,8 @@ public final class SQLiteStore: StoryStore {
             try db.execute(sql: "PRAGMA synchronous = \(durability == .everyCommit ? "FULL" : "NORMAL")")
         }
         try Schema.migrator.migrate(pool)
-        checkpointer = try WALCheckpointer(path: path, interval: durability.checkpointInterval)
-        merger = FullTextMerger(pool: pool, interval: mergeInterval)
+        checkpointer = try WALCheckpointer.start(path: path, interval: durability.checkpointInterval)
+        merger = FullTextMerger.start(pool: pool, interval: mergeInterval)
     }
 
     /// 40 MB of log with 4 KiB pages.

@@ -5,27 +5,14 @@ import GRDB
 /// commits on the disk. It runs on a connection of its own, so writers never wait for its
 /// fsyncs (the commits' own automatic checkpoint is off); with nothing new in the log it
 /// costs nothing.
-final class WALCheckpointer: Sendable {
-    private let task: Task<Void, Never>
-
-    init(path: String, interval: Duration) throws {
+enum WALCheckpointer {
+    static func start(path: String, interval: Duration) throws -> RepeatingTask {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         let connection = try DatabaseQueue(path: path, configuration: configuration)
-        task = Task.detached(priority: .utility) {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                await Self.checkpoint(connection)
-            }
+        return RepeatingTask(every: interval) {
+            // A failure (the file is busy, or gone at shutdown) is retried at the next interval.
+            _ = try? await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
         }
-    }
-
-    deinit {
-        task.cancel()
-    }
-
-    private static func checkpoint(_ connection: DatabaseQueue) async {
-        // A failure (the file is busy, or gone at shutdown) is retried at the next interval.
-        _ = try? await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
     }
 }

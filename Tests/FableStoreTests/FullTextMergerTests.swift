@@ -28,7 +28,7 @@ import Testing
         }
         // Each commit wrote a segment of its own; a merger folds them into fewer rows.
         let written = try indexRows(store)
-        let merger = FullTextMerger(pool: store.pool, interval: .milliseconds(50))
+        let merger = FullTextMerger.start(pool: store.pool, interval: .milliseconds(50))
         var merged = written
         for _ in 0..<50 where merged >= written {
             try await Task.sleep(for: .milliseconds(100))

@@ -29,12 +29,15 @@ enum JSONColumn {
 
     /// The value in `column`, which must hold JSON text (or a blob of it).
     static func decode<Value: Decodable>(_ row: Row, _ column: String, as type: Value.Type = Value.self) throws -> Value {
-        try row.withUnsafeData(named: column) { data in
-            guard let data else {
-                throw DecodingError.valueNotFound(Value.self, .init(codingPath: [], debugDescription: "column \(column) is NULL or missing"))
-            }
-            return try decoder.decode(Value.self, from: data)
+        try row.withUnsafeData(named: column) { data in try decode(data, column) }
+    }
+
+    /// `data` read from `column`: nil when the column is NULL or missing.
+    static func decode<Value: Decodable>(_ data: Data?, _ column: String) throws -> Value {
+        guard let data else {
+            throw DecodingError.valueNotFound(Value.self, .init(codingPath: [], debugDescription: "column \(column) is NULL or missing"))
         }
+        return try decoder.decode(Value.self, from: data)
     }
 }
 
@@ -51,9 +54,9 @@ final class DecodedJSON<Value: Decodable & Sendable>: Sendable {
 
     func decode(_ row: Row, _ column: String) throws -> Value {
         try row.withUnsafeData(named: column) { data in
-            guard let data else { return try JSONColumn.decode(row, column) }
+            guard let data else { return try JSONColumn.decode(nil, column) }
             if let known = values.withLock({ $0[Text(bytes: data)] }) { return known }
-            let value = try JSONColumn.decode(row, column, as: Value.self)
+            let value: Value = try JSONColumn.decode(data, column)
             values.withLock { values in
                 if values.count >= capacity { values.removeAll() }
                 values[Text(bytes: Data(data))] = value
