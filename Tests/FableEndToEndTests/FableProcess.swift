@@ -20,7 +20,8 @@ struct FableProcess {
     private let outFile: URL
     private let errFile: URL
 
-    init(_ arguments: [String], in folder: URL, llmURL: String, stdin: String? = nil) throws {
+    init(_ arguments: [String], in folder: URL, llmURL: String, stdin: String? = nil,
+         environment extra: [String: String] = [:]) throws {
         self.folder = folder
         outFile = folder.appendingPathComponent("out-\(UUID().uuidString).txt")
         errFile = folder.appendingPathComponent("err-\(UUID().uuidString).txt")
@@ -32,6 +33,7 @@ struct FableProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["FABLE_LLM_URL"] = llmURL
         environment["FABLE_DB"] = nil
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         process.standardOutput = try FileHandle(forWritingTo: outFile)
         process.standardError = try FileHandle(forWritingTo: errFile)
@@ -62,8 +64,9 @@ struct FableProcess {
     }
 
     static func run(_ arguments: [String], in folder: URL, llmURL: String, stdin: String? = nil,
-                    timeout: Duration = .seconds(60)) async throws -> Result {
-        try await FableProcess(arguments, in: folder, llmURL: llmURL, stdin: stdin).finish(timeout: timeout)
+                    environment: [String: String] = [:], timeout: Duration = .seconds(60)) async throws -> Result {
+        try await FableProcess(arguments, in: folder, llmURL: llmURL, stdin: stdin, environment: environment)
+            .finish(timeout: timeout)
     }
 }
 

@@ -2,6 +2,7 @@ import FableCore
 import FableStore
 import FableStub
 import Foundation
+import Synchronization
 import Testing
 
 @Suite(.serialized, .timeLimit(.minutes(5))) struct PlayCommandTests {
@@ -36,6 +37,39 @@ import Testing
         #expect(resumed.out.contains(String(head.content.passage.prefix(40))))
         #expect(try await store.world(id: world.id)?.headStepID != world.headStepID, "redo moved the head")
         #expect(stub.requests.count == 4)
+    }
+
+    /// A weak model may need more tries than the default two retries; `reply_retries` gives them.
+    @Test func replyRetriesGiveAWeakModelMoreTries() async throws {
+        let story = StubStoryteller()
+        let requests = Mutex(0)
+        let stub = try await StubLLMServer.start { request in
+            let number = requests.withLock { count in
+                count += 1
+                return count
+            }
+            return number <= 4 ? .stream(content: "Once upon a time, not JSON.")
+                : .stream(content: story.nextReply(opening: request.asksForOutline))
+        }
+        defer { Task { await stub.stop() } }
+        let folder = temporaryFolder()
+        let arguments = ["play", "--story", storyPath, "--db", "p.sqlite"]
+
+        let byDefault = try await FableProcess.run(arguments, in: folder, llmURL: stub.url, stdin: "quit\n")
+        #expect(byDefault.out.contains("3 unusable replies") || byDefault.err.contains("3 unusable replies"),
+                "\(byDefault.out)\n\(byDefault.err)")
+        #expect(stub.requests.count == 3)
+
+        let patient = try await FableProcess.run(arguments, in: folder, llmURL: stub.url, stdin: "quit\n",
+                                                 environment: ["FABLE_LLM_REPLY_RETRIES": "4"])
+        #expect(patient.status == 0, "\(patient.err)")
+        #expect(patient.out.contains("Step 1. "), "\(patient.out)")
+        #expect(stub.requests.count == 3 + 2, "the fourth bad reply, then a good one")
+
+        let wrong = try await FableProcess.run(arguments, in: folder, llmURL: stub.url, stdin: "quit\n",
+                                               environment: ["FABLE_LLM_REPLY_RETRIES": "12"])
+        #expect(wrong.status != 0)
+        #expect(wrong.err.contains("reply_retries must be a whole number from 0 to 10"), "\(wrong.err)")
     }
 
     @Test func saysPlainlyWhenNoModelAnswers() async throws {

@@ -19,7 +19,11 @@ struct RealModelTests {
         let script = "1\n\(injection)\nretry\nundo\nquit\n"
         let started = ContinuousClock.now
         let session = try await FableProcess.run(["play", "--story", storyPath, "--db", "real.sqlite"],
-                                                 in: folder, llmURL: url, stdin: script, timeout: .seconds(840))
+                                                 in: folder, llmURL: url, stdin: script,
+                                                 // SmolLM2-135M gives an unusable reply often enough (~3 % of
+                                                 // steps fail after 3 tries) to fail this 4-step test one run
+                                                 // in ten; the test is about Fable, not the model's skill.
+                                                 environment: ["FABLE_LLM_REPLY_RETRIES": "5"], timeout: .seconds(840))
         print("real model: 4 steps played in \(ContinuousClock.now - started)")
         #expect(session.status == 0, "\(session.err)")
         #expect(!session.out.contains("unusable replies"), "\(session.out)")

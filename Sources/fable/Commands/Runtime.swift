@@ -13,7 +13,8 @@ struct Runtime {
         settings = try Settings.resolve(options)
         store = try SQLiteStore(path: settings.databasePath, durability: settings.durability)
         storyteller = Storyteller(store: store, model: OpenAIChatClient(configuration: settings.llm),
-                                  settings: StorySettings(constrainReplyLengths: settings.schemaLimits),
+                                  settings: StorySettings(maxReplyRetries: settings.replyRetries,
+                                                          constrainReplyLengths: settings.schemaLimits),
                                   embedder: settings.embeddings.map(OpenAIEmbeddingsClient.init))
     }
 

@@ -1,3 +1,4 @@
+import FableCore
 import FableLLM
 import FableStore
 import Foundation
@@ -12,6 +13,8 @@ struct Settings {
     var llm: LLMConfiguration
     /// Length and item limits in the reply schema; strict hosted APIs may refuse them.
     var schemaLimits = true
+    /// Fresh tries after an unusable reply (invalid JSON, broken contract) before a step fails.
+    var replyRetries = StorySettings.default.maxReplyRetries
     /// nil: no embeddings endpoint, BM25 alone searches long-term memory.
     var embeddings: EmbeddingsConfiguration?
 
@@ -52,10 +55,15 @@ struct Settings {
         guard limits == nil || ["true", "false", "1", "0"].contains(limits!.lowercased()) else {
             throw Invalid(description: "schema_limits must be true or false, not \"\(limits!)\"")
         }
+        let retries = try number(pick(nil, ["FABLE_LLM_REPLY_RETRIES"], "reply_retries", in: llmFile), "reply_retries")
+        guard retries.map({ (0...10).contains($0) && $0 == $0.rounded() }) ?? true else {
+            throw Invalid(description: "reply_retries must be a whole number from 0 to 10")
+        }
         let embeddings = try resolveEmbeddings(options.embeddings, file: file, environment: environment, llm: llm)
         return Settings(databasePath: db,
                         durability: try durability(pick(options.durability, ["FABLE_DURABILITY"], "durability", in: file)),
                         llm: llm, schemaLimits: limits.map { ["true", "1"].contains($0.lowercased()) } ?? true,
+                        replyRetries: retries.map { Int($0) } ?? StorySettings.default.maxReplyRetries,
                         embeddings: embeddings)
     }
 
