@@ -35,6 +35,7 @@ public final class SQLiteStore: StoryStore {
             // checkpointer's own connection does it instead; this limit only bounds the log
             // should that connection ever stop.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.fallbackCheckpointPages)")
+            FullTextFunctions.register(db)
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         // Set on the writer after the pool is open: a pool sets `synchronous = NORMAL` when it
@@ -120,11 +121,11 @@ public final class SQLiteStore: StoryStore {
         }
     }
 
-    /// How a search keeps its cost bounded on a long story (issue 7). FTS5's bm25() reads every
-    /// posting of every query term in the file (for its idf) and scores every match, so what
-    /// a search costs is the postings of its terms. Each term's passages in the world (up to
-    /// the branch's last step) are counted (at most `commonPostings + 1`, remembered between
-    /// steps). When the terms hold at most `postingBudget` passages in all, they are all
+    /// How a search keeps its cost bounded on a long story (issue 7). A search scores every
+    /// posting of its terms in the branch's id range, so what it costs is those postings.
+    /// Each term's passages in the world (up to the branch's last step) are counted (at most
+    /// `commonPostings + 1`, remembered between steps); the counts give the idfs that
+    /// `WorldBM25` ranks with, so no posting of another world is read for them. When the terms hold at most `postingBudget` passages in all, they are all
     /// searched over the whole branch: plain BM25, as on any small world. Otherwise the rarest terms, up to `postingBudget`
     /// passages (at most `rareTermLimit` terms), are searched over the whole branch; if they
     /// find fewer than `limit` passages, the rest are filled from the last `recentWindow`
@@ -147,21 +148,9 @@ public final class SQLiteStore: StoryStore {
         let first = branch.chain.first ?? branch.stepID
         let scoped = Double(branch.worldSize) < 0.75 * Double(branch.stepID - first + 1)
         typealias Counted = (term: String, count: Int, order: Int)
-        var counted: [Counted] = []
-        for (order, term) in terms.enumerated() {
-            var count = cache.frequency(of: term, worldID: branch.worldID, first: first, last: branch.stepID)
-            if count == nil {
-                let counting = try db.cachedStatement(sql: """
-                    SELECT count(*) FROM (SELECT rowid FROM step_fts
-                                          WHERE step_fts MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?)
-                    """)
-                let match = (scoped ? "\(world) AND " : "") + "\"\(term)\""
-                let measured = try Int.fetchOne(counting, arguments: [match, first, branch.stepID, commonPostings + 1]) ?? 0
-                cache.setFrequency(measured, of: term, worldID: branch.worldID, first: first, last: branch.stepID)
-                count = measured
-            }
-            if let count, count > 0 { counted.append((term, count, order)) }
-        }
+        let counts = try termCounts(db, terms: terms, branch: branch, first: first, scope: scoped ? world : nil,
+                                    cache: cache)
+        let counted: [Counted] = terms.indices.filter { counts[$0] > 0 }.map { (terms[$0], counts[$0], $0) }
         guard !counted.isEmpty else { return [] }
         var rare = counted
         var filling: [Counted] = []
@@ -178,19 +167,24 @@ public final class SQLiteStore: StoryStore {
                 }
             }
         }
-        func query(_ entries: [Counted]) -> String {
+        // The query, and one idf per phrase in its order, from the world's own counts.
+        func query(_ entries: [Counted]) -> (match: String, idfs: Data) {
             let any = entries.map { "\"\($0.term)\"" }.joined(separator: " OR ")
-            return scoped ? world + " AND (" + any + ")" : any
+            // What the counts are out of: the world's passages in the range, or (unscoped) every one.
+            let inRange = scoped ? branch.stepsInRange : Int(branch.stepID - first + 1)
+            let documents = max(inRange, entries.map(\.count).max() ?? 0)
+            let idfs = (scoped ? [0] : []) + entries.map { WorldBM25.idf(documents: documents, matches: $0.count) }
+            return (scoped ? world + " AND (" + any + ")" : any, WorldBM25.argument(idfs))
         }
         // Best first; only the branch's steps.
         var found: [(id: Int64, score: Double)] = []
         var taken = Set<Int64>()
-        func collect(_ match: String, from lowest: Int64) throws {
+        func collect(_ query: (match: String, idfs: Data), from lowest: Int64) throws {
             let statement = try db.cachedStatement(sql: """
-                SELECT rowid, bm25(step_fts, 2.0, 1.0, 0.0) AS score FROM step_fts
+                SELECT rowid, \(WorldBM25.functionName)(step_fts, ?) AS score FROM step_fts
                 WHERE step_fts MATCH ? AND rowid BETWEEN ? AND ? ORDER BY score
                 """)
-            let rows = try Row.fetchCursor(statement, arguments: [match, lowest, branch.stepID])
+            let rows = try Row.fetchCursor(statement, arguments: [query.idfs, query.match, lowest, branch.stepID])
             while found.count < limit, let row = try rows.next() {
                 let id: Int64 = row[0]
                 guard branch.contains(id), taken.insert(id).inserted else { continue }

@@ -23,6 +23,9 @@ final class SearchCache: Sendable {
         var chain: [Int64]
         /// Steps the world had when the branch was taken (all kinds).
         var worldSize: Int
+        /// The world's steps with an id in `chain.first...stepID` (all kinds): the passages a
+        /// term count of the branch is out of.
+        var stepsInRange: Int
 
         func contains(_ id: Int64) -> Bool { members[id] != nil }
     }
@@ -36,8 +39,8 @@ final class SearchCache: Sendable {
         /// The last branch computed, root first, and where each of its steps is in it.
         var chain: [Int64] = []
         var position: [Int64: Int] = [:]
-        /// Term → passages of the world holding it (capped) among the steps `first...last`.
-        var frequency: [String: (count: Int, first: Int64, last: Int64)] = [:]
+        /// Term → passages of the world holding it (capped) among the steps it was counted over.
+        var frequency: [String: TermCount] = [:]
         /// Model → every story step with an id up to this one has a vector of that model.
         var vectorsComplete: [String: Int64] = [:]
         /// The world's vectors of one model, in memory.
@@ -168,8 +171,9 @@ final class SearchCache: Sendable {
             world.position[id] = world.chain.count
             world.chain.append(id)
         }
+        let first = world.chain.first ?? stepID
         return Branch(worldID: worldID, stepID: stepID, members: world.position, chain: world.chain,
-                      worldSize: world.parent.count)
+                      worldSize: world.parent.count, stepsInRange: world.steps(after: first - 1, upTo: stepID))
     }
 
     /// Drops the least recently searched worlds while the cache holds more than `capacity`
@@ -237,31 +241,42 @@ final class SearchCache: Sendable {
 
     // MARK: - Term frequencies
 
-    /// An upper bound of the world's passages holding `term` among the steps `first...last`
-    /// (by id): a count measured earlier over about the same range, plus every step of the
-    /// world above the range it was measured on; nil when unknown, or measured on a range too
-    /// different. The slack is counted in the world's own steps: counted in ids, as it was,
-    /// other worlds' commits in between (500 readers playing) used it up at every step, and
-    /// every term (~24 a step) was counted again (issue 7).
-    func frequency(of term: String, worldID: Int64, first: Int64, last: Int64) -> Int? {
+    /// A term's count, as measured over the world's steps `first...measuredUpTo` (by id).
+    struct TermCount: Sendable {
+        var count: Int
+        var first: Int64
+        var measuredUpTo: Int64
+    }
+
+    /// What is known of the world's passages holding `term` among the steps `first...last`:
+    /// a count measured earlier over a range starting at or above `first` and ending at most
+    /// `slack` of the world's own steps from `last`. The caller brings a count that ends
+    /// below `last` up to date (`SQLiteStore.countNewer`), and takes one that ends above it
+    /// (a search from an older step) as it is. nil: count it again. The slack is counted in
+    /// the world's own steps: counted in ids, other worlds' commits in between (500 readers
+    /// playing) used it up at every step, and every term (~24 a step) was counted again
+    /// (issue 7).
+    func termCount(of term: String, worldID: Int64, first: Int64, last: Int64) -> TermCount? {
         state.withLock { state in
             guard let world = state.worlds[worldID], let known = world.frequency[term], known.first <= first else {
                 return nil
             }
-            let slack = max(32, world.steps(after: known.first - 1, upTo: known.last) / 8)
-            let ahead = world.steps(after: known.last, upTo: last)
-            let behind = world.steps(after: last, upTo: known.last)
+            let slack = max(32, world.steps(after: known.first - 1, upTo: known.measuredUpTo) / 8)
+            let ahead = world.steps(after: known.measuredUpTo, upTo: last)
+            let behind = world.steps(after: last, upTo: known.measuredUpTo)
             guard ahead <= slack, behind <= slack else { return nil }
-            return known.count + ahead
+            return known
         }
     }
 
-    func setFrequency(_ count: Int, of term: String, worldID: Int64, first: Int64, last: Int64) {
-        frequenciesMeasured.add(1, ordering: .relaxed)
+    /// Remembers a count; `measured` says whether it was read whole from the index (a test
+    /// counts those) or brought up to date.
+    func setTermCount(_ count: TermCount, of term: String, worldID: Int64, measured: Bool) {
+        if measured { frequenciesMeasured.add(1, ordering: .relaxed) }
         state.withLock { state in
             guard state.worlds[worldID] != nil else { return }
             if state.worlds[worldID]!.frequency.count > 4096 { state.worlds[worldID]!.frequency = [:] }
-            state.worlds[worldID]!.frequency[term] = (count, first, last)
+            state.worlds[worldID]!.frequency[term] = count
         }
     }
 
