@@ -80,11 +80,8 @@ extension SQLiteStore {
                 var record = StepRecord(draft, rootId: parentID.flatMap { rootOf[$0] },
                                         createdAt: Self.storable(step.createdAt))
                 try record.insert(db)
-                guard let id = record.id else { throw StoreError.noSuchStep(0) }
-                if record.rootId == nil {
-                    try db.cachedStatement(sql: "UPDATE step SET root_id = id WHERE id = ?").execute(arguments: [id])
-                }
-                rootOf[id] = record.rootId ?? id
+                guard let id = record.id, let rootID = record.rootId else { throw StoreError.noSuchStep(0) }
+                rootOf[id] = rootID
                 newID[step.id] = id
                 if let trace = step.trace {
                     try StepTraceRecord(stepId: id, trace).insert(db)

@@ -255,10 +255,6 @@ public final class SQLiteStore: StoryStore {
             if let trace = draft.trace, let id = record.id {
                 try StepTraceRecord(stepId: id, trace).insert(db)
             }
-            if rootId == nil {
-                record.rootId = record.id
-                try db.cachedStatement(sql: "UPDATE step SET root_id = id WHERE id = ?").execute(arguments: [record.id])
-            }
             try db.cachedStatement(sql: "UPDATE world SET head_step_id = ?, redo_stack = '[]' WHERE id = ?")
                 .execute(arguments: [record.id, draft.worldID])
             return record.step

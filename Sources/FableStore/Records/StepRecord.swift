@@ -100,7 +100,8 @@ extension StepRecord: FetchableRecord, TableRecord {
 
     /// Inserts the row through one kept statement. GRDB's record insert builds a persistence
     /// container (a case-insensitive dictionary of 22 columns) and looks its statement up at
-    /// every call, which was more than half of a commit's CPU (issue 7).
+    /// every call, which was more than half of a commit's CPU (issue 7). An opening (no
+    /// `rootId`) is its own branch's root, which only its new id can say.
     mutating func insert(_ db: Database) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO step (world_id, parent_id, root_id, depth, instruction, outline, passage, memory_change,
@@ -114,5 +115,9 @@ extension StepRecord: FetchableRecord, TableRecord {
             promptCharacters, latencyMs, firstPassageMs, attempts, kind.rawValue, try JSONColumn.text(pins), createdAt,
         ])
         id = db.lastInsertedRowID
+        if rootId == nil {
+            rootId = id
+            try db.cachedStatement(sql: "UPDATE step SET root_id = id WHERE id = ?").execute(arguments: [id])
+        }
     }
 }
