@@ -60,7 +60,7 @@ extension SQLiteStore {
     /// `WorldArchiveError` and nothing is written.
     public func importWorld(_ archive: WorldArchive, ownerID: Int64?, label: String) async throws -> World {
         let order = try archive.validate()
-        return try await pool.write { db in
+        return try await write { db in
             if let ownerID, try AccountRecord.fetchOne(db, key: ownerID) == nil {
                 throw AccountError.noSuchAccount("#\(ownerID)")
             }

@@ -15,6 +15,8 @@ public final class SQLiteStore: StoryStore {
     private let checkpointer: RepeatingTask
     /// Merges the full-text index between commits, not inside them.
     private let merger: RepeatingTask
+    /// Counts the writes, so the merger sleeps while there are none.
+    let writes = WriteSignal()
 
     /// Opens (creating if needed, readable by its owner only) and migrates the database.
     public convenience init(path: String, durability: Durability = .everyCommit) throws {
@@ -45,14 +47,20 @@ public final class SQLiteStore: StoryStore {
         }
         try Schema.migrator.migrate(pool)
         checkpointer = try WALCheckpointer.start(path: path, interval: durability.checkpointInterval)
-        merger = FullTextMerger.start(pool: pool, interval: mergeInterval)
+        merger = FullTextMerger.start(pool: pool, writes: writes, interval: mergeInterval)
+    }
+
+    /// Every write of the store goes through here: one transaction, then a word to the merger.
+    func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        defer { writes.wrote() }
+        return try await pool.write(updates)
     }
 
     /// 40 MB of log with 4 KiB pages.
     static let fallbackCheckpointPages = 10_000
 
     public func createWorld(label: String, premise: Premise, ownerID: Int64?) async throws -> World {
-        try await pool.write { db in
+        try await write { db in
             var record = WorldRecord(id: nil, label: label, storyId: premise.storyID, premise: premise,
                                      ownerId: ownerID, headStepId: nil, redoStack: [], createdAt: Date())
             try record.insert(db)
@@ -233,7 +241,7 @@ public final class SQLiteStore: StoryStore {
     }
 
     public func commit(_ draft: StepDraft, expectedHead: Int64?) async throws -> Step {
-        try await pool.write { db in
+        try await write { db in
             // Only what the checks need is read and only the head is written: decoding and
             // encoding the world's premise and the parent's row was most of a commit (issue 7).
             guard let world = try Row.fetchOne(db.cachedStatement(sql: "SELECT head_step_id FROM world WHERE id = ?"),
@@ -262,7 +270,7 @@ public final class SQLiteStore: StoryStore {
     }
 
     public func undo(worldID: Int64) async throws -> World {
-        try await pool.write { db in
+        try await write { db in
             var world = try Self.fetchWorld(db, worldID)
             guard let headID = world.headStepId, let head = try Self.stepRecord(headID, db),
                   let parentID = head.parentId else { throw StoreError.nothingToUndo }
@@ -274,7 +282,7 @@ public final class SQLiteStore: StoryStore {
     }
 
     public func redo(worldID: Int64) async throws -> World {
-        try await pool.write { db in
+        try await write { db in
             var world = try Self.fetchWorld(db, worldID)
             guard let next = world.redoStack.popLast() else { throw StoreError.nothingToRedo }
             world.headStepId = next
@@ -298,7 +306,7 @@ public final class SQLiteStore: StoryStore {
     }
 
     public func moveHead(worldID: Int64, to stepID: Int64) async throws -> World {
-        try await pool.write { db in
+        try await write { db in
             var world = try Self.fetchWorld(db, worldID)
             guard let step = try Self.stepRecord(stepID, db), step.worldId == worldID else {
                 throw StoreError.noSuchStep(stepID)

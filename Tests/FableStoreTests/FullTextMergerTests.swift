@@ -28,7 +28,7 @@ import Testing
         }
         // Each commit wrote a segment of its own; a merger folds them into fewer rows.
         let written = try indexRows(store)
-        let merger = FullTextMerger.start(pool: store.pool, interval: .milliseconds(50))
+        let merger = FullTextMerger.start(pool: store.pool, writes: WriteSignal(), interval: .milliseconds(50))
         var merged = written
         for _ in 0..<50 where merged >= written {
             try await Task.sleep(for: .milliseconds(100))
@@ -40,5 +40,33 @@ import Testing
         let headID = try #require(head?.id)
         let found = try await store.searchBranch(endingAt: headID, terms: ["ember"], limit: 10)
         #expect(found.count == 5)
+    }
+
+    @Test func sleepsWhileNothingIsWrittenAndWakesForTheNextCommit() async throws {
+        let store = try SQLiteStore(path: temporaryDatabase(), durability: .everyCommit, mergeInterval: .milliseconds(20))
+        let world = try await store.createWorld(label: "quiet", premise: testPremise)
+        var head: Step?
+        for index in 0..<30 {
+            head = try await store.commit(draft(world: world.id, parent: head, passage: "Night \(index) by the ember."),
+                                          expectedHead: head?.id)
+        }
+        func merges() -> Int { store.writes.merges.load(ordering: .relaxed) }
+        // Merged down, the merger stops calling: no new call for half a second (25 intervals).
+        var quiet = false
+        for _ in 0..<40 where !quiet {
+            let before = merges()
+            try await Task.sleep(for: .milliseconds(500))
+            quiet = merges() == before
+        }
+        #expect(quiet, "the merger kept calling with nothing written")
+        let idle = merges()
+        #expect(idle >= 1)
+        _ = try await store.commit(draft(world: world.id, parent: head, passage: "One more."), expectedHead: head?.id)
+        var woke = false
+        for _ in 0..<100 where !woke {
+            try await Task.sleep(for: .milliseconds(20))
+            woke = merges() > idle
+        }
+        #expect(woke, "a commit did not wake the merger")
     }
 }
