@@ -12,6 +12,20 @@ struct ChunkScanner {
         var finishReason: String?
     }
 
+    /// The keys it reads, told apart by their bytes (no String per key: this runs for every token).
+    private enum Key {
+        case choices, usage, error, delta, finishReason, content, other
+
+        init(_ bytes: ArraySlice<UInt8>) {
+            func equals(_ word: StaticString) -> Bool {
+                word.withUTF8Buffer { bytes.elementsEqual($0) }
+            }
+            self = if equals("content") { .content } else if equals("delta") { .delta }
+                else if equals("finish_reason") { .finishReason } else if equals("choices") { .choices }
+                else if equals("usage") { .usage } else if equals("error") { .error } else { .other }
+        }
+    }
+
     private let bytes: [UInt8]
     private var position = 0
 
@@ -33,13 +47,13 @@ struct ChunkScanner {
         var sawChoices = false
         let ok = members { key, scanner in
             switch key {
-            case "choices":
+            case .choices:
                 guard !sawChoices else { return false }
                 sawChoices = true
                 guard let first = scanner.choices() else { return false }
                 delta = first
                 return true
-            case "usage", "error":
+            case .usage, .error:
                 // Rare (the last chunk, a failure): the full decoder reads those.
                 return scanner.literal("null")
             default:
@@ -77,12 +91,12 @@ struct ChunkScanner {
         var sawReason = false
         let ok = members { key, scanner in
             switch key {
-            case "finish_reason":
+            case .finishReason:
                 guard !sawReason, let reason = scanner.nullableString() else { return false }
                 sawReason = true
                 delta.finishReason = reason
                 return true
-            case "delta":
+            case .delta:
                 guard !sawDelta, let content = scanner.deltaContent() else { return false }
                 sawDelta = true
                 delta.content = content
@@ -100,7 +114,7 @@ struct ChunkScanner {
         var content: String?
         var seen = false
         let ok = members { key, scanner in
-            guard key == "content" else { return scanner.skipValue(depth: 4) }
+            guard key == .content else { return scanner.skipValue(depth: 4) }
             guard !seen, let value = scanner.nullableString() else { return false }
             seen = true
             content = value
@@ -113,7 +127,7 @@ struct ChunkScanner {
 
     /// Walks an object's members, handing each key (unescaped keys only) to `member`,
     /// which must consume the value.
-    private mutating func members(_ member: (String, inout ChunkScanner) -> Bool) -> Bool {
+    private mutating func members(_ member: (Key, inout ChunkScanner) -> Bool) -> Bool {
         skipSpace()
         guard take(UInt8(ascii: "{")) else { return false }
         skipSpace()
@@ -132,17 +146,21 @@ struct ChunkScanner {
     }
 
     /// A key without escapes (an escaped key could spell one of ours: leave it to the decoder).
-    private mutating func plainKey() -> String? {
+    private mutating func plainKey() -> Key? {
         guard take(UInt8(ascii: "\"")) else { return nil }
         let start = position
+        var ascii = true
         while position < bytes.count, bytes[position] != UInt8(ascii: "\"") {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+            ascii = ascii && byte < 0x80
             position += 1
         }
         guard position < bytes.count else { return nil }
         defer { position += 1 }
-        return String(validating: bytes[start..<position], as: UTF8.self)
+        // Ours are ASCII; any other key must still be valid UTF-8, as the decoder requires.
+        guard ascii || String(validating: bytes[start..<position], as: UTF8.self) != nil else { return nil }
+        return Key(bytes[start..<position])
     }
 
     /// A string or null: `.some(nil)` for null, nil when it is neither or invalid.
@@ -155,12 +173,15 @@ struct ChunkScanner {
     private mutating func string() -> String? {
         guard take(UInt8(ascii: "\"")) else { return nil }
         var out: [UInt8] = []
+        let start = position
         var runStart = position
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
+                defer { position += 1 }
+                // Without escapes (most tokens) the bytes are the string: no copy first.
+                if out.isEmpty, runStart == start { return String(validating: bytes[start..<position], as: UTF8.self) }
                 out.append(contentsOf: bytes[runStart..<position])
-                position += 1
                 return String(validating: out, as: UTF8.self)
             }
             if byte < 0x20 { return nil }
@@ -174,6 +195,28 @@ struct ChunkScanner {
             }
         }
         return nil
+    }
+
+    /// A string checked as `string()` checks it, not kept (ids and names in every chunk).
+    private mutating func skipString() -> Bool {
+        let start = position
+        guard take(UInt8(ascii: "\"")) else { return false }
+        var ascii = true
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                return ascii || String(validating: bytes[start + 1 ..< position - 1], as: UTF8.self) != nil
+            }
+            if byte < 0x20 { return false }
+            if byte == UInt8(ascii: "\\") {
+                position = start
+                return string() != nil
+            }
+            ascii = ascii && byte < 0x80
+            position += 1
+        }
+        return false
     }
 
     /// One escape after the backslash, appended as UTF-8.
@@ -232,7 +275,7 @@ struct ChunkScanner {
         guard depth < 32, position < bytes.count else { return false }
         switch bytes[position] {
         case UInt8(ascii: "\""):
-            return string() != nil
+            return skipString()
         case UInt8(ascii: "{"):
             return members { _, scanner in scanner.skipValue(depth: depth + 1) }
         case UInt8(ascii: "["):
