@@ -132,15 +132,16 @@ public final class SQLiteStore: StoryStore {
     /// How a search keeps its cost bounded on a long story (issue 7). A search scores every
     /// posting of its terms in the branch's id range, so what it costs is those postings.
     /// Each term's passages in the world (up to the branch's last step) are counted (at most
-    /// `commonPostings + 1`, remembered between steps); the counts give the idfs that
-    /// `WorldBM25` ranks with, so no posting of another world is read for them. When the terms hold at most `postingBudget` passages in all, they are all
-    /// searched over the whole branch: plain BM25, as on any small world. Otherwise the rarest terms, up to `postingBudget`
-    /// passages (at most `rareTermLimit` terms), are searched over the whole branch; if they
-    /// find fewer than `limit` passages, the rest are filled from the last `recentWindow`
-    /// steps of the branch by the next rarest terms, up to `commonPostings` passages. A term
-    /// in more passages than that (in half of a 10,000-step story's, as names and places are)
-    /// is left out: it weighs little in BM25 (a term in half of them, nothing: its idf is
-    /// clamped), and the passages it would bring are the ones it ranks lowest.
+    /// `commonPostings + 1`, kept up to date between steps); the counts also give the idfs
+    /// that `WorldBM25` ranks with, so no posting of another world is read for them. When
+    /// the terms hold at most `postingBudget` passages in all, they are all searched over the
+    /// whole branch: plain BM25, as on any small world. Otherwise the rarest terms, up to
+    /// `postingBudget` passages (at most `rareTermLimit` terms), are searched over the whole
+    /// branch; if they find fewer than `limit` passages, the rest are filled from the last
+    /// `recentWindow` steps of the branch by the next rarest terms, up to `commonPostings`
+    /// passages. A term in more passages than that (in half of a 10,000-step story's, as
+    /// names and places are) is left out: it weighs little in BM25 (a term in half of them,
+    /// nothing: its idf is clamped), and the passages it would bring are the ones it ranks lowest.
     static let postingBudget = 600
     static let commonPostings = 2_400
     static let rareTermLimit = 12
@@ -151,8 +152,8 @@ public final class SQLiteStore: StoryStore {
         let world = "world_id : \"\(branch.worldID)\""
         // The branch's steps are the world's and never newer than its last step. When the
         // world holds most steps of that id range (one story, or the only busy one), its
-        // term alone would cost more (bm25 reads its postings too, and a count steps through
-        // them) than the few other worlds' matches that the branch filter drops.
+        // term alone would cost more (the MATCH and every count step through its postings)
+        // than the few other worlds' matches that the branch filter drops.
         let first = branch.chain.first ?? branch.stepID
         let scoped = Double(branch.worldSize) < 0.75 * Double(branch.stepID - first + 1)
         typealias Counted = (term: String, count: Int, order: Int)

@@ -249,9 +249,9 @@ final class SearchCache: Sendable {
     }
 
     /// What is known of the world's passages holding `term` among the steps `first...last`:
-    /// a count measured earlier over a range starting at or above `first` and ending at most
+    /// a count measured earlier over a range starting at or below `first` and ending at most
     /// `slack` of the world's own steps from `last`. The caller brings a count that ends
-    /// below `last` up to date (`SQLiteStore.countNewer`), and takes one that ends above it
+    /// below `last` up to date (`SQLiteStore.termCounts`), and takes one that ends above it
     /// (a search from an older step) as it is. nil: count it again. The slack is counted in
     /// the world's own steps: counted in ids, other worlds' commits in between (500 readers
     /// playing) used it up at every step, and every term (~24 a step) was counted again
