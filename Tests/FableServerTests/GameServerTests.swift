@@ -171,6 +171,24 @@ import Testing
         await two.close()
     }
 
+    /// A refused reader who types at once (32 KB here; a telnet client's option replies) reads
+    /// the refusal, and the server closes the connection though the reader never hangs up (the
+    /// gentle close's linger). On loopback the reset that unread input causes never overtook
+    /// the refusal, even with the old immediate close; over a lossy network it can.
+    @Test func aRefusedReaderWhoTypesAtOnceStillReadsWhy() async throws {
+        let harness = try await ServerHarness.start { $0.connectionsPerAddress = 1 }
+        defer { Task { await harness.stop() } }
+        let one = try await harness.connect()
+        try await one.waitFor("Name: ")
+        for _ in 0..<5 {
+            let refused = try await harness.connect()
+            try await refused.sendRaw(Array(repeating: UInt8(ascii: "x"), count: 32_768))
+            try await refused.waitFor("Too many connections from your address")
+            try await refused.waitFor("\u{0}CLOSED", timeout: .seconds(5))
+        }
+        await one.close()
+    }
+
     @Test func aClosedConnectionGivesItsPlaceBackAndAQuitReaderCanComeBack() async throws {
         let harness = try await ServerHarness.start { $0.connectionsPerAddress = 1 }
         defer { Task { await harness.stop() } }

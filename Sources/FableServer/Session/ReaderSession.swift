@@ -140,18 +140,9 @@ final class ReaderSession: @unchecked Sendable {
         if let account { context.logger.info("reader left", metadata: ["reader": "\(account.name)"]) }
     }
 
-    /// Closes the connection without losing the last words. A reader may have sent more than the
-    /// server read (a flood, lines typed after `quit`), and closing a socket with unread input
-    /// resets it (RST), which can overtake or cut off the goodbye still on its way. So the output
-    /// is shut first (the reader gets everything written, then end of stream), input that still
-    /// arrives is read and dropped, and the connection closes when the reader hangs up, or after
-    /// `linger` (a reader that does not read, or does not hang up).
+    /// Output first, then the socket once the reader hangs up or after `linger`.
     private func closeConnection() {
-        let channel = channel
-        let outputClosed = channel.eventLoop.makePromise(of: Void.self)
-        channel.close(mode: .output, promise: outputClosed)
-        outputClosed.futureResult.whenFailure { _ in channel.close(promise: nil) }
-        channel.eventLoop.scheduleTask(in: Self.linger) { channel.close(promise: nil) }
+        channel.closeAfterLastWords(linger: Self.linger)
     }
 
     static let linger = TimeAmount.seconds(2)

@@ -24,7 +24,10 @@ final class SessionHandler: ChannelInboundHandler {
             let refusal = TelnetOutput.text(
                 "Too many connections from your address (at most \(connections.perAddress)). Close one and try again.\n")
             let channel = context.channel
-            channel.writeAndFlush(refusal).whenComplete { _ in channel.close(promise: nil) }
+            // A telnet client answers the server's option requests at once: close gently, or
+            // the reset that unread answers cause can cut the refusal off. Refused sockets
+            // are held half as long as a reader's goodbye at most.
+            channel.writeAndFlush(refusal).whenComplete { _ in channel.closeAfterLastWords(linger: .seconds(1)) }
             context.fireChannelActive()
             return
         }
