@@ -28,7 +28,19 @@ final class ReaderSession: @unchecked Sendable {
         var draining = false
         /// The session has ended: later items are dropped.
         var ended = false
+        /// The reader's input went over `inboxLimit`; the connection is being closed.
+        var overflowed = false
     }
+
+    /// What the reader sent and the session has not handled yet, at most. A reader who types
+    /// at full speed without reading what comes back stalls the session on their own full
+    /// socket (the screen waits for it), while the server keeps reading their lines: without a
+    /// bound they would wait here, in memory, without end. A person is never this far ahead
+    /// (a line over 4 a second is dropped anyway, and 100 dropped lines close the connection).
+    static let inboxLimit = 1_000
+
+    /// Items waiting to be handled (tests).
+    var waitingItems: Int { inbox.withLock { $0.items.count } }
 
     var registryID: UInt64 = 0
     var loginStep: LoginStep? = .name
@@ -75,12 +87,25 @@ final class ReaderSession: @unchecked Sendable {
     /// posted before it. Post `.opened` first.
     func post(_ item: SessionInput) {
         if case .notice(.tick) = item, !tickIsDue() { return }
+        var overflow = false
         let start = inbox.withLock { inbox in
             guard !inbox.ended else { return false }
+            if case .telnet = item, inbox.overflowed || inbox.items.count >= Self.inboxLimit {
+                // Dropped; `.disconnected` and the rest still come through, so the session ends.
+                overflow = !inbox.overflowed
+                inbox.overflowed = true
+                return false
+            }
             inbox.items.append(item)
             guard !inbox.draining else { return false }
             inbox.draining = true
             return true
+        }
+        if overflow {
+            // The reader is not reading: no goodbye could reach them. Closing fails the write
+            // the session waits on, and the session ends as on a hang-up.
+            context.logger.notice("closed a connection whose input piled up", metadata: ["address": "\(address)"])
+            channel.close(promise: nil)
         }
         if start { Task { await self.drain() } }
     }
