@@ -51,17 +51,17 @@ struct ChatStreamReader: Sendable {
         }
     }
 
-    private mutating func handle(event data: String) throws(ModelError) -> [ChatEvent] {
-        if Self.isDoneMarker(data) {
+    private mutating func handle(event bytes: [UInt8]) throws(ModelError) -> [ChatEvent] {
+        if Self.isDoneMarker(bytes) {
             done = true
             return [.finished(reason: finishReason, usage: usage)]
         }
-        let bytes = Array(data.utf8)
         let delta: ChunkScanner.Delta
         if let scanned = ChunkScanner.delta(in: bytes) {
             delta = scanned
         } else {
-            let chunk = try Self.decode(bytes)
+            // Invalid UTF-8 becomes U+FFFD, as it did when events were read as text.
+            let chunk = try Self.decode(Array(String(decoding: bytes, as: UTF8.self).utf8))
             if let error = chunk.error {
                 throw .http(status: error.code ?? 500, body: error.message ?? "error in stream")
             }
@@ -93,8 +93,8 @@ struct ChatStreamReader: Sendable {
 
     /// `[DONE]`, with any spaces or tabs around it, compared as bytes (Foundation's
     /// trimming went through NSString for every event).
-    static func isDoneMarker(_ data: String) -> Bool {
-        let bytes = data.utf8.drop { $0 == 0x20 || $0 == 0x09 }
+    static func isDoneMarker(_ data: [UInt8]) -> Bool {
+        let bytes = data.drop { $0 == 0x20 || $0 == 0x09 }
         var end = bytes.endIndex
         while end > bytes.startIndex, case let byte = bytes[bytes.index(before: end)], byte == 0x20 || byte == 0x09 {
             end = bytes.index(before: end)

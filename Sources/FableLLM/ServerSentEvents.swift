@@ -1,12 +1,16 @@
-/// Splits a `text/event-stream` body into the data of its events. Fed bytes split anywhere.
+/// Splits a `text/event-stream` body into the data of its events, as bytes. Fed bytes split
+/// anywhere. Bytes, not Strings: this runs for every token, and the chunk scanner reads bytes
+/// (a String per line, per field and per event, then bytes again, was most of its cost).
 struct ServerSentEventParser: Sendable {
     private var line: [UInt8] = []
-    private var data: [String] = []
+    private var data: [UInt8] = []
+    /// Whether the open event has a data field yet (an empty `data:` line counts).
+    private var hasData = false
     private var lastWasCR = false
 
     /// Returns the data of every event completed by these bytes.
-    mutating func feed<Bytes: Sequence>(_ bytes: Bytes) -> [String] where Bytes.Element == UInt8 {
-        var events: [String] = []
+    mutating func feed<Bytes: Sequence>(_ bytes: Bytes) -> [[UInt8]] where Bytes.Element == UInt8 {
+        var events: [[UInt8]] = []
         for byte in bytes {
             if byte == 0x0A && lastWasCR {
                 lastWasCR = false
@@ -23,29 +27,36 @@ struct ServerSentEventParser: Sendable {
     }
 
     /// The event still open when the body ends (a server that skips the last blank line).
-    mutating func finish() -> String? {
+    mutating func finish() -> [UInt8]? {
         if !line.isEmpty { _ = endLine() }
         return dispatch()
     }
 
-    private mutating func endLine() -> String? {
+    private static let field = Array("data".utf8)
+
+    private mutating func endLine() -> [UInt8]? {
         defer { line.removeAll(keepingCapacity: true) }
         if line.isEmpty { return dispatch() }
-        let text = String(decoding: line, as: UTF8.self)
-        if text.hasPrefix(":") { return nil }
-        if text == "data" {
-            data.append("")
-        } else if text.hasPrefix("data:") {
-            var value = text.dropFirst(5)
-            if value.first == " " { value = value.dropFirst() }
-            data.append(String(value))
+        // `data` or `data:value` (one space after the colon dropped); comments and other fields ignored.
+        guard line.starts(with: Self.field) else { return nil }
+        var start = Self.field.count
+        if start < line.count {
+            guard line[start] == UInt8(ascii: ":") else { return nil }
+            start += 1
+            if start < line.count, line[start] == UInt8(ascii: " ") { start += 1 }
         }
+        if hasData { data.append(0x0A) }
+        data.append(contentsOf: line[start...])
+        hasData = true
         return nil
     }
 
-    private mutating func dispatch() -> String? {
-        guard !data.isEmpty else { return nil }
-        defer { data.removeAll() }
-        return data.joined(separator: "\n")
+    private mutating func dispatch() -> [UInt8]? {
+        guard hasData else { return nil }
+        defer {
+            data = []
+            hasData = false
+        }
+        return data
     }
 }
