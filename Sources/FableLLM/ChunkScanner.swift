@@ -147,20 +147,39 @@ struct ChunkScanner {
 
     /// A key without escapes (an escaped key could spell one of ours: leave it to the decoder).
     private mutating func plainKey() -> Key? {
-        guard take(UInt8(ascii: "\"")) else { return nil }
+        guard case .text(let key) = plainString() else { return nil }
+        return Key(key)
+    }
+
+    private enum PlainString {
+        /// The bytes between the quotes: valid UTF-8, no escape.
+        case text(ArraySlice<UInt8>)
+        /// An escape: read it with `string()`.
+        case escaped
+        /// Not a valid string (a control byte, invalid UTF-8, no closing quote).
+        case invalid
+    }
+
+    /// A string read up to its closing quote as long as it has no escape, checked as the
+    /// decoder would check it, without building a String (keys, ids and names in every chunk).
+    private mutating func plainString() -> PlainString {
+        guard take(UInt8(ascii: "\"")) else { return .invalid }
         let start = position
         var ascii = true
-        while position < bytes.count, bytes[position] != UInt8(ascii: "\"") {
+        while position < bytes.count {
             let byte = bytes[position]
-            if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                let text = bytes[start ..< position - 1]
+                // Ours are ASCII; any other text must still be valid UTF-8, as the decoder requires.
+                return ascii || String(validating: text, as: UTF8.self) != nil ? .text(text) : .invalid
+            }
+            if byte == UInt8(ascii: "\\") { return .escaped }
+            if byte < 0x20 { return .invalid }
             ascii = ascii && byte < 0x80
             position += 1
         }
-        guard position < bytes.count else { return nil }
-        defer { position += 1 }
-        // Ours are ASCII; any other key must still be valid UTF-8, as the decoder requires.
-        guard ascii || String(validating: bytes[start..<position], as: UTF8.self) != nil else { return nil }
-        return Key(bytes[start..<position])
+        return .invalid
     }
 
     /// A string or null: `.some(nil)` for null, nil when it is neither or invalid.
@@ -197,26 +216,16 @@ struct ChunkScanner {
         return nil
     }
 
-    /// A string checked as `string()` checks it, not kept (ids and names in every chunk).
+    /// A string checked as `string()` checks it, not kept.
     private mutating func skipString() -> Bool {
         let start = position
-        guard take(UInt8(ascii: "\"")) else { return false }
-        var ascii = true
-        while position < bytes.count {
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") {
-                position += 1
-                return ascii || String(validating: bytes[start + 1 ..< position - 1], as: UTF8.self) != nil
-            }
-            if byte < 0x20 { return false }
-            if byte == UInt8(ascii: "\\") {
-                position = start
-                return string() != nil
-            }
-            ascii = ascii && byte < 0x80
-            position += 1
+        switch plainString() {
+        case .text: return true
+        case .invalid: return false
+        case .escaped:
+            position = start
+            return string() != nil
         }
-        return false
     }
 
     /// One escape after the backslash, appended as UTF-8.
