@@ -63,29 +63,24 @@ private func worldBM25(_ api: UnsafePointer<Fts5ExtensionApi>?, _ fts: OpaquePoi
         sqlite3_result_error(context, "world_bm25: one idf per phrase of the query", -1)
         return
     }
-    var instances: Int32 = 0
     var tokens: Int32 = 0
     var rows: Int64 = 0
     var totalTokens: Int64 = 0
-    guard api.xInstCount(fts, &instances) == SQLITE_OK, api.xColumnSize(fts, -1, &tokens) == SQLITE_OK,
-          api.xRowCount(fts, &rows) == SQLITE_OK, api.xColumnTotalSize(fts, -1, &totalTokens) == SQLITE_OK else {
+    guard api.xColumnSize(fts, -1, &tokens) == SQLITE_OK, api.xRowCount(fts, &rows) == SQLITE_OK,
+          api.xColumnTotalSize(fts, -1, &totalTokens) == SQLITE_OK else {
         sqlite3_result_error(context, "world_bm25: FTS5 could not describe the row", -1)
         return
     }
     let idfs = UnsafeRawPointer(blob)
     let meanTokens = Double(totalTokens) / Double(max(rows, 1))
     let lengthNorm = WorldBM25.k1 * (1 - WorldBM25.b + WorldBM25.b * Double(tokens) / meanTokens)
-    let score = withUnsafeTemporaryAllocation(of: Double.self, capacity: max(phrases, 1)) { frequency in
+    let score = withUnsafeTemporaryAllocation(of: Double.self, capacity: max(phrases, 1)) { frequency -> Double? in
         frequency.initialize(repeating: 0)
-        for index in 0..<instances {
-            var phrase: Int32 = 0
-            var column: Int32 = 0
-            var offset: Int32 = 0
-            guard api.xInst(fts, index, &phrase, &column, &offset) == SQLITE_OK,
-                  phrase >= 0, Int(phrase) < phrases, column >= 0, Int(column) < WorldBM25.weights.count
-            else { continue }
-            frequency[Int(phrase)] += WorldBM25.weights[Int(column)]
+        let described = forEachInstance(api, fts) { phrase, column in
+            guard phrase < phrases, column < WorldBM25.weights.count else { return }
+            frequency[phrase] += WorldBM25.weights[column]
         }
+        guard described else { return nil }
         var sum = 0.0
         for phrase in 0..<phrases where frequency[phrase] > 0 {
             let idf = idfs.loadUnaligned(fromByteOffset: phrase * MemoryLayout<Double>.size, as: Double.self)
@@ -93,25 +88,39 @@ private func worldBM25(_ api: UnsafePointer<Fts5ExtensionApi>?, _ fts: OpaquePoi
         }
         return sum
     }
+    guard let score else {
+        sqlite3_result_error(context, "world_bm25: FTS5 could not describe the row", -1)
+        return
+    }
     sqlite3_result_double(context, -score)
 }
 
 private func phraseMask(_ api: UnsafePointer<Fts5ExtensionApi>?, _ fts: OpaquePointer?, _ context: OpaquePointer?,
                         _ count: Int32, _ values: UnsafeMutablePointer<OpaquePointer?>?) {
     guard let api = api?.pointee else { return }
-    var instances: Int32 = 0
-    guard api.xInstCount(fts, &instances) == SQLITE_OK else {
+    var mask: UInt64 = 0
+    let described = forEachInstance(api, fts) { phrase, _ in
+        if phrase < PhraseMask.phrases { mask |= 1 << UInt64(phrase) }
+    }
+    guard described else {
         sqlite3_result_error(context, "phrase_mask: FTS5 could not describe the row", -1)
         return
     }
-    var mask: UInt64 = 0
+    sqlite3_result_int64(context, Int64(bitPattern: mask))
+}
+
+/// Calls `body(phrase, column)` for every instance of a query phrase in the current row
+/// (one that FTS5 cannot describe is skipped); false when FTS5 cannot count them.
+private func forEachInstance(_ api: Fts5ExtensionApi, _ fts: OpaquePointer?, _ body: (Int, Int) -> Void) -> Bool {
+    var instances: Int32 = 0
+    guard api.xInstCount(fts, &instances) == SQLITE_OK else { return false }
     for index in 0..<instances {
         var phrase: Int32 = 0
         var column: Int32 = 0
         var offset: Int32 = 0
-        if api.xInst(fts, index, &phrase, &column, &offset) == SQLITE_OK, phrase >= 0, phrase < PhraseMask.phrases {
-            mask |= 1 << UInt64(phrase)
+        if api.xInst(fts, index, &phrase, &column, &offset) == SQLITE_OK, phrase >= 0, column >= 0 {
+            body(Int(phrase), Int(column))
         }
     }
-    sqlite3_result_int64(context, Int64(bitPattern: mask))
+    return true
 }

@@ -307,7 +307,7 @@ struct BenchStepCommand: AsyncParsableCommand {
     }
 
     /// Writes the world (or finds it from an earlier run) and gives every step a vector.
-    /// The store is closed on return, so the file can be copied.
+    /// The store stays open: the samples' copies are made through it (`copyDatabase`).
     private func prepareWorld(size: Int, path: String, model: String) async throws
         -> (store: SQLiteStore, world: Int64, head: Int64) {
         let store = try SQLiteStore(path: path)
