@@ -4,7 +4,7 @@ import GRDB
 
 extension SQLiteStore: AccountStore {
     public func createAccount(name: String, passwordHash: String) async throws -> Account {
-        try await write { db in
+        try writeHere { db in
             if try AccountRecord.filter(Column("name") == name).fetchCount(db) > 0 {
                 throw AccountError.nameTaken(name)
             }
@@ -17,11 +17,11 @@ extension SQLiteStore: AccountStore {
 
     public func account(name: String) async throws -> Account? {
         // The column's NOCASE collation makes this case-insensitive.
-        try await pool.read { db in try AccountRecord.filter(Column("name") == name).fetchOne(db)?.account }
+        try readHere { db in try AccountRecord.filter(Column("name") == name).fetchOne(db)?.account }
     }
 
     public func account(id: Int64) async throws -> Account? {
-        try await pool.read { db in try AccountRecord.fetchOne(db, key: id)?.account }
+        try readHere { db in try AccountRecord.fetchOne(db, key: id)?.account }
     }
 
     public func saveSettings(accountID: Int64, _ settings: ReaderSettings) async throws {
@@ -33,7 +33,7 @@ extension SQLiteStore: AccountStore {
     }
 
     public func setAdmin(name: String, _ isAdmin: Bool) async throws -> Account {
-        try await write { db in
+        try writeHere { db in
             guard var record = try AccountRecord.filter(Column("name") == name).fetchOne(db) else {
                 throw AccountError.noSuchAccount(name)
             }
@@ -44,7 +44,7 @@ extension SQLiteStore: AccountStore {
     }
 
     private func updateAccount(_ id: Int64, _ change: @escaping @Sendable (inout AccountRecord) -> Void) async throws {
-        try await write { db in
+        try writeHere { db in
             guard var record = try AccountRecord.fetchOne(db, key: id) else {
                 throw AccountError.noSuchAccount("#\(id)")
             }

@@ -6,7 +6,7 @@ extension SQLiteStore {
     /// The world, its head, the head's opening and the search start in one read transaction:
     /// one hop to a reader instead of one per part (issue 7), and all from the same snapshot.
     public func position(worldID: Int64) async throws -> WorldPosition {
-        try await pool.read { db in
+        try readHere { db in
             let world = try Self.fetchWorld(db, worldID).world
             guard let headID = world.headStepID else {
                 return WorldPosition(world: world, head: nil, opening: nil, searchStart: nil)

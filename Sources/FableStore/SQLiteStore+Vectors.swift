@@ -10,7 +10,7 @@ extension SQLiteStore: VectorStore {
         guard let unit = VectorMath.normalized(vector) else {
             throw VectorError.unusable("the vector of step \(stepID) is empty, zero or not finite")
         }
-        let worldID = try await write { db in
+        let worldID = try writeHere { db in
             guard let worldID = try Int64.fetchOne(db, sql: "SELECT world_id FROM step WHERE id = ?", arguments: [stepID]) else {
                 throw StoreError.noSuchStep(stepID)
             }
@@ -52,7 +52,7 @@ extension SQLiteStore: VectorStore {
         // Only the steps above the newest one below which every story step had a vector when
         // last looked at: a step's backfill query reads the few newest steps, not the world.
         let complete = cache.vectorsComplete(worldID: worldID, model: model)
-        return try await pool.read { db in
+        return try readHere { db in
             let missing = try StepRecord.fetchAll(db, sql: """
                 SELECT step.* FROM step
                 LEFT JOIN step_vector ON step_vector.step_id = step.id AND step_vector.model = ?
@@ -102,7 +102,7 @@ struct TopHits {
 extension SQLiteStore {
     /// The stored vector of a step and the model that made it.
     public func vector(stepID: Int64) async throws -> (model: String, vector: [Float])? {
-        try await pool.read { db in
+        try readHere { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT model, dimensions, vector FROM step_vector WHERE step_id = ?",
                                              arguments: [stepID]) else { return nil }
             let data: Data = row["vector"]

@@ -6,6 +6,8 @@ import GRDB
 public final class SQLiteStore: StoryStore {
     public let path: String
     let pool: DatabasePool
+    /// The connection of `readHere`, the step's short reads (see `SQLiteStore+Access.swift`).
+    let shortReads: DatabaseQueue
     /// Each world's tree, branch and term counts, so a step's search reads little (issue 7).
     let cache = SearchCache()
     /// Branch openings already read (they never change).
@@ -46,21 +48,20 @@ public final class SQLiteStore: StoryStore {
             try db.execute(sql: "PRAGMA synchronous = \(durability == .everyCommit ? "FULL" : "NORMAL")")
         }
         try Schema.migrator.migrate(pool)
+        var readOnly = Configuration()
+        readOnly.readonly = true
+        readOnly.busyMode = .timeout(10)
+        readOnly.prepareDatabase { db in FullTextFunctions.register(db) }
+        shortReads = try DatabaseQueue(path: path, configuration: readOnly)
         checkpointer = try WALCheckpointer.start(path: path, interval: durability.checkpointInterval)
         merger = FullTextMerger.start(pool: pool, writes: writes, interval: mergeInterval)
-    }
-
-    /// Every write of the store goes through here: one transaction, then a word to the merger.
-    func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        defer { writes.wrote() }
-        return try await pool.write(updates)
     }
 
     /// 40 MB of log with 4 KiB pages.
     static let fallbackCheckpointPages = 10_000
 
     public func createWorld(label: String, premise: Premise, ownerID: Int64?) async throws -> World {
-        try await write { db in
+        try writeHere { db in
             var record = WorldRecord(id: nil, label: label, storyId: premise.storyID, premise: premise,
                                      ownerId: ownerID, headStepId: nil, redoStack: [], createdAt: Date())
             try record.insert(db)
@@ -69,7 +70,7 @@ public final class SQLiteStore: StoryStore {
     }
 
     public func world(id: Int64) async throws -> World? {
-        try await pool.read { db in try Self.worldRecord(id, db)?.world }
+        try readHere { db in try Self.worldRecord(id, db)?.world }
     }
 
     public func world(label: String) async throws -> World? {
@@ -91,11 +92,11 @@ public final class SQLiteStore: StoryStore {
     }
 
     public func step(id: Int64) async throws -> Step? {
-        try await pool.read { db in try Self.stepRecord(id, db)?.step }
+        try readHere { db in try Self.stepRecord(id, db)?.step }
     }
 
     public func opening(of stepID: Int64) async throws -> Step {
-        try await pool.read { db in
+        try readHere { db in
             let sql = "SELECT root.* FROM step JOIN step AS root ON root.id = step.root_id WHERE step.id = ?"
             guard let root = try StepRecord.fetchOne(db, sql: sql, arguments: [stepID]) else {
                 throw StoreError.noSuchStep(stepID)
@@ -121,7 +122,7 @@ public final class SQLiteStore: StoryStore {
         let terms = terms.map { $0.replacingOccurrences(of: "\"", with: "") }
             .filter { !$0.isEmpty && seen.insert($0).inserted }
         guard !terms.isEmpty, limit > 0 else { return [] }
-        return try await pool.read { db in
+        return try readHere { db in
             guard let branch = try self.cache.branch(endingAt: stepID, db) else {
                 return try Self.searchBranchWalkingAncestors(db, endingAt: stepID, terms: terms, limit: limit)
             }
@@ -242,7 +243,7 @@ public final class SQLiteStore: StoryStore {
     }
 
     public func commit(_ draft: StepDraft, expectedHead: Int64?) async throws -> Step {
-        try await write { db in
+        try writeHere { db in
             // Only what the checks need is read and only the head is written: decoding and
             // encoding the world's premise and the parent's row was most of a commit (issue 7).
             guard let world = try Row.fetchOne(db.cachedStatement(sql: "SELECT head_step_id FROM world WHERE id = ?"),
@@ -271,7 +272,7 @@ public final class SQLiteStore: StoryStore {
     }
 
     public func undo(worldID: Int64) async throws -> World {
-        try await write { db in
+        try writeHere { db in
             var world = try Self.fetchWorld(db, worldID)
             guard let headID = world.headStepId, let head = try Self.stepRecord(headID, db),
                   let parentID = head.parentId else { throw StoreError.nothingToUndo }
@@ -283,7 +284,7 @@ public final class SQLiteStore: StoryStore {
     }
 
     public func redo(worldID: Int64) async throws -> World {
-        try await write { db in
+        try writeHere { db in
             var world = try Self.fetchWorld(db, worldID)
             guard let next = world.redoStack.popLast() else { throw StoreError.nothingToRedo }
             world.headStepId = next
@@ -293,7 +294,7 @@ public final class SQLiteStore: StoryStore {
     }
 
     public func trace(stepID: Int64) async throws -> StepTrace? {
-        try await pool.read { db in try StepTraceRecord.fetchOne(db, key: stepID)?.trace }
+        try readHere { db in try StepTraceRecord.fetchOne(db, key: stepID)?.trace }
     }
 
     public func branchEnds(worldID: Int64) async throws -> [Step] {
@@ -307,7 +308,7 @@ public final class SQLiteStore: StoryStore {
     }
 
     public func moveHead(worldID: Int64, to stepID: Int64) async throws -> World {
-        try await write { db in
+        try writeHere { db in
             var world = try Self.fetchWorld(db, worldID)
             guard let step = try Self.stepRecord(stepID, db), step.worldId == worldID else {
                 throw StoreError.noSuchStep(stepID)
