@@ -30,10 +30,10 @@ public struct Storyteller: Sendable {
     /// Steps whose vector is missing are embedded this many at a time, during a step.
     static let backfillBatch = 16
 
-    /// Where a step's events go as they happen. Awaited on the step's own task, with no
-    /// stream between: one task hop less per streamed piece than the stream forms below
-    /// (issue 7), and a slow receiver (a reader's full socket) holds its own step back.
-    public typealias StepEvents = @Sendable (StepEvent) async -> Void
+    /// Where a step's events go as they happen, in order. `.passage` is called on the model
+    /// transport's thread as each piece arrives (no hop to the step's task per piece, issue 7),
+    /// the others on the step's task; so the receiver must not block, only hand the event on.
+    public typealias StepEvents = @Sendable (StepEvent) -> Void
 
     /// The opening step of a world that has none yet.
     /// `preferences`: the reader's wishes (length, tone, limits), put into the prompt.
@@ -160,7 +160,7 @@ public struct Storyteller: Sendable {
         let firstPassage = FirstMoment()
         let emit: StepEvents = { event in
             if case .passage = event { firstPassage.mark() }
-            await emit(event)
+            emit(event)
         }
         let context = try await context(world: world, parent: parent, instruction: instruction,
                                         preferences: preferences)
@@ -189,7 +189,7 @@ public struct Storyteller: Sendable {
         _ = await backfilled
         let step = try await store.commit(draft, expectedHead: expectedHead)
         if let vector { await retriever.storeVector(vector, stepID: step.id) }
-        await emit(.committed(step))
+        emit(.committed(step))
         return step
     }
 
@@ -228,7 +228,7 @@ public struct Storyteller: Sendable {
 
     /// Calls the model until a reply passes validation, within the retry limits.
     private func reply(to prompt: Prompt, opening: Bool, mode: StoryMode,
-                       emit: StepEvents) async throws -> Reply {
+                       emit: @escaping StepEvents) async throws -> Reply {
         let validator = ReplyValidator(settings: settings)
         let builder = PromptBuilder(settings: settings)
         var messages = prompt.messages
@@ -253,18 +253,18 @@ public struct Storyteller: Sendable {
                 guard invalidReplies <= settings.maxReplyRetries else {
                     throw StepError.invalidReply(problem, attempts: attempts)
                 }
-                await emit(.restarted(attempt: attempts + 1, reason: problem.description))
+                emit(.restarted(attempt: attempts + 1, reason: problem.description))
                 messages = prompt.messages + [builder.correction(for: problem)]
             } catch let error as ModelError where error.isTransient {
                 transientFailures += 1
                 guard transientFailures <= retryPolicy.transientRetries else { throw error }
-                await emit(.restarted(attempt: attempts + 1, reason: error.description))
+                emit(.restarted(attempt: attempts + 1, reason: error.description))
                 try await Task.sleep(for: retryPolicy.delay(afterFailure: transientFailures, error: error))
             }
         }
     }
 
-    private func stream(_ request: ChatRequest, emit: StepEvents) async throws
+    private func stream(_ request: ChatRequest, emit: @escaping StepEvents) async throws
         -> (text: String, reason: String?, usage: ChatUsage?) {
         if let wait = breaker.refusal() { throw StepError.storytellerAway(retryIn: wait) }
         do {
@@ -277,20 +277,10 @@ public struct Storyteller: Sendable {
         }
     }
 
-    private func streamOnce(_ request: ChatRequest, emit: StepEvents) async throws
+    private func streamOnce(_ request: ChatRequest, emit: @escaping StepEvents) async throws
         -> (text: String, reason: String?, usage: ChatUsage?) {
-        var decoder = PassageStreamDecoder()
-        var text = ""
-        for try await event in model.stream(request) {
-            switch event {
-            case .content(let piece):
-                text += piece
-                let passage = decoder.feed(piece)
-                if !passage.isEmpty { await emit(.passage(passage)) }
-            case .finished(let reason, let usage):
-                return (text, reason, usage)
-            }
-        }
-        throw ModelError.truncated
+        let reply = StreamedReply(emit: emit)
+        let ending = try await model.reply(to: request) { reply.add($0) }
+        return (reply.text, ending.reason, ending.usage)
     }
 }

@@ -2,6 +2,7 @@ import FableCore
 import FableLLM
 import FableStub
 import Foundation
+import Synchronization
 import Testing
 
 let request = ChatRequest(messages: [ChatMessage(.system, "sys"), ChatMessage(.user, "Write, 中文 too.")],
@@ -13,20 +14,35 @@ func client(_ server: StubLLMServer, configure: (inout LLMConfiguration) -> Void
     return OpenAIChatClient(configuration: configuration)
 }
 
+/// The two ways to call the client: the event stream, and `reply(to:onContent:)` (the
+/// engine's, whose pieces come on the driver's thread).
+enum CallForm: CaseIterable, Sendable {
+    case stream, reply
+}
+
 /// Runs the call; returns the text and the finish reason, or throws its ModelError.
-func call(_ model: OpenAIChatClient) async throws -> (text: String, pieces: Int, reason: String?, usage: ChatUsage?) {
-    var text = ""
-    var pieces = 0
-    for try await event in model.stream(request) {
-        switch event {
-        case .content(let piece):
-            text += piece
-            pieces += 1
-        case .finished(let reason, let usage):
-            return (text, pieces, reason, usage)
+func call(_ model: OpenAIChatClient, _ form: CallForm = .stream) async throws
+    -> (text: String, pieces: Int, reason: String?, usage: ChatUsage?) {
+    switch form {
+    case .stream:
+        var text = ""
+        var pieces = 0
+        for try await event in model.stream(request) {
+            switch event {
+            case .content(let piece):
+                text += piece
+                pieces += 1
+            case .finished(let reason, let usage):
+                return (text, pieces, reason, usage)
+            }
         }
+        throw ModelError.truncated
+    case .reply:
+        let received = Mutex<[String]>([])
+        let ending = try await model.reply(to: request) { piece in received.withLock { $0.append(piece) } }
+        let pieces = received.withLock { $0 }
+        return (pieces.joined(), pieces.count, ending.reason, ending.usage)
     }
-    throw ModelError.truncated
 }
 
 func withStub(_ script: @escaping StubScript, _ body: (StubLLMServer) async throws -> Void) async throws {
@@ -43,9 +59,9 @@ func withStub(_ script: @escaping StubScript, _ body: (StubLLMServer) async thro
 @Suite(.timeLimit(.minutes(1))) struct OpenAIChatClientTests {
     let content = StubStoryteller.reply(number: 1, opening: false) + " 中文 ✓"
 
-    @Test func streamsServerSentEventsAndSendsTheSchema() async throws {
+    @Test(arguments: CallForm.allCases) func streamsServerSentEventsAndSendsTheSchema(_ form: CallForm) async throws {
         try await withStub({ _ in .stream(content: self.content, chunkSize: 5) }) { server in
-            let result = try await call(client(server))
+            let result = try await call(client(server), form)
             #expect(result.text == content)
             #expect(result.pieces > 20)
             #expect(result.reason == "stop")
@@ -57,87 +73,87 @@ func withStub(_ script: @escaping StubScript, _ body: (StubLLMServer) async thro
         }
     }
 
-    @Test func readsANonStreamedReply() async throws {
+    @Test(arguments: CallForm.allCases) func readsANonStreamedReply(_ form: CallForm) async throws {
         try await withStub({ _ in .json(content: self.content) }) { server in
-            let result = try await call(client(server))
+            let result = try await call(client(server), form)
             #expect(result.text == content)
             #expect(result.reason == "stop")
         }
     }
 
-    @Test func sendsTheAPIKey() async throws {
+    @Test(arguments: CallForm.allCases) func sendsTheAPIKey(_ form: CallForm) async throws {
         try await withStub({ _ in .json(content: "{}") }) { server in
-            _ = try await call(client(server) { $0.apiKey = "sk-test" })
+            _ = try await call(client(server) { $0.apiKey = "sk-test" }, form)
             #expect(server.requests.count == 1)
         }
     }
 
-    @Test func http500IsATypedError() async throws {
+    @Test(arguments: CallForm.allCases) func http500IsATypedError(_ form: CallForm) async throws {
         try await withStub({ _ in .status(500, body: #"{"error":{"message":"model crashed"}}"#) }) { server in
-            await #expect(throws: ModelError.http(status: 500, body: "model crashed")) { try await call(client(server)) }
+            await #expect(throws: ModelError.http(status: 500, body: "model crashed")) { try await call(client(server), form) }
         }
     }
 
-    @Test func http429CarriesRetryAfter() async throws {
+    @Test(arguments: CallForm.allCases) func http429CarriesRetryAfter(_ form: CallForm) async throws {
         try await withStub({ _ in .status(429, body: "slow down", retryAfter: 7) }) { server in
-            await #expect(throws: ModelError.rateLimited(retryAfter: 7)) { try await call(client(server)) }
+            await #expect(throws: ModelError.rateLimited(retryAfter: 7)) { try await call(client(server), form) }
         }
     }
 
-    @Test func noFirstByteInTimeIsATimeout() async throws {
+    @Test(arguments: CallForm.allCases) func noFirstByteInTimeIsATimeout(_ form: CallForm) async throws {
         try await withStub({ _ in .hang }) { server in
             let started = ContinuousClock.now
             await #expect(throws: ModelError.timedOut(seconds: 1)) {
-                try await call(client(server) { $0.firstByteTimeout = 1 })
+                try await call(client(server) { $0.firstByteTimeout = 1 }, form)
             }
             #expect(ContinuousClock.now - started < .seconds(10))
         }
     }
 
-    @Test func malformedJSONInTheStream() async throws {
+    @Test(arguments: CallForm.allCases) func malformedJSONInTheStream(_ form: CallForm) async throws {
         try await withStub({ _ in .raw("data: {\"choices\": [oops\n\n") }) { server in
             await #expect(throws: ModelError.malformed("a chunk is not the JSON of a chat completion")) {
-                try await call(client(server))
+                try await call(client(server), form)
             }
         }
     }
 
-    @Test func aStreamCutHalfwayIsTruncated() async throws {
+    @Test(arguments: CallForm.allCases) func aStreamCutHalfwayIsTruncated(_ form: CallForm) async throws {
         try await withStub({ _ in .stream(content: self.content, chunkSize: 10, cutAfterChunks: 4) }) { server in
-            await #expect(throws: ModelError.truncated) { try await call(client(server)) }
+            await #expect(throws: ModelError.truncated) { try await call(client(server), form) }
         }
         // A stream that ends cleanly but without [DONE] or a finish reason is cut too.
         try await withStub({ _ in .raw("data: {\"choices\":[{\"delta\":{\"content\":\"{\\\"pas\"}}]}\n\n") }) { server in
-            await #expect(throws: ModelError.truncated) { try await call(client(server)) }
+            await #expect(throws: ModelError.truncated) { try await call(client(server), form) }
         }
     }
 
-    @Test func aReplyPastItsByteCapIsCut() async throws {
+    @Test(arguments: CallForm.allCases) func aReplyPastItsByteCapIsCut(_ form: CallForm) async throws {
         let endless = String(repeating: "la ", count: 20_000)
         try await withStub({ _ in .stream(content: endless, chunkSize: 500) }) { server in
             await #expect(throws: ModelError.tooLarge(bytes: 10_000)) {
-                try await call(client(server) { $0.maxReplyBytes = 10_000 })
+                try await call(client(server) { $0.maxReplyBytes = 10_000 }, form)
             }
         }
     }
 
-    @Test func aStreamThatDripsIsCutByTheStallTimeout() async throws {
+    @Test(arguments: CallForm.allCases) func aStreamThatDripsIsCutByTheStallTimeout(_ form: CallForm) async throws {
         let events = String(repeating: "data: {\"choices\":[{\"delta\":{\"content\":\"la \"}}]}\n\n", count: 50)
         try await withStub({ _ in .drip(events, every: .milliseconds(250)) }) { server in
             let started = ContinuousClock.now
             await #expect(throws: ModelError.timedOut(seconds: 2)) {
-                try await call(client(server) { $0.stallTimeout = 2 })
+                try await call(client(server) { $0.stallTimeout = 2 }, form)
             }
             #expect(ContinuousClock.now - started < .seconds(15))
         }
     }
 
-    @Test func nothingListeningIsUnreachable() async throws {
+    @Test(arguments: CallForm.allCases) func nothingListeningIsUnreachable(_ form: CallForm) async throws {
         let server = try await StubLLMServer.start { _ in .hang }
         let url = server.url
         await server.stop()
         let model = OpenAIChatClient(configuration: LLMConfiguration(baseURL: url, connectTimeout: 2))
-        await #expect(throws: ModelError.unreachable(url: url + "/chat/completions")) { try await call(model) }
+        await #expect(throws: ModelError.unreachable(url: url + "/chat/completions")) { try await call(model, form) }
     }
 
     /// The transfers share a few driver threads and their kept-alive connections: each stream
@@ -171,6 +187,36 @@ func withStub(_ script: @escaping StubScript, _ body: (StubLLMServer) async thro
                 }
             }
             #expect(server.requests.count >= 80)
+        }
+    }
+
+    /// A reply is whole at [DONE]: the call does not wait for the rest of the body.
+    @Test(arguments: CallForm.allCases) func aReplyEndsAtDoneThoughTheBodyGoesOn(_ form: CallForm) async throws {
+        let events = "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}\n\n"
+            + "data: [DONE]\n\n" + String(repeating: "\n", count: 1_200)
+        try await withStub({ _ in .drip(events, every: .milliseconds(5)) }) { server in
+            let started = ContinuousClock.now
+            let result = try await call(client(server), form)
+            #expect(result.text == "hi" && result.reason == "stop")
+            // The whole drip takes over 6 s; [DONE] comes within the first 0.6 s.
+            #expect(ContinuousClock.now - started < .seconds(4))
+        }
+    }
+
+    @Test func cancellingAReplyEndsItAndNoPieceComesAfter() async throws {
+        try await withStub({ _ in .stream(content: self.content, chunkSize: 4, chunkDelay: .milliseconds(50)) }) { server in
+            let model = client(server)
+            let received = Mutex(0)
+            let task = Task { try await model.reply(to: request) { _ in received.withLock { $0 += 1 } } }
+            while received.withLock({ $0 }) < 3 { try await Task.sleep(for: .milliseconds(20)) }
+            task.cancel()
+            let started = ContinuousClock.now
+            await #expect(throws: ModelError.cancelled) { try await task.value }
+            #expect(ContinuousClock.now - started < .seconds(3))
+            let atEnd = received.withLock { $0 }
+            #expect(atEnd > 0)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(received.withLock { $0 } == atEnd, "no piece arrives once the call has ended")
         }
     }
 

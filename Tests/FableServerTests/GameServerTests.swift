@@ -4,6 +4,7 @@ import FableServer
 import FableStore
 import FableStub
 import Foundation
+import Synchronization
 import Testing
 
 /// The game over real sockets: a real server, a real SQLite file, the stub LLM over HTTP.
@@ -300,6 +301,37 @@ func headStep(_ harness: ServerHarness, _ worldID: Int64) async throws -> Step {
         let world = try #require(try await harness.store.worlds(ownerID: account.id).first)
         #expect(try await harness.store.stepCount(worldID: world.id) == 1)
         #expect(try await headStep(harness, world.id).depth == 1)
+        await client.close()
+    }
+
+    /// A reply that goes wrong halfway: what was shown of it is closed off, the notice says why,
+    /// and the new passage follows, in that order (the pieces reach the screen from the model's
+    /// thread, the notice from the step's task).
+    @Test func aReplyThatFailsHalfwayIsFollowedByTheNoticeAndTheNewPassage() async throws {
+        let requests = Mutex(0)
+        let harness = try await ServerHarness.start(script: { request in
+            let number = requests.withLock { $0 += 1; return $0 }
+            if number == 2 {
+                return .stream(content: #"{"passage": "Halfway words the reader sees.", "oops": 1}"#, chunkSize: 5,
+                               chunkDelay: .milliseconds(5))
+            }
+            return .stream(content: StubStoryteller.reply(number: number, opening: request.asksForOutline), chunkSize: 7)
+        })
+        defer { Task { await harness.stop() } }
+        let client = try await harness.login("vera")
+        try await client.say("new marsh", expect: "  3. ", timeout: .seconds(20))
+        try await client.waitFor("> ")
+        let mark = client.transcript.count
+        try await client.say("I follow the lantern", expect: "  3. ", timeout: .seconds(20))
+        let shown = String(client.transcript.dropFirst(mark))
+        let half = try #require(shown.range(of: "Halfway words the reader sees."))
+        let notice = try #require(shown.range(of: "[The storyteller lost the thread ("))
+        let passage = try #require(shown.range(of: "Step 3."))
+        let options = try #require(shown.range(of: "  3. "))
+        #expect(half.upperBound <= notice.lowerBound && notice.upperBound <= passage.lowerBound
+                && passage.upperBound <= options.lowerBound, "\(shown)")
+        // The notice starts on a line of its own, after the void text.
+        #expect(shown[half.upperBound..<notice.lowerBound].contains("\n"))
         await client.close()
     }
 

@@ -51,6 +51,17 @@ public enum ChatEvent: Sendable, Equatable {
     case finished(reason: String?, usage: ChatUsage?)
 }
 
+/// How a reply ended: the API's finish_reason (`stop`, `length`…) and the token counts.
+public struct ChatEnding: Sendable, Equatable {
+    public var reason: String?
+    public var usage: ChatUsage?
+
+    public init(reason: String?, usage: ChatUsage?) {
+        self.reason = reason
+        self.usage = usage
+    }
+}
+
 /// Any OpenAI-compatible chat endpoint, or a test double.
 public protocol ChatModel: Sendable {
     var modelName: String { get }
@@ -59,11 +70,28 @@ public protocol ChatModel: Sendable {
     var maxTokens: Int? { get }
     /// Streams the reply; ends with `.finished`, or throws a `ModelError`.
     func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatEvent, any Error>
+    /// The reply, each piece of its text handed to `onContent` as it arrives, on whatever
+    /// thread receives it: no hop to the caller's task per piece (issue 7). `onContent`
+    /// must not block. Returns how the reply ended, or throws a `ModelError`; cancelling the
+    /// calling task stops the call.
+    func reply(to request: ChatRequest, onContent: @escaping @Sendable (String) -> Void) async throws -> ChatEnding
 }
 
 extension ChatModel {
     public var temperature: Double? { nil }
     public var maxTokens: Int? { nil }
+
+    /// For models without a transport of their own (test doubles): the stream, read on the
+    /// caller's task.
+    public func reply(to request: ChatRequest, onContent: @escaping @Sendable (String) -> Void) async throws -> ChatEnding {
+        for try await event in stream(request) {
+            switch event {
+            case .content(let piece): onContent(piece)
+            case .finished(let reason, let usage): return ChatEnding(reason: reason, usage: usage)
+            }
+        }
+        throw ModelError.truncated
+    }
 }
 
 /// Why a model call failed, typed so callers can say it plainly and decide to retry.

@@ -30,8 +30,8 @@ struct GenerationRun: Sendable {
         return outcome
     }
 
-    /// The step runs on this task and its passage goes straight to the screen (no stream
-    /// between: one hop less per piece, issue 7).
+    /// The step runs on this task; its passage goes from the model's transport straight to
+    /// the screen's event loop (no task between: issue 7).
     private func write(_ step: StepWriter) async -> GenerationOutcome {
         let screen = screen
         let delay = noticeDelay
@@ -44,12 +44,11 @@ struct GenerationRun: Sendable {
             let committed = try await step { event in
                 switch event {
                 case .passage(let text):
-                    await screen.passage(text)
+                    screen.streamed(.passage(text))
                 case .restarted(_, let reason):
-                    await screen.endPassage()
-                    await screen.say("[The storyteller lost the thread (\(TerminalText.sanitize(reason))); writing it again.]")
+                    screen.streamed(.restart(notice: "[The storyteller lost the thread (\(TerminalText.sanitize(reason))); writing it again.]"))
                 case .committed:
-                    await screen.endPassage()
+                    screen.streamed(.end)
                 }
             }
             return .committed(committed)

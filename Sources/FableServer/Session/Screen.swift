@@ -6,9 +6,14 @@ import Synchronization
 /// One reader's terminal: everything the server shows goes through here, wrapped to the
 /// reader's width, with every piece of text from the model or another person sanitized.
 /// An actor, so the passage streaming from a generation and the session's own messages
-/// never interleave mid-line.
+/// never interleave mid-line. It runs on its connection's event loop: its writes reach the
+/// channel without another hop, and a step's passage, which arrives on the model transport's
+/// thread, is queued there in order (`streamed`) instead of through a task (issue 7).
 public actor Screen {
     private let channel: any Channel
+    /// Kept: an event loop's executor may be made on each request (NIO's default wrapper).
+    private let executor: any SerialExecutor
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     public private(set) var width: Int
     /// The column the cursor is at; non-zero while a passage line is half shown.
     private var column = 0
@@ -23,6 +28,7 @@ public actor Screen {
     /// Writes go to `channel`, whose pipeline ends in the telnet handlers (`TelnetOutput` in).
     public init(channel: any Channel, width: Int = ReaderSettings.defaultWidth) {
         self.channel = channel
+        self.executor = channel.eventLoop.executor
         self.width = width
     }
 
@@ -32,12 +38,16 @@ public actor Screen {
 
     /// Server text (already trusted): each paragraph wrapped, starting on a fresh line.
     public func say(_ text: String) async {
+        await write(paragraph(text))
+    }
+
+    private func paragraph(_ text: String) -> String {
         var out = column > 0 ? "\n" : ""
         var wrapper = WordWrapper(width: width)
         out += wrapper.feed(text) + wrapper.finish()
         if !out.hasSuffix("\n") { out += "\n" }
         column = 0
-        await write(out)
+        return out
     }
 
     /// Text that came from the model or a person: control sequences removed first.
@@ -58,8 +68,13 @@ public actor Screen {
         column = 0
     }
 
-    /// A streamed piece of the passage; the first one starts a new paragraph.
+    /// A piece of the passage; the first one starts a new paragraph.
     public func passage(_ fragment: String) async {
+        guard let out = layOut(fragment) else { return }
+        await write(out)
+    }
+
+    private func layOut(_ fragment: String) -> String? {
         var out = ""
         if streaming == nil {
             streaming = WordWrapper(width: width)
@@ -69,8 +84,7 @@ public actor Screen {
         let text = streaming!.feed(TerminalText.sanitize(fragment))
         if !text.isEmpty { track(text) }
         out += text
-        guard !out.isEmpty else { return }
-        await write(out)
+        return out.isEmpty ? nil : out
     }
 
     /// A notice that only makes sense before the passage has begun.
@@ -80,11 +94,34 @@ public actor Screen {
     }
 
     public func endPassage() async {
-        guard var wrapper = streaming else { return }
-        streaming = nil
-        let out = wrapper.finish() + "\n"
-        column = 0
+        guard let out = passageEnd() else { return }
         await write(out)
+    }
+
+    private func passageEnd() -> String? {
+        guard var wrapper = streaming else { return nil }
+        streaming = nil
+        column = 0
+        return wrapper.finish() + "\n"
+    }
+
+    /// A step's event, from any thread: queued on the event loop behind what came before it,
+    /// and shown without waiting for a slow reader's socket (one reply at most: the session's
+    /// own next words wait for it).
+    nonisolated func streamed(_ event: StreamedOutput) {
+        channel.eventLoop.execute {
+            self.assumeIsolated { screen in
+                switch event {
+                case .passage(let fragment):
+                    if let out = screen.layOut(fragment) { screen.writeNow(out) }
+                case .end:
+                    if let out = screen.passageEnd() { screen.writeNow(out) }
+                case .restart(let notice):
+                    let out = (screen.passageEnd() ?? "") + screen.paragraph(notice)
+                    screen.writeNow(out)
+                }
+            }
+        }
     }
 
     public func hideInput(_ hidden: Bool) async {
@@ -116,9 +153,22 @@ public actor Screen {
         await send(.text(text))
     }
 
+    /// Like `write`, without waiting for the socket to take it.
+    private func writeNow(_ text: String) {
+        for watcher in watchers.values { watcher(text) }
+        guard !closed else { return }
+        guard channel.isActive else {
+            closed = true
+            return
+        }
+        lastWriteAt.store(Moment.now(), ordering: .relaxed)
+        channel.writeAndFlush(TelnetOutput.text(text), promise: nil)
+    }
+
     /// Hands the output to the channel. Like an async channel writer, it only waits while the
     /// connection is not writable (a reader who stops reading): then until the socket has taken
-    /// this write, so a slow reader holds back their own step instead of filling memory.
+    /// this write, so a slow reader holds back their own session instead of filling memory (a
+    /// step's passage does not wait, see `streamed`, but the words after it do).
     private func send(_ output: TelnetOutput) async {
         guard !closed else { return }
         guard channel.isActive else {
@@ -139,4 +189,13 @@ public actor Screen {
             closed = true
         }
     }
+}
+
+/// What a running step shows, as `Screen.streamed` takes it.
+enum StreamedOutput: Sendable {
+    case passage(String)
+    /// The passage is over.
+    case end
+    /// The passage so far is void; `notice` says why it starts again.
+    case restart(notice: String)
 }
