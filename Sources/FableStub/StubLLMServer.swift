@@ -142,8 +142,9 @@ private func respond(_ reply: StubReply, to request: StubRequest,
     case .hang:
         try await Task.sleep(for: .seconds(3600))
         return false
-    case .drip(let text, let every):
+    case .drip(let text, let every, let first):
         try await head(.ok, [("content-type", "text/event-stream")])
+        if !first.isEmpty { try await body(first) }
         for character in text {
             try await body(String(character))
             try await Task.sleep(for: every)

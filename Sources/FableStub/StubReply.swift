@@ -16,7 +16,8 @@ public enum StubReply: Sendable {
     /// Never answers; the client must time out.
     case hang
     /// A 200 whose body arrives one byte every `every`: a server that is alive but useless.
-    case drip(String, every: Duration)
+    /// `first` is sent at once before the drip.
+    case drip(String, every: Duration, first: String = "")
 }
 
 /// One request the stub received, decoded.

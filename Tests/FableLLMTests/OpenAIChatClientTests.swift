@@ -192,13 +192,13 @@ func withStub(_ script: @escaping StubScript, _ body: (StubLLMServer) async thro
 
     /// A reply is whole at [DONE]: the call does not wait for the rest of the body.
     @Test(arguments: CallForm.allCases) func aReplyEndsAtDoneThoughTheBodyGoesOn(_ form: CallForm) async throws {
-        let events = "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}\n\n"
-            + "data: [DONE]\n\n" + String(repeating: "\n", count: 1_200)
-        try await withStub({ _ in .drip(events, every: .milliseconds(5)) }) { server in
+        let whole = "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}\n\n"
+            + "data: [DONE]\n\n"
+        // The reply at once, then 40 more bytes, one every 150 ms: the body lasts at least 6 s.
+        try await withStub({ _ in .drip(String(repeating: "\n", count: 40), every: .milliseconds(150), first: whole) }) { server in
             let started = ContinuousClock.now
             let result = try await call(client(server), form)
             #expect(result.text == "hi" && result.reason == "stop")
-            // The whole drip takes over 6 s; [DONE] comes within the first 0.6 s.
             #expect(ContinuousClock.now - started < .seconds(4))
         }
     }
