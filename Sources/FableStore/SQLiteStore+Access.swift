@@ -1,20 +1,19 @@
 import GRDB
 
-/// The store's doors to the database. Every write goes through `writeHere` or `write`: one
-/// transaction, then a word to the merger.
+/// The store's doors to the database. Every write goes through `write`: one transaction, then
+/// a word to the merger.
 ///
-/// A step's reads and writes are short (a fraction of a millisecond, a commit's fsync about
-/// one), so they run on the caller's thread: GRDB's async accesses hop to a connection's queue
+/// A step's short reads run on the caller's thread: GRDB's async read hops to a reader's queue
 /// and back, which cost more than most of them (issue 7: an empty read took 0.27 ms that way,
-/// 0.085 ms here; a commit 1.64 against 1.22 ms). GRDB documents synchronous access from tasks
-/// as correct; the cost is that a task's thread is held while the caller waits, so work that
-/// may run long (an import, an export, a listing of a world) keeps GRDB's async accesses.
+/// 0.085 ms here). They have a read-only connection of their own (`shortReads`), not the pool's
+/// readers: an awaited read gives its reader back only once a task's thread resumes it, so
+/// tasks' threads blocked waiting for a reader could be the very ones those reads need (a
+/// deadlock, seen in the fourth round). Reads that may run long (exports, listings, the dense
+/// scan) stay awaited, so they do not hold one of the few threads the server's tasks share.
 ///
-/// The short reads have a connection of their own (`shortReads`), not the pool's readers: an
-/// awaited read gives its reader back only once a task's thread resumes it, so tasks' threads
-/// blocked waiting for a reader could be the very ones those reads need (a deadlock, seen in
-/// the fourth round). Writes have no such cycle: an awaited write frees the writer on the
-/// writer's own queue.
+/// Writes stay awaited too, though a commit on the caller's thread measured 1.22 ms against
+/// 1.64: its fsync is disk I/O of no bound (tens of ms on a busy disk), and two of them would
+/// hold every thread Swift's tasks have.
 extension SQLiteStore {
     /// A short read, on the caller's thread. Like GRDB's async read, a cancelled task reads nothing.
     func readHere<T>(_ value: (Database) throws -> T) throws -> T {
@@ -22,15 +21,7 @@ extension SQLiteStore {
         return try shortReads.read(value)
     }
 
-    /// A short write, on the caller's thread. Like GRDB's async write, a cancelled task writes
-    /// nothing: a step the reader stopped is not committed after all.
-    func writeHere<T>(_ updates: (Database) throws -> T) throws -> T {
-        try Task.checkCancellation()
-        defer { writes.wrote() }
-        return try pool.write(updates)
-    }
-
-    /// A write that may run long, off the caller's thread.
+    /// A write, off the caller's thread.
     func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
         defer { writes.wrote() }
         return try await pool.write(updates)

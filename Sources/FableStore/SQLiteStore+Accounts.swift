@@ -4,7 +4,7 @@ import GRDB
 
 extension SQLiteStore: AccountStore {
     public func createAccount(name: String, passwordHash: String) async throws -> Account {
-        try writeHere { db in
+        try await write { db in
             if try AccountRecord.filter(Column("name") == name).fetchCount(db) > 0 {
                 throw AccountError.nameTaken(name)
             }
@@ -33,7 +33,7 @@ extension SQLiteStore: AccountStore {
     }
 
     public func setAdmin(name: String, _ isAdmin: Bool) async throws -> Account {
-        try writeHere { db in
+        try await write { db in
             guard var record = try AccountRecord.filter(Column("name") == name).fetchOne(db) else {
                 throw AccountError.noSuchAccount(name)
             }
@@ -44,7 +44,7 @@ extension SQLiteStore: AccountStore {
     }
 
     private func updateAccount(_ id: Int64, _ change: @escaping @Sendable (inout AccountRecord) -> Void) async throws {
-        try writeHere { db in
+        try await write { db in
             guard var record = try AccountRecord.fetchOne(db, key: id) else {
                 throw AccountError.noSuchAccount("#\(id)")
             }

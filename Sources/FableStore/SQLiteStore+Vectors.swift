@@ -10,7 +10,7 @@ extension SQLiteStore: VectorStore {
         guard let unit = VectorMath.normalized(vector) else {
             throw VectorError.unusable("the vector of step \(stepID) is empty, zero or not finite")
         }
-        let worldID = try writeHere { db in
+        let worldID = try await write { db in
             guard let worldID = try Int64.fetchOne(db, sql: "SELECT world_id FROM step WHERE id = ?", arguments: [stepID]) else {
                 throw StoreError.noSuchStep(stepID)
             }

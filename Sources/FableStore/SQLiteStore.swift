@@ -61,7 +61,7 @@ public final class SQLiteStore: StoryStore {
     static let fallbackCheckpointPages = 10_000
 
     public func createWorld(label: String, premise: Premise, ownerID: Int64?) async throws -> World {
-        try writeHere { db in
+        try await write { db in
             var record = WorldRecord(id: nil, label: label, storyId: premise.storyID, premise: premise,
                                      ownerId: ownerID, headStepId: nil, redoStack: [], createdAt: Date())
             try record.insert(db)
@@ -243,7 +243,7 @@ public final class SQLiteStore: StoryStore {
     }
 
     public func commit(_ draft: StepDraft, expectedHead: Int64?) async throws -> Step {
-        try writeHere { db in
+        try await write { db in
             // Only what the checks need is read and only the head is written: decoding and
             // encoding the world's premise and the parent's row was most of a commit (issue 7).
             guard let world = try Row.fetchOne(db.cachedStatement(sql: "SELECT head_step_id FROM world WHERE id = ?"),
@@ -272,7 +272,7 @@ public final class SQLiteStore: StoryStore {
     }
 
     public func undo(worldID: Int64) async throws -> World {
-        try writeHere { db in
+        try await write { db in
             var world = try Self.fetchWorld(db, worldID)
             guard let headID = world.headStepId, let head = try Self.stepRecord(headID, db),
                   let parentID = head.parentId else { throw StoreError.nothingToUndo }
@@ -284,7 +284,7 @@ public final class SQLiteStore: StoryStore {
     }
 
     public func redo(worldID: Int64) async throws -> World {
-        try writeHere { db in
+        try await write { db in
             var world = try Self.fetchWorld(db, worldID)
             guard let next = world.redoStack.popLast() else { throw StoreError.nothingToRedo }
             world.headStepId = next
@@ -308,7 +308,7 @@ public final class SQLiteStore: StoryStore {
     }
 
     public func moveHead(worldID: Int64, to stepID: Int64) async throws -> World {
-        try writeHere { db in
+        try await write { db in
             var world = try Self.fetchWorld(db, worldID)
             guard let step = try Self.stepRecord(stepID, db), step.worldId == worldID else {
                 throw StoreError.noSuchStep(stepID)
