@@ -10,9 +10,13 @@ import Synchronization
 /// of the driver, libcurl is told which socket is ready (`curl_multi_socket_action`), so a token
 /// costs the work of its own transfer only, and connections to the model are kept alive and
 /// reused. More than one thread, because a single one, always busy, waits behind every other
-/// runnable thread when the machine is loaded, and every stream's next token waits with it.
+/// runnable thread when the machine is loaded, and every stream's next token waits with it; one
+/// per core, since more only wake more often (on 2 cores, 4 drivers cost 5 % more CPU per step
+/// than 2 at 500 readers generating, in two alternating pairs).
 final class CurlDriver: @unchecked Sendable {
-    private static let drivers = (0..<4).map { CurlDriver(number: $0) }
+    private static let drivers = (0..<max(2, ProcessInfo.processInfo.activeProcessorCount)).map {
+        CurlDriver(number: $0)
+    }
     private static let turn = Atomic<Int>(0)
 
     /// The driver for a new transfer.
