@@ -4,7 +4,7 @@ import Synchronization
 
 extension SQLiteStore {
     /// The world, its head, the head's opening and the search start in one read transaction:
-    /// one hop to a reader instead of one per part (issue 7), and all from the same snapshot.
+    /// one read instead of one per part (issue 7), and all from the same snapshot.
     public func position(worldID: Int64) async throws -> WorldPosition {
         try readHere { db in
             let world = try Self.fetchWorld(db, worldID).world
