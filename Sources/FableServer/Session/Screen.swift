@@ -156,13 +156,20 @@ public actor Screen {
     /// Like `write`, without waiting for the socket to take it.
     private func writeNow(_ text: String) {
         for watcher in watchers.values { watcher(text) }
-        guard !closed else { return }
+        guard takesOutput() else { return }
+        channel.writeAndFlush(TelnetOutput.text(text), promise: nil)
+    }
+
+    /// Whether the connection still takes output (once it has not, it never will); when it
+    /// does, the write about to be made is the screen's last.
+    private func takesOutput() -> Bool {
+        guard !closed else { return false }
         guard channel.isActive else {
             closed = true
-            return
+            return false
         }
         lastWriteAt.store(Moment.now(), ordering: .relaxed)
-        channel.writeAndFlush(TelnetOutput.text(text), promise: nil)
+        return true
     }
 
     /// Hands the output to the channel. Like an async channel writer, it only waits while the
@@ -170,12 +177,7 @@ public actor Screen {
     /// this write, so a slow reader holds back their own session instead of filling memory (a
     /// step's passage does not wait, see `streamed`, but the words after it do).
     private func send(_ output: TelnetOutput) async {
-        guard !closed else { return }
-        guard channel.isActive else {
-            closed = true
-            return
-        }
-        lastWriteAt.store(Moment.now(), ordering: .relaxed)
+        guard takesOutput() else { return }
         // A stopped step (a cancelled task) does not wait: what it wrote is dropped or sent later.
         guard !channel.isWritable, !Task.isCancelled else {
             channel.writeAndFlush(output, promise: nil)
