@@ -18,12 +18,30 @@ extension SQLiteStore {
     /// A short read, on the caller's thread. Like GRDB's async read, a cancelled task reads nothing.
     func readHere<T>(_ value: (Database) throws -> T) throws -> T {
         try Task.checkCancellation()
-        return try shortReads.read(value)
+        return try shortReads.inDatabase { db in try db.inKeptTransaction("BEGIN DEFERRED", value) }
     }
 
     /// A write, off the caller's thread.
     func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
         defer { writes.wrote() }
-        return try await pool.write(updates)
+        return try await pool.writeWithoutTransaction { db in try db.inKeptTransaction("BEGIN IMMEDIATE", updates) }
+    }
+}
+
+extension Database {
+    /// `body` in one transaction begun by `begin` and ended through kept statements. GRDB's
+    /// `read` and `write` prepare their SAVEPOINT or BEGIN and its end anew at every call, four
+    /// of a step's few dozen statements (issue 7). Any error rolls the transaction back.
+    func inKeptTransaction<T>(_ begin: String, _ body: (Database) throws -> T) throws -> T {
+        try cachedStatement(sql: begin).execute()
+        do {
+            let value = try body(self)
+            try cachedStatement(sql: "COMMIT").execute()
+            return value
+        } catch {
+            // SQLite may have rolled back already (a full disk, for one).
+            if isInsideTransaction { try? cachedStatement(sql: "ROLLBACK").execute() }
+            throw error
+        }
     }
 }

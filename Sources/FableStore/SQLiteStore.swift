@@ -51,7 +51,9 @@ public final class SQLiteStore: StoryStore {
         var readOnly = Configuration()
         readOnly.readonly = true
         readOnly.busyMode = .timeout(10)
-        readOnly.prepareDatabase { db in FullTextFunctions.register(db) }
+        readOnly.prepareDatabase { db in
+            FullTextFunctions.register(db)
+        }
         shortReads = try DatabaseQueue(path: path, configuration: readOnly)
         checkpointer = try WALCheckpointer.start(path: path, interval: durability.checkpointInterval)
         merger = FullTextMerger.start(pool: pool, writes: writes, interval: mergeInterval)
@@ -119,7 +121,9 @@ public final class SQLiteStore: StoryStore {
 
     public func searchBranch(endingAt stepID: Int64, terms: [String], limit: Int) async throws -> [RetrievedPassage] {
         var seen = Set<String>()
-        let terms = terms.map { $0.replacingOccurrences(of: "\"", with: "") }
+        // A quote would end the term's phrase in the MATCH query. Removed without Foundation:
+        // its `replacingOccurrences` was 40 % of a search's own time (issue 7).
+        let terms = terms.map { $0.unicodeScalars.contains("\"") ? String($0.unicodeScalars.filter { $0 != "\"" }) : $0 }
             .filter { !$0.isEmpty && seen.insert($0).inserted }
         guard !terms.isEmpty, limit > 0 else { return [] }
         return try readHere { db in

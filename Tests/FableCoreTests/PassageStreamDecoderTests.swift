@@ -66,6 +66,28 @@ import Testing
         }
     }
 
+    /// `feed(_: String)` copies runs of plain passage bytes at once; piece for piece it gives
+    /// what feeding the same bytes one at a time gives.
+    @Test(arguments: [false, true])
+    func stringPiecesGiveWhatBytesGive(escapeUnicode: Bool) throws {
+        let characters = Array(try Self.reply(Self.passage + "\\u12", escapeUnicode: escapeUnicode))
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            var byString = PassageStreamDecoder()
+            var byByte = PassageStreamDecoder()
+            var index = 0
+            while index < characters.count {
+                let size = Int.random(in: 1...9, using: &generator)
+                let piece = String(characters[index..<min(characters.count, index + size)])
+                let bytewise = piece.utf8.map { byByte.feed(bytes: [$0]) }.joined()
+                #expect(byString.feed(piece) == bytewise)
+                #expect(byString.passageFinished == byByte.passageFinished)
+                index += size
+            }
+            #expect(byString.passageFinished)
+        }
+    }
+
     @Test func findsPassageAfterOtherFieldsAndIgnoresNestedKeys() {
         let json = #"{"outline":"the \"passage\": not this","meta":{"passage":"nor this"},"passage":"this one","options":["passage"]}"#
         var decoder = PassageStreamDecoder()

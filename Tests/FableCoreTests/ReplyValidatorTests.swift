@@ -72,7 +72,8 @@ import Testing
 }
 
 @Suite struct OptionShapeTests {
-    @Test(arguments: ["index_line:", "Options", "\"memory\"", "The lamp may or may not remain lit: a", "Wait:"])
+    @Test(arguments: ["index_line:", "Options", "\"memory\"", "The lamp may or may not remain lit: a", "Wait:",
+                      " 'passage': ", "Go on: x\u{3000}"])
     func fieldNamesAndCutOptionsAreRefused(option: String) {
         #expect(ReplyValidator.isFieldNameOrCut(option))
     }
@@ -80,5 +81,13 @@ import Testing
     @Test(arguments: ["Climb the stairs.", "Ask Ned: where is the boat?", "Read the log: page 12 first", "Run"])
     func ordinaryOptionsPass(option: String) {
         #expect(!ReplyValidator.isFieldNameOrCut(option))
+    }
+}
+
+@Suite struct TrimmingTests {
+    @Test(arguments: [("  a b  ", "a b"), ("\n\t x\u{3000}\u{A0}", "x"), ("   \n", ""), ("", ""), ("same", "same"),
+                      ("\u{2003}é\u{301} ", "é\u{301}")])
+    func whitespaceLeavesBothEndsOnly(text: String, trimmed: String) {
+        #expect(text.trimmingWhitespace == trimmed)
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import FableCore
+@testable import FableCore
 import Testing
 
 @Suite struct TextTests {
@@ -68,6 +68,33 @@ import Testing
         #expect(SearchTerms.from(instruction: String(repeating: "word ", count: 3) + "a b c", memory: "").isEmpty == false)
         let many = (0..<50).map { "term\($0)" }.joined(separator: " ")
         #expect(SearchTerms.from(instruction: many, memory: "", limit: 24).count == 24)
+    }
+
+    @Test func whitespaceIsUnicodesWhiteSpace() {
+        for value in 0...0x3100 {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            #expect(TextMeasure.isWhitespace(scalar) == scalar.properties.isWhitespace, "U+\(String(value, radix: 16))")
+        }
+    }
+
+    /// `words` answers ASCII characters itself and asks Unicode for the rest: the same words
+    /// as asking Unicode for every character.
+    @Test(arguments: ["Find the SILVER key, 42 times!", "Café naïve résumé: e\u{301}tude — “quoted” ’tis",
+                      "東京の灯台 and Ελληνικά ½ ٣٤ x²", "tab\there\r\nline_two-three", ""])
+    func searchWordsMatchUnicodesLettersAndNumbers(text: String) {
+        var expected: [String] = []
+        var current = ""
+        for character in text.lowercased() {
+            if character.isLetter || character.isNumber {
+                current.append(character)
+                continue
+            }
+            if current.count >= 3 || (current.unicodeScalars.first.map(TextMeasure.isCJK) ?? false) { expected.append(current) }
+            current = ""
+        }
+        if current.count >= 3 || (current.unicodeScalars.first.map(TextMeasure.isCJK) ?? false) { expected.append(current) }
+        #expect(SearchTerms.words(text) == expected)
+        #expect(!expected.isEmpty || text.isEmpty)
     }
 
     @Test func markdownHasEachPassageOnce() {

@@ -84,6 +84,62 @@ import Testing
         #expect(read.kind == step.kind)
     }
 
+    /// SQLite writes the JSON columns and the date (`SQLValues`): every string comes back as it
+    /// went in, whatever it holds, and absent parameters are left out as `JSONEncoder` did.
+    /// (Checked to fail when a NUL went to SQLite's JSON functions: the string was cut there.)
+    @Test(arguments: [0, 1, 3])
+    func stringsOfAnyKindComeBackAsWritten(messageCount: Int) async throws {
+        let store = try SQLiteStore(path: temporaryDatabase())
+        let world = try await store.createWorld(label: "tricky", premise: testPremise)
+        // With three messages, strings that hold a NUL, where SQLite's text functions would stop
+        // (these are encoded in Swift).
+        let control = messageCount == 3 ? "tab\tnew\nline\r\u{0}nul \u{1F}" : "tab\tnew\nline\r \u{1F}"
+        let tricky = ["quote \" and \\ backslash / slash", control, "é e\u{301} 👩‍👩‍👧 «»", "", "\u{10FFFF} [\"not\", \"an array\"]"]
+        var first = draft(world: world.id, parent: nil, passage: "p")
+        first.content.options = Array(tricky.prefix(3))
+        first.content.pins = tricky
+        let messages = (0..<messageCount).map { ChatMessage($0 == 0 ? .system : .user, tricky[$0 % tricky.count]) }
+        first.trace = StepTrace(messages: messages, reply: tricky[0], temperature: messageCount == 1 ? nil : 0.7000000000000001,
+                                maxTokens: messageCount == 3 ? 4_096 : nil)
+        let step = try await store.commit(first, expectedHead: nil)
+        let read = try #require(try await store.step(id: step.id))
+        #expect(read.content.options == first.content.options)
+        #expect(read.content.pins == tricky)
+        #expect(try await store.trace(stepID: step.id) == first.trace)
+        #expect(abs(read.createdAt.timeIntervalSince(step.createdAt)) < 0.002)
+        let parameters = try await store.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT parameters FROM step_trace WHERE step_id = ?", arguments: [step.id])
+        }
+        let expected = switch messageCount {
+        case 1: "{}"
+        case 3: #"{"maxTokens":4096,"temperature":0.7000000000000001}"#
+        default: #"{"temperature":0.7000000000000001}"#
+        }
+        #expect(parameters == expected)
+    }
+
+    @Test func aTemperatureThatIsNotJSONFailsTheCommitAndWritesNothing() async throws {
+        let store = try SQLiteStore(path: temporaryDatabase())
+        let world = try await store.createWorld(label: "nan", premise: testPremise)
+        var first = draft(world: world.id, parent: nil, passage: "p")
+        first.trace = StepTrace(messages: [ChatMessage(.user, "U")], reply: "{}", temperature: .infinity, maxTokens: nil)
+        await #expect(throws: (any Error).self) { try await store.commit(first, expectedHead: nil) }
+        #expect(try await store.stepCount(worldID: world.id) == 0)
+        #expect(try await store.world(id: world.id)?.headStepID == nil)
+    }
+
+    /// An empty array is read without the decoder; anything else, and an empty array where
+    /// none belongs, still goes through it.
+    @Test func emptyArraysReadAsTheirType() throws {
+        let empty = Data("[]".utf8)
+        #expect(try JSONColumn.decode(empty, "pins") as [String] == [])
+        #expect(try JSONColumn.decode(empty, "redo_stack") as [Int64] == [])
+        #expect(try JSONColumn.decode(Data(" [ ] ".utf8), "pins") as [String] == [])
+        #expect(try JSONColumn.decode(Data(#"["a"]"#.utf8), "pins") as [String] == ["a"])
+        #expect(throws: DecodingError.self) { try JSONColumn.decode(empty, "premise") as Premise }
+        #expect(throws: DecodingError.self) { try JSONColumn.decode(Data("[}".utf8), "pins") as [String] }
+    }
+
     @Test func anEditedPremiseIsReadAfresh() async throws {
         // Premises are decoded once per distinct text (WorldRecord.premises): an edit changes
         // the text, so the next read sees it.

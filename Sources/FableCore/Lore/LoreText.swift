@@ -39,7 +39,7 @@ public struct LoreText: Sendable {
         for (index, part) in parts.enumerated() {
             if index > 0 {
                 let gap = position
-                while position < scalars.count, scalars[position].properties.isWhitespace { position += 1 }
+                while position < scalars.count, TextMeasure.isWhitespace(scalars[position]) { position += 1 }
                 if position == gap { return nil }
             }
             guard position + part.count <= scalars.count,

@@ -27,7 +27,28 @@ public struct PassageStreamDecoder: Sendable {
 
     /// Feeds the next piece of the reply; returns the passage text it completes.
     public mutating func feed(_ text: String) -> String {
-        feed(bytes: text.utf8)
+        var text = text
+        return text.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count {
+                // Inside the passage, a run of bytes that are neither a quote nor a backslash is
+                // the passage as written: copied at once, not byte by byte (every token of every
+                // reply comes through here).
+                if inString, stringIsPassage, !escaped, unicodeDigits == nil {
+                    var end = index
+                    while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+                    if end > index {
+                        flushLoneSurrogate()
+                        pending.append(contentsOf: bytes[index..<end])
+                        index = end
+                        continue
+                    }
+                }
+                consume(bytes[index])
+                index += 1
+            }
+            return drain()
+        }
     }
 
     public mutating func feed<Bytes: Sequence>(bytes: Bytes) -> String where Bytes.Element == UInt8 {

@@ -51,12 +51,12 @@ extension ReplyValidator {
 
     /// Small models sometimes put a field's name in an option, or stop one mid-phrase ("… lit: a").
     static func isFieldNameOrCut(_ option: String) -> Bool {
-        let bare = option.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ":\"' "))
+        let bare = option.lowercased().trimming { ":\"' ".unicodeScalars.contains($0) }
         if fieldNames.contains(bare) { return true }
         if option.hasSuffix(":") { return true }
         // A colon followed by a single short word at the very end is a cut, not a sentence.
         if let colon = option.lastIndex(of: ":") {
-            let tail = option[option.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let tail = String(option[option.index(after: colon)...]).trimming(TextMeasure.isWhitespace)
             return !tail.isEmpty && !tail.contains(" ") && tail.count <= 2
         }
         return false
@@ -65,9 +65,18 @@ extension ReplyValidator {
 
 extension String {
     var trimmingWhitespace: String {
+        trimming(TextMeasure.isWhitespace)
+    }
+
+    /// Without the scalars at either end that `trimmed` holds for. In Swift, not Foundation's
+    /// `trimmingCharacters`, and no copy when there is nothing to trim: validating a reply
+    /// trims every field (issue 7).
+    func trimming(_ trimmed: (Unicode.Scalar) -> Bool) -> String {
         let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        return String(scalars[first...last])
+        guard let first = scalars.first, let last = scalars.last else { return self }
+        if !trimmed(first), !trimmed(last) { return self }
+        guard let start = scalars.firstIndex(where: { !trimmed($0) }),
+              let end = scalars.lastIndex(where: { !trimmed($0) }) else { return "" }
+        return String(scalars[start...end])
     }
 }

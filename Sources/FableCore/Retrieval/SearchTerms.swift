@@ -25,7 +25,14 @@ public enum SearchTerms {
             current = ""
         }
         for character in text.lowercased() {
-            if character.isLetter || character.isNumber {
+            // ASCII answered here: `isLetter` looks up Unicode properties, which was most of
+            // picking the terms (issue 7).
+            let isWordCharacter = if let ascii = character.asciiValue {
+                (ascii >= 0x61 && ascii <= 0x7A) || (ascii >= 0x41 && ascii <= 0x5A) || (ascii >= 0x30 && ascii <= 0x39)
+            } else {
+                character.isLetter || character.isNumber
+            }
+            if isWordCharacter {
                 current.append(character)
             } else {
                 flush()

@@ -8,7 +8,7 @@ public enum TextMeasure {
             if isCJK(scalar) {
                 count += 1
                 inWord = false
-            } else if scalar.properties.isWhitespace {
+            } else if isWhitespace(scalar) {
                 inWord = false
             } else if !inWord {
                 count += 1
@@ -31,6 +31,14 @@ public enum TextMeasure {
         return (ascii + 3) / 4 + other
     }
 
+    /// Unicode's White_Space, with ASCII answered without a look-up of the scalar's properties
+    /// (the same answer: tab to carriage return, and space), which was most of counting a
+    /// memory's words (issue 7).
+    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return scalar == " " || (0x09...0x0D).contains(scalar.value) }
+        return scalar.properties.isWhitespace
+    }
+
     static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x3FFFF:
@@ -48,12 +56,12 @@ public enum TextMeasure {
         var end = text.startIndex
         for index in text.unicodeScalars.indices {
             let scalar = text.unicodeScalars[index]
-            let starts = isCJK(scalar) || (!scalar.properties.isWhitespace && !inWord)
+            let starts = isCJK(scalar) || (!isWhitespace(scalar) && !inWord)
             if starts {
                 if count == limit { break }
                 count += 1
             }
-            inWord = !scalar.properties.isWhitespace && !isCJK(scalar)
+            inWord = !isWhitespace(scalar) && !isCJK(scalar)
             end = text.unicodeScalars.index(after: index)
         }
         return String(text.unicodeScalars[text.unicodeScalars.startIndex..<end])

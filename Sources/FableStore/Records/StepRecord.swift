@@ -100,20 +100,25 @@ extension StepRecord: FetchableRecord, TableRecord {
 
     /// Inserts the row through one kept statement. GRDB's record insert builds a persistence
     /// container (a case-insensitive dictionary of 22 columns) and looks its statement up at
-    /// every call, which was more than half of a commit's CPU (issue 7). An opening (no
-    /// `rootId`) is its own branch's root, which only its new id can say.
+    /// every call, which was more than half of a commit's CPU (issue 7). The JSON columns and
+    /// the date are written by SQLite (`SQLValues`), not Foundation. An opening (no `rootId`)
+    /// is its own branch's root, which only its new id can say.
     mutating func insert(_ db: Database) throws {
+        let options = try SQLValues.stringArray(options)
+        let pins = try SQLValues.stringArray(pins)
+        let date = SQLValues.date(createdAt)
         let statement = try db.cachedStatement(sql: """
             INSERT INTO step (world_id, parent_id, root_id, depth, instruction, outline, passage, memory_change,
                               memory, index_line, options, model, prompt_tokens, completion_tokens,
                               prompt_characters, latency_ms, first_passage_ms, attempts, kind, pins, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \(options.sql), ?, ?, ?, ?, ?, ?, ?, ?, \(pins.sql), \(date.sql))
             """)
-        try statement.execute(arguments: [
-            worldId, parentId, rootId, depth, instruction, outline, passage, memoryChange,
-            memory, indexLine, try JSONColumn.text(options), model, promptTokens, completionTokens,
-            promptCharacters, latencyMs, firstPassageMs, attempts, kind.rawValue, try JSONColumn.text(pins), createdAt,
-        ])
+        let values: [(any DatabaseValueConvertible)?] = [
+            worldId, parentId, rootId, depth, instruction, outline, passage, memoryChange, memory, indexLine,
+        ] + options.values + [
+            model, promptTokens, completionTokens, promptCharacters, latencyMs, firstPassageMs, attempts, kind.rawValue,
+        ] + pins.values + date.values
+        try statement.execute(arguments: StatementArguments(values))
         id = db.lastInsertedRowID
         if rootId == nil {
             rootId = id

@@ -40,9 +40,15 @@ extension StepTraceRecord: FetchableRecord, TableRecord {
         parameters = try JSONColumn.decode(row, "parameters")
     }
 
-    /// Inserts the row through one kept statement, as `StepRecord.insert` does.
+    /// Inserts the row through one kept statement, as `StepRecord.insert` does; SQLite writes
+    /// the JSON columns (`SQLValues`): encoding the prompt's messages (~7,000 characters) with
+    /// `JSONEncoder` was the largest part of a commit's own CPU (issue 7).
     func insert(_ db: Database) throws {
-        try db.cachedStatement(sql: "INSERT INTO step_trace (step_id, messages, reply, parameters) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [stepId, try JSONColumn.text(messages), reply, try JSONColumn.text(parameters)])
+        let messages = try SQLValues.messageArray(messages)
+        let parameters = SQLValues.parameters(maxTokens: parameters.maxTokens, temperature: parameters.temperature)
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO step_trace (step_id, messages, reply, parameters) VALUES (?, \(messages.sql), ?, \(parameters.sql))
+            """)
+        try statement.execute(arguments: StatementArguments([stepId] + messages.values + [reply] + parameters.values))
     }
 }
