@@ -51,9 +51,7 @@ public final class SQLiteStore: StoryStore {
         var readOnly = Configuration()
         readOnly.readonly = true
         readOnly.busyMode = .timeout(10)
-        readOnly.prepareDatabase { db in
-            FullTextFunctions.register(db)
-        }
+        readOnly.prepareDatabase { db in FullTextFunctions.register(db) }
         shortReads = try DatabaseQueue(path: path, configuration: readOnly)
         checkpointer = try WALCheckpointer.start(path: path, interval: durability.checkpointInterval)
         merger = FullTextMerger.start(pool: pool, writes: writes, interval: mergeInterval)
