@@ -95,12 +95,14 @@ public enum PromptText {
 
     /// Names for the `language` tags most stories use; others are passed as they are.
     public static func languageName(_ tag: String) -> String {
-        let names = [
-            "en": "English", "zh": "Chinese (简体中文)", "es": "Spanish", "fr": "French",
-            "de": "German", "it": "Italian", "pt": "Portuguese", "ja": "Japanese", "ko": "Korean",
-            "ru": "Russian", "nl": "Dutch", "pl": "Polish", "tr": "Turkish", "ar": "Arabic",
-        ]
         let base = tag.split(separator: "-").first.map { $0.lowercased() } ?? tag
-        return names[base] ?? tag
+        return languageNames[base] ?? tag
     }
+
+    /// Built once: as a literal inside `languageName` it was built at every prompt (issue 7).
+    private static let languageNames = [
+        "en": "English", "zh": "Chinese (简体中文)", "es": "Spanish", "fr": "French",
+        "de": "German", "it": "Italian", "pt": "Portuguese", "ja": "Japanese", "ko": "Korean",
+        "ru": "Russian", "nl": "Dutch", "pl": "Polish", "tr": "Turkish", "ar": "Arabic",
+    ]
 }
