@@ -80,7 +80,8 @@ import Testing
     /// `words` answers ASCII characters itself and asks Unicode for the rest: the same words
     /// as asking Unicode for every character.
     @Test(arguments: ["Find the SILVER key, 42 times!", "Café naïve résumé: e\u{301}tude — “quoted” ’tis",
-                      "東京の灯台 and Ελληνικά ½ ٣٤ x²", "tab\there\r\nline_two-three", ""])
+                      "東京の灯台 and Ελληνικά ½ ٣٤ x²", "tab\there\r\nline_two-three", "",
+                      "abc\u{301} a\u{301}bc x\r\nyzw 👩‍👩‍👧abc İstanbul ǅungla ﬁnal", "end with a word"])
     func searchWordsMatchUnicodesLettersAndNumbers(text: String) {
         var expected: [String] = []
         var current = ""

@@ -15,30 +15,47 @@ public enum SearchTerms {
 
     /// Lower-cased runs of letters and digits, at least three characters long
     /// (one for CJK, where a single character is a word).
+    ///
+    /// Walked over the UTF-8 bytes: an ASCII byte followed by another (or the end) is a whole
+    /// character, answered here; anything else is taken as the `Character` it starts and asked
+    /// of Unicode (`isLetter`, `isNumber`). Going character by character through Unicode's
+    /// properties was most of picking the terms (issue 7).
     static func words(_ text: String) -> [String] {
+        let lowered = text.lowercased()
+        let utf8 = lowered.utf8
         var result: [String] = []
-        var current = ""
-        func flush() {
-            if current.count >= 3 || (current.unicodeScalars.first.map(TextMeasure.isCJK) ?? false) {
-                result.append(current)
+        var wordStart: String.Index?
+        func flush(at end: String.Index) {
+            guard let start = wordStart else { return }
+            wordStart = nil
+            let word = lowered[start..<end]
+            if word.count >= 3 || (word.unicodeScalars.first.map(TextMeasure.isCJK) ?? false) {
+                result.append(String(word))
             }
-            current = ""
         }
-        for character in text.lowercased() {
-            // ASCII answered here: `isLetter` looks up Unicode properties, which was most of
-            // picking the terms (issue 7).
-            let isWordCharacter = if let ascii = character.asciiValue {
-                (ascii >= 0x61 && ascii <= 0x7A) || (ascii >= 0x41 && ascii <= 0x5A) || (ascii >= 0x30 && ascii <= 0x39)
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            let next = utf8.index(after: index)
+            let isWordCharacter: Bool
+            let end: String.Index
+            if byte < 0x80, next == utf8.endIndex || utf8[next] < 0x80 {
+                isWordCharacter = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A)
+                    || (byte >= 0x30 && byte <= 0x39)
+                end = next
             } else {
-                character.isLetter || character.isNumber
+                let character = lowered[index]
+                isWordCharacter = character.isLetter || character.isNumber
+                end = lowered.index(after: index)
             }
             if isWordCharacter {
-                current.append(character)
+                if wordStart == nil { wordStart = index }
             } else {
-                flush()
+                flush(at: index)
             }
+            index = end
         }
-        flush()
+        flush(at: utf8.endIndex)
         return result
     }
 
