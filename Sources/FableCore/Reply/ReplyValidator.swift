@@ -1,5 +1,3 @@
-import Foundation
-
 /// Checks a parsed reply against the contract of SPEC §1 step 4.
 public struct ReplyValidator: Sendable {
     public let settings: StorySettings
