@@ -40,6 +40,9 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Seconds active readers keep starting turns (idle runs: seconds the connections are held).")
     var duration = 60.0
 
+    @Option(help: "Seconds over which the active readers' first steps are spread; latencies count from its end (0: all at once).")
+    var ramp = 0.0
+
     @Option(help: "The story active readers start (`new STORY`).")
     var story = "lighthouse"
 
@@ -101,6 +104,9 @@ struct LoadCommand: AsyncParsableCommand {
             throw ValidationError("--connections must be at least 1 and --active between 0 and --connections")
         }
         guard !noLogin || active == 0 else { throw ValidationError("--no-login needs --active 0") }
+        guard ramp >= 0, ramp < duration || active == 0 else {
+            throw ValidationError("--ramp must be at least 0 and shorter than --duration")
+        }
         guard connectRate > 0, clientThreads >= 1, stubTokensPerSecond > 0, stubCharsPerToken >= 1 else {
             throw ValidationError("--connect-rate, --client-threads, --stub-tokens-per-second and --stub-chars-per-token must be positive")
         }
@@ -188,9 +194,7 @@ struct LoadCommand: AsyncParsableCommand {
         var afterPlay: ProcessSample?
         if active > 0 {
             let playStart = ContinuousClock.now
-            for channel in channels.prefix(active) {
-                channel.pipeline.fireUserInboundEventTriggered(StartPlaying())
-            }
+            startPlaying(channels.prefix(active), over: ramp, run: run)
             let deadline = playStart + .seconds(duration)
             lastProgress = .now
             while ContinuousClock.now < deadline, run.snapshot.activeDone < active {
@@ -283,6 +287,19 @@ struct LoadCommand: AsyncParsableCommand {
                            f.errorCount) + stub + server + "\n")
     }
 
+    /// Starts the active readers evenly over `ramp` seconds. Readers' turns take the same time, so readers
+    /// started together stay in step: all at once is the burst case, a ramp a steady mix of phases.
+    private func startPlaying(_ players: ArraySlice<any Channel>, over ramp: Double, run: LoadRun) {
+        run.measureFrom(MonotonicClock.now() + UInt64(ramp * 1e9))
+        let gap = players.count > 1 ? ramp / Double(players.count) : 0
+        for (index, channel) in players.enumerated() {
+            let delay = TimeAmount.nanoseconds(Int64(Double(index) * gap * 1e9))
+            channel.eventLoop.scheduleTask(in: delay) {
+                channel.pipeline.fireUserInboundEventTriggered(StartPlaying())
+            }
+        }
+    }
+
     // MARK: - Report
 
     private func printReport(_ f: LoadRun.Figures, run: LoadRun, loginSeconds: Double, playSeconds: Double,
@@ -298,9 +315,13 @@ struct LoadCommand: AsyncParsableCommand {
         print(String(format: "- login: %.1f s for %d readers (%.0f a second)", loginSeconds, f.loggedIn,
                      Double(f.loggedIn) / max(0.001, loginSeconds)))
         if active > 0 {
-            let steps = f.openings + f.turns
+            let steps = f.steps
             print(String(format: "- steps: %d openings + %d turns in %.1f s (%.1f steps a second); %d restarts; %d still in flight at the end",
                          f.openings, f.turns, playSeconds, Double(steps) / max(0.001, playSeconds), f.restarts, f.inFlight))
+            if ramp > 0 {
+                print(String(format: "- ramp: active readers started over %.1f s; the latencies below are of the %d steps sent after it (%d before)",
+                             ramp, f.steps - f.beforeRamp, f.beforeRamp))
+            }
             print("- first passage byte after the instruction: \(f.firstByte.summary())")
             print("- turn latency (instruction → options and prompt): \(f.turn.summary())")
             print("- opening latency (`new \(story)` → options and prompt): \(f.opening.summary())")
@@ -341,7 +362,7 @@ struct LoadCommand: AsyncParsableCommand {
                          100 * (settled.cpuSeconds - afterLogin.cpuSeconds) / max(0.001, Self.seconds(afterLogin.at, settled.at))))
             if let afterPlay, active > 0 {
                 let cpu = afterPlay.cpuSeconds - settled.cpuSeconds
-                let steps = f.openings + f.turns
+                let steps = f.steps
                 print(String(format: "- server CPU while playing: %.2f s over %.1f s (%.0f%% of a core); %.1f ms per completed step",
                              cpu, playSeconds, 100 * cpu / max(0.001, playSeconds), cpu * 1000 / Double(max(1, steps))))
             }

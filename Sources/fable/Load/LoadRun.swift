@@ -42,7 +42,11 @@ final class LoadRun: Sendable {
         /// Replies the client could not match to a stub request.
         var unmatched = 0
 
+        /// Steps sent before the ramp ended (counted, not in the latencies).
+        var beforeRamp = 0
+
         var errorCount: Int { errors.values.reduce(0, +) }
+        var steps: Int { openings + turns }
     }
 
     let settings: Settings
@@ -50,6 +54,8 @@ final class LoadRun: Sendable {
     private let figures = Mutex(Figures())
     /// Set when no new turn may start (the run's time is up).
     private let stopped = Atomic<Bool>(false)
+    /// Steps sent before this monotonic time are left out of the latencies (the ramp).
+    private let measuredFrom = Atomic<UInt64>(0)
 
     init(settings: Settings, stub: StubRecord?) {
         self.settings = settings
@@ -68,6 +74,10 @@ final class LoadRun: Sendable {
 
     var isStopped: Bool { stopped.load(ordering: .relaxed) }
 
+    func measureFrom(_ time: UInt64) {
+        measuredFrom.store(time, ordering: .relaxed)
+    }
+
     func stop() {
         stopped.store(true, ordering: .relaxed)
     }
@@ -78,7 +88,8 @@ final class LoadRun: Sendable {
         var addedWord: Double?
         var toModel: Double?
         var unmatched = false
-        if let stub, let firstByte {
+        let measured = sent >= measuredFrom.load(ordering: .relaxed)
+        if measured, let stub, let firstByte {
             if let number = passageNumber, let marks = stub.marks(of: number), marks.passage > 0 {
                 added = MonotonicClock.milliseconds(from: marks.passage, to: firstByte)
                 if marks.word > 0 { addedWord = MonotonicClock.milliseconds(from: marks.word, to: firstByte) }
@@ -89,11 +100,14 @@ final class LoadRun: Sendable {
         }
         figures.withLock { f in
             f.inFlight -= 1
+            if opening { f.openings += 1 } else { f.turns += 1 }
+            guard measured else {
+                f.beforeRamp += 1
+                return
+            }
             if opening {
-                f.openings += 1
                 f.opening.add(MonotonicClock.milliseconds(from: sent, to: ended))
             } else {
-                f.turns += 1
                 f.turn.add(MonotonicClock.milliseconds(from: sent, to: ended))
                 if let firstByte { f.firstByte.add(MonotonicClock.milliseconds(from: sent, to: firstByte)) }
                 if let toModel { f.toModel.add(toModel) }
