@@ -3,10 +3,24 @@
 public struct LoreText: Sendable {
     public let original: String
     let scalars: [Unicode.Scalar]
+    /// Whether a character outside ASCII could match an ASCII letter of a pattern, so that a
+    /// pattern's required literal must not be looked for in `scalars` (`RequiredLiteral`).
+    let mayHideASCII: Bool
 
     public init(_ text: String) {
         original = text
         scalars = Array(Self.folded(text).unicodeScalars)
+        mayHideASCII = text.utf8.contains { $0 >= 0x80 }
+            && text.unicodeScalars.contains { !$0.isASCII && RequiredLiteral.mayMatchASCII($0) }
+    }
+
+    /// Whether `literal` (lower-case ASCII) appears anywhere in the text.
+    func contains(literal: [Unicode.Scalar]) -> Bool {
+        guard let head = literal.first, literal.count <= scalars.count else { return false }
+        for start in 0...(scalars.count - literal.count) where scalars[start] == head {
+            if scalars[start..<start + literal.count].elementsEqual(literal) { return true }
+        }
+        return false
     }
 
     static func folded(_ text: String) -> String {

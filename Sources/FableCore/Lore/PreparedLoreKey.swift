@@ -8,8 +8,9 @@ enum PreparedLoreKey: @unchecked Sendable {
 
     /// The key's words, case-folded, matched as a phrase (`LoreText.contains(phrase:)`).
     case words([[Unicode.Scalar]])
-    /// nil for a pattern that does not compile: it matches nothing.
-    case pattern(NSRegularExpression?)
+    /// nil for a pattern that does not compile: it matches nothing. `required`: the text it
+    /// needs (`RequiredLiteral`), looked for before ICU is asked.
+    case pattern(NSRegularExpression?, required: [Unicode.Scalar]?)
 
     init(_ key: LoreKey) {
         switch key {
@@ -18,15 +19,16 @@ enum PreparedLoreKey: @unchecked Sendable {
             self = .words(parts.map(Array.init))
         case .pattern(let pattern):
             // Compiled once per process: ICU builds its sets anew for every compilation.
-            self = .pattern(LorePatternCache.shared.expression(for: pattern))
+            self = .pattern(LorePatternCache.shared.expression(for: pattern), required: RequiredLiteral.of(pattern))
         }
     }
 
     func matches(_ text: LoreText) -> Bool {
         guard !text.original.isEmpty else { return false }
         switch self {
-        case .pattern(let expression):
+        case .pattern(let expression, let required):
             guard let expression else { return false }
+            if let required, !text.mayHideASCII, !text.contains(literal: required) { return false }
             let original = text.original
             return expression.firstMatch(in: original, range: NSRange(original.startIndex..., in: original)) != nil
         case .words(let parts):
