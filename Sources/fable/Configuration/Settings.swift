@@ -60,11 +60,12 @@ struct Settings {
             throw Invalid(description: "reply_retries must be a whole number from 0 to 10")
         }
         let embeddings = try resolveEmbeddings(options.embeddings, file: file, environment: environment, llm: llm)
-        return Settings(databasePath: db,
-                        durability: try durability(pick(options.durability, ["FABLE_DURABILITY"], "durability", in: file)),
-                        llm: llm, schemaLimits: limits.map { ["true", "1"].contains($0.lowercased()) } ?? true,
-                        replyRetries: retries.map { Int($0) } ?? StorySettings.default.maxReplyRetries,
-                        embeddings: embeddings)
+        var settings = Settings(databasePath: db,
+                                durability: try durability(pick(options.durability, ["FABLE_DURABILITY"], "durability", in: file)),
+                                llm: llm, schemaLimits: limits.map { ["true", "1"].contains($0.lowercased()) } ?? true,
+                                embeddings: embeddings)
+        if let retries { settings.replyRetries = Int(retries) }
+        return settings
     }
 
     private static func durability(_ text: String?) throws -> Durability {
