@@ -91,7 +91,6 @@ let package = Package(
         ]),
         .testTarget(name: "FableEndToEndTests", dependencies: [
             "FableCore", "FableEngine", "FableStore", "FableStub", "FableTestSupport", "fable",
-            .product(name: "NIOCore", package: "swift-nio"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -14,11 +14,9 @@ final class ServeProcess {
 
     private let stub: Process
     private let server: Process
-    var serverPID: Int32 { server.processIdentifier }
 
-    /// Starts both; `stories` maps file names (`tiny.md`) to their text; `environment` is added
-    /// to the server's.
-    init(stories: [String: String], in folder: URL = temporaryFolder(), environment: [String: String] = [:]) async throws {
+    /// Starts both; `stories` maps file names (`tiny.md`) to their text.
+    init(stories: [String: String], in folder: URL = temporaryFolder()) async throws {
         self.folder = folder
         let storiesFolder = folder.appendingPathComponent("stories")
         try FileManager.default.createDirectory(at: storiesFolder, withIntermediateDirectories: true)
@@ -43,7 +41,7 @@ final class ServeProcess {
 
         server = try Self.launch(["serve", "--port", "0", "--db", "fable.sqlite", "--stories", "stories",
                                   "--password-rounds", "16"],
-                                 in: folder, name: "serve", environment: environment.merging(["FABLE_LLM_URL": stubURL]) { _, url in url })
+                                 in: folder, name: "serve", environment: ["FABLE_LLM_URL": stubURL])
         do {
             // "fable: serving on 127.0.0.1:PORT (model …, database …)" on stdout.
             let line = try await Self.waitForLine(containing: "fable: serving on 127.0.0.1:",

@@ -3,7 +3,6 @@ import Dispatch
 import FableServer
 import Foundation
 import Logging
-import NIOCore
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,7 +36,6 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
-        Self.chooseEventLoops()
         let runtime: Runtime
         do {
             runtime = try Runtime(common)
@@ -75,15 +73,5 @@ struct ServeCommand: AsyncParsableCommand {
             source.resume()
             return source
         }
-    }
-
-    /// One event loop per two cores (at least one), unless NIO_SINGLETON_GROUP_LOOP_COUNT says.
-    /// A token crosses two kinds of thread, a curl driver (one per core) and the reader's event
-    /// loop; on two cores, at 500 readers generating, one loop instead of two took ~3 % less CPU
-    /// per step and lowered the server-added p99 in most runs (docs/benchmarks.md, eighth
-    /// round). Set before anything uses NIO's shared event loops.
-    static func chooseEventLoops() {
-        guard ProcessInfo.processInfo.environment["NIO_SINGLETON_GROUP_LOOP_COUNT"] == nil else { return }
-        NIOSingletons.groupLoopCountSuggestion = max(1, System.coreCount / 2)
     }
 }
