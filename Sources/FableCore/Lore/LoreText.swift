@@ -67,8 +67,7 @@ public struct LoreText: Sendable {
     static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
         // ASCII, most of most stories, without a look-up of its properties: the same answer.
         if scalar.isASCII {
-            return ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
-                || scalar == "_"
+            return TextMeasure.isASCIILetterOrDigit(scalar) || scalar == "_"
         }
         return (scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "_") && !TextMeasure.isCJK(scalar)
     }

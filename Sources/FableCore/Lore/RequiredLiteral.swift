@@ -17,8 +17,9 @@ enum RequiredLiteral {
             if scalar == "?" || scalar == "*" || scalar == "{", !literal.isEmpty { literal.removeLast() }
             break
         }
-        let lowered = literal.map { ("A"..."Z").contains($0) ? Unicode.Scalar($0.value + 32)! : $0 }
-        return lowered.count >= 2 ? lowered : nil
+        guard literal.count >= 2 else { return nil }
+        // Folded as the texts are, so the two compare scalar by scalar.
+        return Array(LoreText.folded(String(String.UnicodeScalarView(literal))).unicodeScalars)
     }
 
     /// A `|` outside parentheses, not escaped; also true, to be safe, for one in brackets and
@@ -49,7 +50,7 @@ enum RequiredLiteral {
     }
 
     private static func isPlain(_ scalar: Unicode.Scalar) -> Bool {
-        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == " "
+        TextMeasure.isASCIILetterOrDigit(scalar) || scalar == " "
     }
 
     /// Whether ICU's case-insensitive matching could see an ASCII letter in `scalar`, a
@@ -57,8 +58,8 @@ enum RequiredLiteral {
     /// `ﬁ` is `fi`, `İ` is `i` and a dot. Then the lower-cased text is no guide.
     static func mayMatchASCII(_ scalar: Unicode.Scalar) -> Bool {
         // Dashes, quotes and other punctuation (most of what is not ASCII in a story) have no case.
-        guard scalar.properties.changesWhenCaseMapped else { return false }
         let properties = scalar.properties
+        guard properties.changesWhenCaseMapped else { return false }
         for mapping in [properties.lowercaseMapping, properties.uppercaseMapping, properties.titlecaseMapping] {
             for mapped in mapping.unicodeScalars {
                 if mapped.isASCII { return true }

@@ -40,8 +40,7 @@ public enum SearchTerms {
             let isWordCharacter: Bool
             let end: String.Index
             if byte < 0x80, next == utf8.endIndex || utf8[next] < 0x80 {
-                isWordCharacter = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A)
-                    || (byte >= 0x30 && byte <= 0x39)
+                isWordCharacter = TextMeasure.isASCIILetterOrDigit(Unicode.Scalar(byte))
                 end = next
             } else {
                 let character = lowered[index]

@@ -39,6 +39,12 @@ public enum TextMeasure {
         return scalar.properties.isWhitespace
     }
 
+    /// `a`–`z`, `A`–`Z`, `0`–`9`: answered without a look-up of Unicode's properties, for the
+    /// ASCII fast paths of word and pattern matching.
+    static func isASCIILetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+    }
+
     static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x3FFFF:
