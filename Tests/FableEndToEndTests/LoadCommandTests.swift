@@ -19,6 +19,14 @@ import Testing
         #expect(result.out.contains("- steps: 3 openings + 6 turns"), "\(result.out)")
         #expect(result.out.contains("- ramp: active readers started over 1.0 s"), "\(result.out)")
         #expect(result.out.contains("- errors: 0"), "\(result.out)")
+        // The report names its machine: cores, the processor /proc/cpuinfo names, the load.
+        #expect(result.out.contains("\nmachine: \(ProcessInfo.processInfo.activeProcessorCount) cores"), "\(result.out)")
+        #expect(result.out.contains(", load average "), "\(result.out)")
+        if let cpuInfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+           let nameLine = cpuInfo.split(separator: "\n").first(where: { $0.hasPrefix("model name") }) {
+            let name = nameLine.split(separator: ":", maxSplits: 1).last!.trimmingCharacters(in: .whitespaces)
+            #expect(result.out.contains(" cores, \(name) (family "), "\(result.out)")
+        }
 
         server.stop()
         // Readers load0…load2 played (an opening and two turns each), load3…load5 only logged in.

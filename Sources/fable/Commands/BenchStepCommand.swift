@@ -72,6 +72,7 @@ struct BenchStepCommand: AsyncParsableCommand {
         defer { if temporary { try? FileManager.default.removeItem(at: folder) } }
         print("fable bench step: \(samples) samples (+\(warmup) warm-up) per size, \(dimensions)-dimension vectors, "
               + "databases in \(folder.path)\(temporary ? " (temporary)" : "")")
+        print(MachineDescription.current().line)
         var summaries: [SizeSummary] = []
         do {
             for size in parsedSizes {

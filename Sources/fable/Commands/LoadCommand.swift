@@ -145,6 +145,7 @@ struct LoadCommand: AsyncParsableCommand {
     private func drive(run: LoadRun, group: MultiThreadedEventLoopGroup) async throws -> Bool {
         print("fable load: \(connections) connections (\(active) active) to \(host):\(port), readers \(run.settings.namePrefix)0…, "
               + (perAddress > 0 ? "\(perAddress) per client address" : "all from one address"))
+        print(MachineDescription.current().line)
         let monitor = ServerMonitor(pid: serverPID)
         let baseline = monitor.sample()
         if let baseline { print("server pid \(serverPID!): RSS \(baseline.megabytes) before the first connection") }
