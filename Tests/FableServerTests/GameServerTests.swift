@@ -172,6 +172,26 @@ import Testing
         await two.close()
     }
 
+    @Test func aReaderWhoTypesFasterThanTheLimitIsToldAndTheExtraLinesAreDropped() async throws {
+        let harness = try await ServerHarness.start {
+            $0.commandsPerSecond = 4
+            $0.commandBurst = 12
+        }
+        defer { Task { await harness.stop() } }
+        let client = try await harness.login("fen")
+        let mark = client.transcript.count
+        for _ in 0..<30 { try await client.send("who") }
+        try await client.waitFor("(Too fast: at most 4 lines a second. Lines are dropped until you slow down.)", after: mark)
+        try await Task.sleep(for: .milliseconds(500))
+        // The burst (less the login's lines) was answered, with a little refill, not all 30.
+        let answers = client.transcript.dropFirst(mark).components(separatedBy: "1 reader here:").count - 1
+        #expect(answers >= 9 && answers < 30, "\(answers) answers")
+        // After a pause the reader is heard again.
+        try await Task.sleep(for: .seconds(1))
+        try await client.say("who", expect: "1 reader here:")
+        await client.close()
+    }
+
     /// A refused reader who types at once (32 KB here; a telnet client's option replies) reads
     /// the refusal, and the server closes the connection though the reader never hangs up (the
     /// gentle close's linger). On loopback the reset that unread input causes never overtook

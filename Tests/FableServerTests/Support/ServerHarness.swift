@@ -66,6 +66,10 @@ struct ServerHarness {
         configuration.telnet.handshakeTimeout = .milliseconds(300)
         configuration.storiesDirectory = stories.path
         configuration.shutdownGrace = .seconds(3)
+        // Tests type faster than people: on a fast machine a test's lines outran the default
+        // 4 a second (burst 12) and were dropped. The limit has tests of its own.
+        configuration.commandsPerSecond = 1_000
+        configuration.commandBurst = 1_000
         configure(&configuration)
         var logger = Logger(label: "fable-test")
         logger.logLevel = .warning
