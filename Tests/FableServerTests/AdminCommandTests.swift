@@ -1,6 +1,7 @@
 import FableCore
 import FableServer
 import FableStore
+import FableTestSupport
 import Foundation
 import Testing
 
@@ -10,7 +11,7 @@ import Testing
         let harness = try await ServerHarness.start()
         defer { Task { await harness.stop() } }
         let reader = try await harness.login("nell")
-        for command in ["@who", "@inspect nell", "@snoop nell", "@boot nell", "@broadcast hi", "@reload", "@shutdown 1"] {
+        for command in ["@who", "@stats", "@inspect nell", "@snoop nell", "@boot nell", "@broadcast hi", "@reload", "@shutdown 1"] {
             try await reader.say(command, expect: "That is an admin command, and you are not an admin.")
         }
         #expect(!reader.isClosed)
@@ -23,10 +24,7 @@ import Testing
         let reader = try await harness.login("olga")
         try await reader.say("new marsh", expect: "  3. ", timeout: .seconds(20))
         try await reader.waitFor("> ")
-        let admin = try await harness.login("root1")
-        _ = try await harness.store.setAdmin(name: "root1", true)
-        await admin.close()
-        let again = try await harness.login("root1", create: false)
+        let again = try await loginAsAdmin("root1", on: harness)
 
         try await again.say("@who", expect: "olga from 127.0.0.1")
         try await again.say("@inspect olga", expect: "-- More: Enter for the next page")
@@ -44,6 +42,41 @@ import Testing
         try await reader.waitFor("An admin has disconnected you.")
         try await reader.waitFor("\u{0}CLOSED")
         await again.close()
+    }
+
+    @Test func anAdminSeesWhatTheLatestStepsTook() async throws {
+        let harness = try await ServerHarness.start()
+        defer { Task { await harness.stop() } }
+        let reader = try await harness.login("vera")
+        try await reader.say("new marsh", expect: "  3. ", timeout: .seconds(20))
+        try await reader.waitFor("> ")
+        try await reader.say("1", expect: "  3. ", timeout: .seconds(20))
+        try await reader.waitFor("> ")
+        let again = try await loginAsAdmin("root2", on: harness)
+
+        let mark = again.transcript.count
+        try await again.say("@stats", expect: "(hand-off: ")
+        let report = String(again.transcript.dropFirst(mark))
+        #expect(report.contains("0 steps being written, 0 waiting for a slot"), "\(report)")
+        #expect(report.contains("Steps since the start: 2 kept, 0 failed, 0 cancelled."), "\(report)")
+        // Each series has the two steps (the opening and a turn), its percentiles in order.
+        for label in ["waiting for a slot", "slot → passage shown", "model → reader (hand-off)", "slot → step kept"] {
+            let line = try #require(report.split(separator: "\n").first { $0.hasPrefix("  " + label) }, "\(label): \(report)")
+            let cells = line.dropFirst(2 + 26).split(separator: " ")
+            #expect(cells.count == 5 && cells.last == "2", "\(line)")
+            let figures = cells.dropLast().compactMap { Double($0) }
+            #expect(figures.count == 4 && figures == figures.sorted(), "\(line)")
+        }
+        await reader.close()
+        await again.close()
+    }
+
+    /// A new reader made an admin and logged in again (the flag is read at login).
+    private func loginAsAdmin(_ name: String, on harness: ServerHarness) async throws -> LineClient {
+        let first = try await harness.login(name)
+        _ = try await harness.store.setAdmin(name: name, true)
+        await first.close()
+        return try await harness.login(name, create: false)
     }
 
     @Test func readersPinEditAndUndoTheirMemory() async throws {

@@ -104,6 +104,7 @@ extension CommandParser {
         let rest = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
         switch (word, rest.isEmpty) {
         case ("who", true): return .who
+        case ("stats", true): return .stats
         case ("inspect", false): return .inspect(rest)
         case ("snoop", _): return .snoop(rest.isEmpty || rest.lowercased() == "off" ? nil : rest)
         case ("boot", false): return .boot(rest)

@@ -31,6 +31,7 @@ public enum HelpTopics {
         "admin": """
             Admins only (every use is logged):
               @who                 readers, their address, idle time and what they are doing
+              @stats               readers, steps being written, what the latest steps took
               @inspect READER      what the storyteller knows about the reader's world
               @snoop READER        watch the reader's screen live; `@snoop` alone stops
               @boot READER         disconnect a reader

@@ -36,6 +36,8 @@ public enum ReaderCommand: Sendable, Equatable {
 /// The admins' commands (SPEC §6).
 public enum AdminAction: Sendable, Equatable {
     case who
+    /// Readers, steps being written, and what the latest steps took.
+    case stats
     case inspect(String)
     /// Watch a reader's screen; nil stops watching.
     case snoop(String?)

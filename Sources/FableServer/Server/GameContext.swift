@@ -15,6 +15,8 @@ public final class GameContext: Sendable {
     public let throttle: LoginThrottle
     public let hasher: PasswordHasher
     public let logger: Logger
+    /// What the steps took lately (`@stats`).
+    public let statistics = StepStatistics()
 
     public init(store: any StoryStore & AccountStore, storyteller: Storyteller, catalog: any StoryCatalog,
                 configuration: ServerConfiguration, logger: Logger) {

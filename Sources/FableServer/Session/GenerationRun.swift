@@ -8,6 +8,7 @@ struct GenerationRun: Sendable {
     let screen: Screen
     let queue: GenerationQueue
     let registry: ReaderRegistry
+    let statistics: StepStatistics
     let noticeDelay: Duration
     let report: @Sendable (SessionInput) -> Void
 
@@ -15,24 +16,36 @@ struct GenerationRun: Sendable {
     typealias StepWriter = @Sendable (_ events: @escaping Storyteller.StepEvents) async throws -> Step
 
     func run(_ step: StepWriter) async -> GenerationOutcome {
+        let asked = ContinuousClock.now
         do {
             try await queue.acquire { place in report(.queuePlace(place)) }
         } catch {
+            statistics.count(.cancelled)
             return .cancelled
         }
+        let started = ContinuousClock.now
+        statistics.record(.slotWait, started - asked)
         guard await registry.generationStarted() else {
             await queue.release()
+            statistics.count(.failed)
             return .failed("The server is shutting down, so nothing new can be written.")
         }
-        let outcome = await write(step)
+        let outcome = await write(step, started: started)
         await registry.generationEnded()
         await queue.release()
+        switch outcome {
+        case .committed:
+            statistics.record(.wholeStep, .now - started)
+            statistics.count(.committed)
+        case .failed: statistics.count(.failed)
+        case .cancelled: statistics.count(.cancelled)
+        }
         return outcome
     }
 
     /// The step runs on this task; its passage goes from the model's transport straight to
     /// the screen's event loop (no task between: issue 7).
-    private func write(_ step: StepWriter) async -> GenerationOutcome {
+    private func write(_ step: StepWriter, started: ContinuousClock.Instant) async -> GenerationOutcome {
         let screen = screen
         let delay = noticeDelay
         let notice = Task {
@@ -44,7 +57,7 @@ struct GenerationRun: Sendable {
             let committed = try await step { event in
                 switch event {
                 case .passage(let text):
-                    screen.streamed(.passage(text))
+                    screen.streamed(.passage(text, StreamedOutput.Times(started: started, decoded: .now)))
                 case .restarted(_, let reason):
                     screen.streamed(.restart(notice: "[The storyteller lost the thread (\(TerminalText.sanitize(reason))); writing it again.]"))
                 case .committed:

@@ -2,7 +2,7 @@ import FableCore
 import FableEngine
 import Foundation
 
-/// `@who`, `@inspect`, `@snoop`, `@boot`, `@broadcast`, `@reload`, `@shutdown`: refused to
+/// `@who`, `@stats`, `@inspect`, `@snoop`, `@boot`, `@broadcast`, `@reload`, `@shutdown`: refused to
 /// readers who are not admins; every use, allowed or not, is logged.
 extension ReaderSession {
     func admin(_ action: AdminAction) async {
@@ -16,6 +16,8 @@ extension ReaderSession {
         switch action {
         case .who:
             await adminWho()
+        case .stats:
+            await screen.raw(await statisticsReport())
         case .inspect(let name):
             await adminInspect(name)
         case .snoop(let name):

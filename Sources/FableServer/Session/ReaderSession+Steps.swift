@@ -29,7 +29,7 @@ extension ReaderSession {
 
     private func startGeneration(_ step: @escaping GenerationRun.StepWriter) {
         let run = GenerationRun(screen: screen, queue: context.queue, registry: context.registry,
-                                noticeDelay: context.configuration.writingNoticeDelay,
+                                statistics: context.statistics, noticeDelay: context.configuration.writingNoticeDelay,
                                 report: { [self] in post($0) })
         generation = Task { [self] in
             let outcome = await run.run(step)

@@ -78,7 +78,7 @@ final class ReaderSession: @unchecked Sendable {
         self.context = context
         self.address = address
         self.channel = channel
-        screen = Screen(channel: channel)
+        screen = Screen(channel: channel, statistics: context.statistics)
         limiter = RateLimiter(perSecond: context.configuration.commandsPerSecond,
                               burst: context.configuration.commandBurst)
     }

@@ -24,12 +24,15 @@ public actor Screen {
     public var lastWrite: ContinuousClock.Instant { Moment.instant(lastWriteAt.load(ordering: .relaxed)) }
     /// Admins watching this screen (`@snoop`).
     private var watchers: [UInt64: @Sendable (String) -> Void] = [:]
+    /// Where the passages' first bytes are timed (`@stats`).
+    private let statistics: StepStatistics?
 
     /// Writes go to `channel`, whose pipeline ends in the telnet handlers (`TelnetOutput` in).
-    public init(channel: any Channel, width: Int = ReaderSettings.defaultWidth) {
+    public init(channel: any Channel, width: Int = ReaderSettings.defaultWidth, statistics: StepStatistics? = nil) {
         self.channel = channel
         self.executor = channel.eventLoop.executor
         self.width = width
+        self.statistics = statistics
     }
 
     public func setWidth(_ width: Int) {
@@ -112,8 +115,16 @@ public actor Screen {
         channel.eventLoop.execute {
             self.assumeIsolated { screen in
                 switch event {
-                case .passage(let fragment):
-                    if let out = screen.layOut(fragment) { screen.writeNow(out) }
+                case .passage(let fragment, let times):
+                    let begins = screen.streaming == nil
+                    guard let out = screen.layOut(fragment) else { return }
+                    screen.writeNow(out)
+                    if begins, let statistics = screen.statistics {
+                        // The passage's first bytes (a rewritten passage's too) are on their way.
+                        let now = ContinuousClock.now
+                        statistics.record(.firstPassage, now - times.started)
+                        statistics.record(.handOff, now - times.decoded)
+                    }
                 case .end:
                     if let out = screen.passageEnd() { screen.writeNow(out) }
                 case .restart(let notice):
@@ -195,7 +206,13 @@ public actor Screen {
 
 /// What a running step shows, as `Screen.streamed` takes it.
 enum StreamedOutput: Sendable {
-    case passage(String)
+    /// When the step got its slot and when this fragment came off the model's stream.
+    struct Times: Sendable {
+        var started: ContinuousClock.Instant
+        var decoded: ContinuousClock.Instant
+    }
+
+    case passage(String, Times)
     /// The passage is over.
     case end
     /// The passage so far is void; `notice` says why it starts again.

@@ -1,3 +1,4 @@
+import FableCore
 import Foundation
 import Synchronization
 
