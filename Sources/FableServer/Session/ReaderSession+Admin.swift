@@ -2,8 +2,8 @@ import FableCore
 import FableEngine
 import Foundation
 
-/// `@who`, `@stats`, `@inspect`, `@snoop`, `@boot`, `@broadcast`, `@reload`, `@shutdown`: refused to
-/// readers who are not admins; every use, allowed or not, is logged.
+/// `@who`, `@stats`, `@inspect`, `@snoop`, `@boot`, `@broadcast`, `@reload`, `@shutdown`:
+/// refused to readers who are not admins; every use, allowed or not, is logged.
 extension ReaderSession {
     func admin(_ action: AdminAction) async {
         guard let account else { return }
