@@ -141,7 +141,7 @@ struct RecallBench: AsyncParsableCommand {
         for row in rows {
             let m = row.measure
             print("| \(row.questions) | \(row.query) | \(row.ranking) | \(m.recall(3)) | \(m.recall(10)) | "
-                  + String(format: "%.1f | %.1f |", m.percentile(0.5) * 1000, m.percentile(0.95) * 1000))
+                  + String(format: "%.1f | %.1f |", m.latencies.percentile(0.5), m.latencies.percentile(0.95)))
         }
         if embedder == nil {
             print("\n(no embeddings endpoint: give --embeddings-url or --stub-embeddings to measure dense retrieval)")
@@ -164,24 +164,19 @@ struct RecallBench: AsyncParsableCommand {
         var hits3 = 0
         var hits10 = 0
         var count = 0
-        var latencies: [Double] = []
+        /// Milliseconds per question.
+        var latencies = Samples()
 
         mutating func add(top3: [Int64], top10: [Int64], target: Int64, seconds: Double) {
             count += 1
             if top3.prefix(3).contains(target) { hits3 += 1 }
             if top10.prefix(10).contains(target) { hits10 += 1 }
-            latencies.append(seconds)
+            latencies.add(seconds * 1000)
         }
 
         func recall(_ k: Int) -> String {
             let hits = k == 3 ? hits3 : hits10
             return "\(hits)/\(count) = " + String(format: "%.2f", Double(hits) / Double(max(1, count)))
-        }
-
-        func percentile(_ p: Double) -> Double {
-            let sorted = latencies.sorted()
-            guard !sorted.isEmpty else { return 0 }
-            return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
         }
     }
 
