@@ -352,6 +352,9 @@ func headStep(_ harness: ServerHarness, _ worldID: Int64) async throws -> Step {
                 && passage.upperBound <= options.lowerBound, "\(shown)")
         // The notice starts on a line of its own, after the void text.
         #expect(shown[half.upperBound..<notice.lowerBound].contains("\n"))
+        // `@stats` counts the unusable reply; the step is kept once.
+        let figures = await harness.server.context.statistics.snapshot
+        #expect(figures.rewritten == 1 && figures.committed == 2 && figures.failed == 0)
         await client.close()
     }
 

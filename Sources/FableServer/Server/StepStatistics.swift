@@ -20,6 +20,8 @@ public final class StepStatistics: Sendable {
 
     public enum Outcome: Sendable {
         case committed, failed, cancelled
+        /// An unusable reply: the passage is written again (not an outcome of the step).
+        case rewritten
     }
 
     public struct Snapshot: Sendable {
@@ -28,6 +30,7 @@ public final class StepStatistics: Sendable {
         public var committed: Int
         public var failed: Int
         public var cancelled: Int
+        public var rewritten: Int
         public var since: ContinuousClock.Instant
     }
 
@@ -53,6 +56,7 @@ public final class StepStatistics: Sendable {
         var committed = 0
         var failed = 0
         var cancelled = 0
+        var rewritten = 0
     }
 
     private let state = Mutex(State())
@@ -71,6 +75,7 @@ public final class StepStatistics: Sendable {
             case .committed: state.committed += 1
             case .failed: state.failed += 1
             case .cancelled: state.cancelled += 1
+            case .rewritten: state.rewritten += 1
             }
         }
     }
@@ -80,6 +85,6 @@ public final class StepStatistics: Sendable {
         var recent: [Series: Samples] = [:]
         for series in Series.allCases { recent[series] = Samples(state.rings[series.rawValue].values) }
         return Snapshot(recent: recent, committed: state.committed, failed: state.failed,
-                        cancelled: state.cancelled, since: since)
+                        cancelled: state.cancelled, rewritten: state.rewritten, since: since)
     }
 }

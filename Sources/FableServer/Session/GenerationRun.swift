@@ -47,6 +47,7 @@ struct GenerationRun: Sendable {
     /// the screen's event loop (no task between: issue 7).
     private func write(_ step: StepWriter, started: ContinuousClock.Instant) async -> GenerationOutcome {
         let screen = screen
+        let statistics = statistics
         let delay = noticeDelay
         let notice = Task {
             try await Task.sleep(for: delay)
@@ -59,6 +60,7 @@ struct GenerationRun: Sendable {
                 case .passage(let text):
                     screen.streamed(.passage(text, StreamedOutput.Times(started: started, decoded: .now)))
                 case .restarted(_, let reason):
+                    statistics.count(.rewritten)
                     screen.streamed(.restart(notice: "[The storyteller lost the thread (\(TerminalText.sanitize(reason))); writing it again.]"))
                 case .committed:
                     screen.streamed(.end)
