@@ -65,8 +65,7 @@ public final class StepStatistics: Sendable {
     public init() {}
 
     public func record(_ series: Series, _ duration: Duration) {
-        let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-        state.withLock { $0.rings[series.rawValue].add(milliseconds) }
+        state.withLock { $0.rings[series.rawValue].add(duration.milliseconds) }
     }
 
     public func count(_ outcome: Outcome) {

@@ -1,3 +1,4 @@
+import FableCore
 import Foundation
 
 /// A monotonic clock in nanoseconds that every part of `fable load` (the client, the paced
@@ -16,8 +17,5 @@ enum MonotonicClock {
 
 extension ContinuousClock.Instant {
     /// Milliseconds from this instant to now.
-    var millisecondsToNow: Double {
-        let elapsed = ContinuousClock.now - self
-        return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-    }
+    var millisecondsToNow: Double { (ContinuousClock.now - self).milliseconds }
 }
