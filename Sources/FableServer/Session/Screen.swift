@@ -25,10 +25,10 @@ public actor Screen {
     /// Admins watching this screen (`@snoop`).
     private var watchers: [UInt64: @Sendable (String) -> Void] = [:]
     /// Where the passages' first bytes are timed (`@stats`).
-    private let statistics: StepStatistics?
+    private let statistics: StepStatistics
 
     /// Writes go to `channel`, whose pipeline ends in the telnet handlers (`TelnetOutput` in).
-    public init(channel: any Channel, width: Int = ReaderSettings.defaultWidth, statistics: StepStatistics? = nil) {
+    public init(channel: any Channel, statistics: StepStatistics, width: Int = ReaderSettings.defaultWidth) {
         self.channel = channel
         self.executor = channel.eventLoop.executor
         self.width = width
@@ -119,11 +119,11 @@ public actor Screen {
                     let begins = screen.streaming == nil
                     guard let out = screen.layOut(fragment) else { return }
                     screen.writeNow(out)
-                    if begins, let statistics = screen.statistics {
+                    if begins {
                         // The passage's first bytes (a rewritten passage's too) are on their way.
                         let now = ContinuousClock.now
-                        statistics.record(.firstPassage, now - times.started)
-                        statistics.record(.handOff, now - times.decoded)
+                        screen.statistics.record(.firstPassage, now - times.started)
+                        screen.statistics.record(.handOff, now - times.decoded)
                     }
                 case .end:
                     if let out = screen.passageEnd() { screen.writeNow(out) }
