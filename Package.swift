@@ -54,8 +54,10 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
+        // Benchmarks as a library: the recall benchmark's corpora, world and measurement.
+        .target(name: "FableBench", dependencies: ["FableCore", "FableEngine", "FableStore"]),
         .executableTarget(name: "fable", dependencies: [
-            "FableCore", "FableEngine", "FableStore", "FableLLM", "FableStories", "FableStub", "FableServer",
+            "FableCore", "FableEngine", "FableStore", "FableLLM", "FableStories", "FableStub", "FableServer", "FableBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
@@ -72,6 +74,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "FableCoreTests", dependencies: ["FableCore"]),
+        .testTarget(name: "FableBenchTests", dependencies: ["FableCore", "FableEngine", "FableStore", "FableBench", "FableStub"]),
         .testTarget(name: "FableEngineTests", dependencies: ["FableCore", "FableEngine", "FableStore", "FableStub"]),
         .testTarget(name: "FableStoreTests", dependencies: [
             "FableCore", "FableEngine", "FableStore", .product(name: "GRDB", package: "GRDB.swift"),
@@ -90,7 +93,7 @@ let package = Package(
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
         .testTarget(name: "FableEndToEndTests", dependencies: [
-            "FableCore", "FableEngine", "FableStore", "FableStub", "FableTestSupport", "fable",
+            "FableCore", "FableEngine", "FableStore", "FableStub", "FableTestSupport", "FableBench", "fable",
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -15,9 +15,12 @@ public struct Inspection: Codable, Sendable, Equatable {
     public var memory: String
     public var lastMemoryChange: String
     public var pins: [String]
-    /// What the next step (`continue`) would retrieve from long-term memory, best first.
+    /// What the next step would retrieve from long-term memory, best first, searching with
+    /// the step's options (what the next passage follows) and its memory.
     public var nextRetrieval: [Retrieval]
     public var nextRetrievalFused: Bool
+    /// How long-term search ranks now (`DenseStatus`): BM25 alone or fused with vectors, and why.
+    public var retrievalMode: String?
     /// The last model call on this branch (the step itself, or the nearest written one above a revision).
     public var lastCall: Call?
 
@@ -56,6 +59,16 @@ public struct Inspection: Codable, Sendable, Equatable {
         public var indexLine: String
         /// BM25 (lower is better), or the fused rank score when vectors are on.
         public var score: Double
+        /// The pieces (index line or sentence) that found it: which ranking, its rank there,
+        /// and which query (0: the first option, …; the last: the memory).
+        public var pieces: [Piece]?
+    }
+
+    public struct Piece: Codable, Sendable, Equatable {
+        public var text: String
+        public var ranking: String
+        public var rank: Int
+        public var query: Int
     }
 
     public struct Call: Codable, Sendable, Equatable {
@@ -109,13 +122,18 @@ extension Storyteller {
                                           createdAt: step.createdAt)
         report.outline = try await store.opening(of: step.id).content.outline
         if let above = try await store.searchStart(below: step) {
-            let result = try await retriever.search(endingAt: above, instruction: "", memory: step.content.memory,
+            let result = try await retriever.search(endingAt: above, query: .next(instruction: .auto, after: step.content),
                                                     limit: settings.retrievalCount)
             report.nextRetrieval = result.passages.map {
-                Inspection.Retrieval(stepID: $0.stepID, depth: $0.depth, indexLine: $0.indexLine, score: $0.score)
+                Inspection.Retrieval(stepID: $0.stepID, depth: $0.depth, indexLine: $0.indexLine, score: $0.score,
+                                     pieces: $0.pieces.map {
+                                         Inspection.Piece(text: $0.text, ranking: $0.ranking.rawValue, rank: $0.rank,
+                                                          query: $0.query)
+                                     })
             }
             report.nextRetrievalFused = result.fused
         }
+        report.retrievalMode = retriever.denseStatus.description
         var written: Step? = step
         while let candidate = written, candidate.kind == .revision {
             written = if let parentID = candidate.parentID { try await store.step(id: parentID) } else { nil }

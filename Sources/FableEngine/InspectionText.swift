@@ -34,8 +34,14 @@ extension Inspection {
         out.append("Options:\n" + step.options.enumerated().map { wrap("\($0.offset + 1). \($0.element)") }.joined(separator: "\n"))
         let ranking = nextRetrievalFused ? "BM25 fused with vectors" : "BM25, lower is better"
         out.append("Next step would retrieve (\(ranking)):\n" + (nextRetrieval.isEmpty ? "  (nothing)" :
-            nextRetrieval.map { wrap("step \($0.depth) (id \($0.stepID), score \(String(format: "%.3f", $0.score))): \($0.indexLine)") }
-                .joined(separator: "\n")))
+            nextRetrieval.map { found in
+                let pieces = (found.pieces ?? []).map { piece in
+                    wrap("\(piece.ranking) #\(piece.rank), query \(piece.query + 1): \(piece.text)", indent: "      ")
+                }
+                return ([wrap("step \(found.depth) (id \(found.stepID), score \(String(format: "%.3f", found.score))): \(found.indexLine)")]
+                        + pieces).joined(separator: "\n")
+            }.joined(separator: "\n")))
+        if let retrievalMode { out.append("Long-term search: " + retrievalMode) }
         if let call = lastCall {
             var line = "Last model call (step id \(call.stepID)): \(call.model)"
             if let temperature = call.temperature { line += ", temperature \(temperature)" }

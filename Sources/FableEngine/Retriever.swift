@@ -2,9 +2,11 @@ import FableCore
 import Foundation
 import Synchronization
 
-/// Long-term search for one step (SPEC §1.1, §7): BM25 over the branch alone, or, with an
-/// embedder, BM25 and a dense (cosine) ranking of the same branch fused by reciprocal rank.
-/// The dense side is best-effort: when the embeddings endpoint fails, BM25 alone answers.
+/// Long-term search for one step (SPEC §1.1, §7). The store indexes pieces of passages (the
+/// index line and each sentence, `StepPieces`); a passage counts by its best piece. Each text
+/// of the query's focus is searched by BM25 and, with an embedder, by vector; the memory by
+/// BM25 at half weight; the rankings are fused by reciprocal rank, the focus rankings' leaders
+/// kept. The dense side is best-effort: when the embeddings endpoint fails, BM25 alone answers.
 public struct Retriever: Sendable {
     public let store: any StoryStore
     public let embedder: (any Embedder)?
@@ -13,30 +15,71 @@ public struct Retriever: Sendable {
     public var candidates: Int
     /// Reciprocal rank fusion's constant.
     public var fusionK: Double
-    /// Keep the first passage of each ranking among the results (`RankFusion.fuseKeepingLeaders`);
-    /// false: plain RRF.
+    /// Keep the first passages of each focus ranking among the results
+    /// (`RankFusion.fuseKeepingLeaders`): the dense ranking's first `denseLeaders`, each BM25
+    /// ranking's first; false: plain RRF.
     public var keepsLeaders: Bool
+    /// Two of a prompt's three places go to meanings, one to words: a fact asked for in other
+    /// words is often the dense ranking's second, and a name's passage is BM25's first.
+    public var denseLeaders: Int
+    /// A focus text's BM25 ranking counts this much of its dense ranking: meanings decide
+    /// among passages that share words; a rare word's first passage is kept in any case.
+    public var lexicalWeight: Double
+    /// The memory's BM25 ranking counts this much of a focus text's dense ranking.
+    public var memoryWeight: Double
     /// After an embeddings call times out, the dense side rests this long (BM25 alone
     /// searches, new steps wait for backfill): a hung endpoint costs one time-out now and
     /// then, not two every step. A refused connection fails at once and does not count.
     public var pauseAfterTimeout: Duration
-    private let health = Health()
+    private let health: Health
 
     /// `vectors` nil: the store's own, when it keeps vectors (SQLiteStore does).
+    /// `statusChanged`: told when the dense side stops or starts answering (for a log line).
     public init(store: any StoryStore, embedder: (any Embedder)? = nil, vectors: (any VectorStore)? = nil,
                 candidates: Int = 20, fusionK: Double = RankFusion.defaultK, keepsLeaders: Bool = true,
-                pauseAfterTimeout: Duration = .seconds(60)) {
+                denseLeaders: Int = 2,
+                lexicalWeight: Double = 0.5, memoryWeight: Double = 0.25, pauseAfterTimeout: Duration = .seconds(60),
+                statusChanged: (@Sendable (DenseStatus) -> Void)? = nil) {
         self.store = store
         self.embedder = embedder
         self.vectors = vectors ?? (store as? any VectorStore)
         self.candidates = candidates
         self.fusionK = fusionK
         self.keepsLeaders = keepsLeaders
+        self.denseLeaders = denseLeaders
+        self.lexicalWeight = lexicalWeight
+        self.memoryWeight = memoryWeight
         self.pauseAfterTimeout = pauseAfterTimeout
+        health = Health(statusChanged: statusChanged)
     }
 
-    /// Dense retrieval is on: an embedder and somewhere to keep vectors.
+    /// Dense retrieval is configured: an embedder and somewhere to keep vectors.
     public var isDense: Bool { embedder != nil && vectors != nil }
+
+    /// Whether the dense side is answering, as last seen.
+    public var denseStatus: DenseStatus { isDense ? health.status : .off }
+
+    /// Asks the embeddings endpoint for one vector, so a server can say at its start whether
+    /// dense retrieval works; the answer is `denseStatus`.
+    /// It is not told to `statusChanged`: the caller says it once, as it starts.
+    @discardableResult
+    public func probe() async -> DenseStatus {
+        guard let embedder, isDense else { return .off }
+        do {
+            _ = try await embedder.embedQueries(["probe"])
+            health.set(.on, telling: false)
+        } catch {
+            if case ModelError.timedOut = error { health.pause(for: pauseAfterTimeout) }
+            health.set(.unavailable("\(error)"), telling: false)
+        }
+        return denseStatus
+    }
+
+    /// What a reader's `recall` finds: the passages of the branch ending at `stepID` whose
+    /// pieces best match `words`, by meaning and by word, each with the pieces that matched.
+    public func recall(_ words: String, endingAt stepID: Int64, limit: Int = 5) async throws -> [RetrievedPassage] {
+        try await search(endingAt: stepID, query: .text(words), limit: limit).passages
+    }
 
     /// What one search found, and why the dense side was left out, if it was.
     public struct Result: Sendable {
@@ -47,109 +90,174 @@ public struct Retriever: Sendable {
         public var denseFailure: String?
     }
 
-    /// The best `limit` passages of `stepID` and its ancestors for this instruction and memory.
+    /// The best `limit` passages of `stepID` and its ancestors for an instruction and memory.
     public func search(endingAt stepID: Int64, instruction: String, memory: String, limit: Int) async throws -> Result {
-        let terms = SearchTerms.from(instruction: instruction, memory: memory)
-        guard let embedder, let vectors, limit > 0 else {
-            // Today's behaviour, unchanged.
-            let passages = terms.isEmpty ? [] : try await store.searchBranch(endingAt: stepID, terms: terms, limit: limit)
-            return Result(passages: passages, fused: false, denseFailure: nil)
+        try await search(endingAt: stepID, query: .text(instruction, memory: memory), limit: limit)
+    }
+
+    /// The best `limit` passages of `stepID` and its ancestors for `query`.
+    public func search(endingAt stepID: Int64, query: RetrievalQuery, limit: Int) async throws -> Result {
+        guard limit > 0 else { return Result(passages: [], fused: false, denseFailure: nil) }
+        // With nothing in focus (an opening's next step with no options), the memory is the focus.
+        let focus = query.focus.isEmpty ? [query.memory].filter { !$0.isEmpty } : query.focus
+        let memory = query.focus.isEmpty ? "" : query.memory
+        let depth = max(limit, candidates)
+        var rankings: [Ranking] = []
+        for (number, text) in focus.enumerated() {
+            let terms = SearchTerms.from(instruction: text, memory: "")
+            guard !terms.isEmpty else { continue }
+            rankings.append(Ranking(query: number, weight: lexicalWeight, keeps: 1,
+                                    passages: try await store.searchBranch(endingAt: stepID, terms: terms, limit: depth)))
         }
-        let query = Self.queryText(instruction: instruction, memory: memory)
-        let lexical = terms.isEmpty ? [] : try await store.searchBranch(endingAt: stepID, terms: terms, limit: max(limit, candidates))
-        guard !query.isEmpty else {
-            return Result(passages: Array(lexical.prefix(limit)), fused: false, denseFailure: nil)
+        let memoryTerms = SearchTerms.from(instruction: memory, memory: "")
+        if !memoryTerms.isEmpty {
+            rankings.append(Ranking(query: focus.count, weight: memoryWeight, keeps: 0,
+                                    passages: try await store.searchBranch(endingAt: stepID, terms: memoryTerms, limit: depth)))
         }
-        if health.isPaused {
-            return Result(passages: Array(lexical.prefix(limit)), fused: false,
-                          denseFailure: "the embeddings endpoint timed out lately; BM25 alone for now")
-        }
-        let dense: [RetrievedPassage]
-        do {
-            guard let vector = try await embedder.embedQueries([query]).first else {
-                throw ModelError.malformed("no vector for the query")
+        var fused = false
+        var denseFailure: String?
+        if let embedder, let vectors, !focus.isEmpty {
+            if health.isPaused {
+                denseFailure = "the embeddings endpoint timed out lately; BM25 alone for now"
+            } else {
+                do {
+                    let queryVectors = try await embedder.embedQueries(focus)
+                    guard queryVectors.count == focus.count else { throw ModelError.malformed("no vector for the query") }
+                    health.succeeded()
+                    var dense: [Ranking] = []
+                    for (number, vector) in queryVectors.enumerated() {
+                        dense.append(Ranking(query: number, weight: 1, keeps: denseLeaders, isDense: true, passages:
+                            try await vectors.denseSearchBranch(endingAt: stepID, vector: vector,
+                                                                model: embedder.modelName, limit: depth)))
+                    }
+                    // Dense first: on a tie between two passages at the same rank the dense one
+                    // wins, since it finds meanings where BM25 finds only words.
+                    rankings = dense + rankings
+                    fused = true
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    noteFailure(error)
+                    denseFailure = "\(error)"
+                }
             }
-            dense = try await vectors.denseSearchBranch(endingAt: stepID, vector: vector, model: embedder.modelName,
-                                                        limit: max(limit, candidates))
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
-            noteFailure(error)
-            return Result(passages: Array(lexical.prefix(limit)), fused: false, denseFailure: "\(error)")
         }
-        // Dense first: on a tie (each ranking holds one of two passages at the same rank) the
-        // dense one wins, since its query is the instruction alone while BM25's terms also
-        // hold the memory's words. Measured in docs/retrieval.md.
-        let rankings = [dense.map(\.stepID), lexical.map(\.stepID)]
-        let scores = Dictionary(RankFusion.scores(rankings, k: fusionK).map { ($0.id, $0.score) },
+        // With several texts in focus (the options of an unattended step), their dense
+        // rankings are merged into one by how far each passage stands out among its own
+        // query's candidates (standard scores): an option that names one earlier event finds
+        // it well above the rest, an everyday option ("Walk to the quay.") finds many alike.
+        // BM25's scores do not compare across queries; each keeps its own ranking.
+        var merged = rankings
+        let dense = rankings.filter { $0.isDense }
+        if dense.count > 1 {
+            var seen = Set<Int64>()
+            let passages = dense.flatMap { ranking -> [(RetrievedPassage, Double)] in
+                let scores = ranking.passages.map { -$0.score }
+                let mean = scores.reduce(0, +) / Double(max(scores.count, 1))
+                let spread = (scores.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(scores.count, 1))).squareRoot()
+                return ranking.passages.map { ($0, spread > 0 ? (-$0.score - mean) / spread : 0) }
+            }.sorted { $0.1 > $1.1 }.map(\.0).filter { seen.insert($0.stepID).inserted }
+            merged = [Ranking(query: 0, weight: 1, keeps: denseLeaders, isDense: true, passages: Array(passages.prefix(depth)))]
+                + rankings.filter { !$0.isDense }
+        }
+        var passages = fuse(merged, limit: limit)
+        // Pieces from every ranking that found a passage, not only its own list's.
+        let pieces = Dictionary(grouping: rankings.flatMap { ranking in
+            ranking.passages.enumerated().flatMap { index, passage in
+                passage.pieces.map { piece -> (Int64, RetrievedPiece) in
+                    var piece = piece
+                    piece.rank = index + 1
+                    piece.query = ranking.query
+                    return (passage.stepID, piece)
+                }
+            }
+        }, by: \.0)
+        for index in passages.indices { passages[index].pieces = pieces[passages[index].stepID]?.map(\.1) ?? [] }
+        return Result(passages: passages, fused: fused, denseFailure: denseFailure)
+    }
+
+    private struct Ranking {
+        var query: Int
+        var weight: Double
+        /// How many of its first passages the fusion keeps.
+        var keeps: Int
+        var isDense = false
+        var passages: [RetrievedPassage]
+    }
+
+    /// The fused top `limit` of some rankings; a passage's score is minus its fused score
+    /// (lower is better, as BM25's), or its own ranking's when there is only one.
+    private func fuse(_ rankings: [Ranking], limit: Int) -> [RetrievedPassage] {
+        let ids = rankings.map { $0.passages.map(\.stepID) }
+        let weights = rankings.map(\.weight)
+        let scores = Dictionary(RankFusion.scores(ids, k: fusionK, weights: weights).map { ($0.id, $0.score) },
                                 uniquingKeysWith: { a, _ in a })
+        let chosen = keepsLeaders
+            ? RankFusion.fuseKeepingLeaders(ids, k: fusionK, weights: weights, keeping: rankings.map(\.keeps), limit: limit)
+            : RankFusion.fuse(ids, k: fusionK, weights: weights, limit: limit)
         var byID: [Int64: RetrievedPassage] = [:]
-        for passage in dense + lexical { byID[passage.stepID] = passage }
-        let fused = keepsLeaders ? RankFusion.fuseKeepingLeaders(rankings, k: fusionK, limit: limit)
-            : RankFusion.fuse(rankings, k: fusionK, limit: limit)
-        let passages = fused.compactMap { id -> RetrievedPassage? in
+        for passage in rankings.flatMap(\.passages) where byID[passage.stepID] == nil {
+            byID[passage.stepID] = passage
+        }
+        return chosen.compactMap { id -> RetrievedPassage? in
             guard var passage = byID[id] else { return nil }
-            passage.score = -(scores[id] ?? 0)
+            if rankings.count > 1 { passage.score = -(scores[id] ?? 0) }
             return passage
         }
-        return Result(passages: passages, fused: true, denseFailure: nil)
     }
 
-    /// What a query embeds: the instruction; the short-term memory only when there is no
-    /// instruction (`continue`, unattended play). One vector averages its whole text, so a
-    /// memory of up to 250 words would drown a ten-word instruction (docs/retrieval.md has
-    /// the figures); BM25 still searches the words of both.
-    public static func queryText(instruction: String, memory: String) -> String {
-        let instruction = instruction.trimmingCharacters(in: .whitespacesAndNewlines)
-        return instruction.isEmpty ? memory.trimmingCharacters(in: .whitespacesAndNewlines) : instruction
-    }
-
-    /// What a step's vector embeds: its index line, then its passage.
-    public static func passageText(_ content: StepContent) -> String {
-        content.indexLine + "\n" + content.passage
-    }
-
-    /// The vector of a new step's text, or nil when there is no embedder or it failed:
-    /// a failed embedding never fails a step (the step is backfilled later).
-    public func embedPassage(_ content: StepContent) async -> [Float]? {
+    /// The vectors of a new step's pieces, by piece number, or nil when there is no embedder
+    /// or it failed: a failed embedding never fails a step (the step is backfilled later).
+    public func embedPieces(_ content: StepContent) async -> [(number: Int, vector: [Float])]? {
         guard let embedder, vectors != nil, !health.isPaused else { return nil }
+        let pieces = StepPieces.split(indexLine: content.indexLine, passage: content.passage)
+        guard !pieces.isEmpty else { return nil }
         do {
-            return try await embedder.embed([Self.passageText(content)]).first
+            let embedded = try await embedder.embed(pieces.map(\.text))
+            guard embedded.count == pieces.count else { throw ModelError.malformed("not one vector per piece") }
+            health.succeeded()
+            return zip(pieces, embedded).map { (number: $0.number, vector: $1) }
         } catch {
             noteFailure(error)
             return nil
         }
     }
 
-    /// Stores a new step's vector; best-effort.
+    /// Stores a new step's piece vectors; best-effort.
     @discardableResult
-    public func storeVector(_ vector: [Float], stepID: Int64) async -> Bool {
-        guard let embedder, let vectors else { return false }
+    public func storeVectors(_ vectors: [(number: Int, vector: [Float])], stepID: Int64) async -> Bool {
+        guard let embedder, let store = self.vectors else { return false }
         do {
-            try await vectors.storeVector(stepID: stepID, model: embedder.modelName, vector: vector)
+            try await store.storeVectors(vectors.map { (StepPieces.pieceID(step: stepID, number: $0.number), $0.vector) },
+                                         model: embedder.modelName)
             return true
         } catch {
             return false
         }
     }
 
-    /// Embeds up to `limit` steps of the world that have no vector from this model (written
-    /// while the endpoint was down, before embeddings were configured, or with another
-    /// model), newest first, in one request. Best-effort; returns how many were stored.
+    /// Embeds the pieces of up to `limit` steps of the world that have no vectors from this
+    /// model (written while the endpoint was down, before embeddings were configured, or with
+    /// another model), newest first. Best-effort; returns how many steps were stored.
     @discardableResult
     public func backfill(worldID: Int64, limit: Int) async -> Int {
         guard let embedder, let vectors, limit > 0, !health.isPaused else { return 0 }
         do {
-            let missing = try await vectors.stepsMissingVectors(worldID: worldID, model: embedder.modelName, limit: limit)
+            let missing = try await vectors.piecesMissingVectors(worldID: worldID, model: embedder.modelName, limit: limit)
             guard !missing.isEmpty else { return 0 }
-            let embedded = try await embedder.embed(missing.map { Self.passageText($0.content) })
+            let embedded = try await embedder.embed(missing.map(\.text))
             guard embedded.count == missing.count else { return 0 }
+            health.succeeded()
             var stored = 0
-            for (step, vector) in zip(missing, embedded) {
-                // One unusable vector must not keep the others out.
-                if (try? await vectors.storeVector(stepID: step.id, model: embedder.modelName, vector: vector)) != nil {
-                    stored += 1
-                }
+            var start = 0
+            while start < missing.count {
+                let step = missing[start].stepID
+                var end = start
+                while end < missing.count, missing[end].stepID == step { end += 1 }
+                let group = (start..<end).map { (pieceID: missing[$0].id, vector: embedded[$0]) }
+                // One unusable vector must not keep the other steps out.
+                if (try? await vectors.storeVectors(group, model: embedder.modelName)) != nil { stored += 1 }
+                start = end
             }
             return stored
         } catch {
@@ -160,23 +268,73 @@ public struct Retriever: Sendable {
 
     private func noteFailure(_ error: any Error) {
         if case ModelError.timedOut = error { health.pause(for: pauseAfterTimeout) }
+        if error is CancellationError { return }
+        if case ModelError.cancelled = error { return }
+        health.failed("\(error)")
     }
 
-    /// Whether the embeddings endpoint is resting after a time-out; shared by copies.
+    /// Whether the embeddings endpoint answers, and whether it is resting after a time-out;
+    /// shared by copies. A change of answer is told once, not at every step.
     private final class Health: Sendable {
-        private let until = Mutex<ContinuousClock.Instant?>(nil)
+        private struct State {
+            var until: ContinuousClock.Instant?
+            var status = DenseStatus.on
+        }
+
+        private let state = Mutex(State())
+        private let statusChanged: (@Sendable (DenseStatus) -> Void)?
+
+        init(statusChanged: (@Sendable (DenseStatus) -> Void)?) {
+            self.statusChanged = statusChanged
+        }
+
+        var status: DenseStatus { state.withLock { $0.status } }
 
         var isPaused: Bool {
-            until.withLock { until in
-                guard let end = until else { return false }
+            state.withLock { state in
+                guard let end = state.until else { return false }
                 if ContinuousClock.now < end { return true }
-                until = nil
+                state.until = nil
                 return false
             }
         }
 
         func pause(for duration: Duration) {
-            until.withLock { $0 = ContinuousClock.now + duration }
+            state.withLock { $0.until = ContinuousClock.now + duration }
+        }
+
+        func succeeded() { set(.on, telling: true) }
+        func failed(_ reason: String) { set(.unavailable(reason), telling: true) }
+
+        func set(_ status: DenseStatus, telling: Bool) {
+            let changed: Bool = state.withLock { state in
+                // Only a change of state is news: another failure's wording is not.
+                let same = switch (state.status, status) {
+                case (.on, .on), (.unavailable, .unavailable), (.off, .off): true
+                default: false
+                }
+                state.status = status
+                return !same
+            }
+            if changed, telling { statusChanged?(status) }
+        }
+    }
+}
+
+/// Whether dense retrieval is serving, for logs, `@stats` and `inspect`.
+public enum DenseStatus: Sendable, Equatable, CustomStringConvertible {
+    /// No embeddings endpoint is configured: BM25 alone.
+    case off
+    /// The embeddings endpoint answers: BM25 and dense rankings fused.
+    case on
+    /// Configured, but its last call failed: BM25 alone until it answers again.
+    case unavailable(String)
+
+    public var description: String {
+        switch self {
+        case .off: return "BM25 alone (no embeddings endpoint configured)"
+        case .on: return "BM25 and dense vectors, fused"
+        case .unavailable(let why): return "BM25 alone: the embeddings endpoint does not answer (\(why))"
         }
     }
 }

@@ -13,25 +13,27 @@ public struct Storyteller: Sendable {
     /// Long-term search: BM25, fused with a dense ranking when an embedder is set.
     public let retriever: Retriever
 
-    /// `embedder`: optional dense retrieval (vectors kept in `vectors`, by default the store
-    /// itself when it keeps vectors). Without one, BM25 alone searches.
+    /// `embedder`: dense retrieval (vectors kept in `vectors`, by default the store itself
+    /// when it keeps vectors). Without one, BM25 alone searches. `denseStatusChanged` is told
+    /// when the embeddings endpoint stops or starts answering.
     public init(store: any StoryStore, model: any ChatModel, settings: StorySettings = .default,
                 retryPolicy: RetryPolicy = RetryPolicy(), breaker: CircuitBreaker = CircuitBreaker(),
                 embedder: (any Embedder)? = nil,
-                vectors: (any VectorStore)? = nil) {
+                vectors: (any VectorStore)? = nil,
+                denseStatusChanged: (@Sendable (DenseStatus) -> Void)? = nil) {
         self.store = store
         self.model = model
         self.settings = settings
         self.retryPolicy = retryPolicy
         self.breaker = breaker
-        retriever = Retriever(store: store, embedder: embedder, vectors: vectors)
+        retriever = Retriever(store: store, embedder: embedder, vectors: vectors, statusChanged: denseStatusChanged)
     }
 
     /// Steps whose vector is missing are embedded this many at a time, during a step.
     static let backfillBatch = 16
 
     /// Where a step's events go as they happen, in order. `.passage` is called on the model
-    /// transport's thread as each piece arrives (no hop to the step's task per piece, issue 7),
+    /// transport's thread as each piece arrives (no hop to the step's task per piece),
     /// the others on the step's task; so the receiver must not block, only hand the event on.
     public typealias StepEvents = @Sendable (StepEvent) -> Void
 
@@ -183,12 +185,13 @@ public struct Storyteller: Sendable {
         let draft = StepDraft(worldID: world.id, parentID: parent?.step.id, depth: (parent?.step.depth ?? 0) + 1,
                               instruction: instruction.text(options: parent?.step.content.options ?? []),
                               content: content, telemetry: telemetry, trace: reply.trace)
-        // The new step's vector is made before the commit and stored right after it. A failed
-        // embedding never fails the step: it stays without a vector until a later step backfills it.
-        let vector = await retriever.embedPassage(reply.content)
+        // The new step's piece vectors are made before the commit and stored right after it. A
+        // failed embedding never fails the step: it stays without vectors until a later step
+        // backfills them.
+        let vectors = await retriever.embedPieces(reply.content)
         _ = await backfilled
         let step = try await store.commit(draft, expectedHead: expectedHead)
-        if let vector { await retriever.storeVector(vector, stepID: step.id) }
+        if let vectors { await retriever.storeVectors(vectors, stepID: step.id) }
         emit(.committed(step))
         return step
     }
@@ -206,12 +209,11 @@ public struct Storyteller: Sendable {
     private func context(world: World, parent: Parent?, instruction: Instruction) async throws -> StepContext {
         guard let parent else { return StepContext(premise: world.premise) }
         let step = parent.step
-        let instructionText = instruction.text(options: step.content.options)
         // The parent's own passage is already in the prompt: search above it.
         var retrieved: [RetrievedPassage] = []
         if let above = parent.searchStart {
-            retrieved = try await retriever.search(endingAt: above, instruction: instructionText,
-                                                   memory: step.content.memory, limit: settings.retrievalCount).passages
+            retrieved = try await retriever.search(endingAt: above, query: .next(instruction: instruction, after: step.content),
+                                                   limit: settings.retrievalCount).passages
         }
         return StepContext(premise: world.premise, outline: parent.outline, memory: step.content.memory,
                            lastPassage: step.content.passage, retrieved: retrieved,

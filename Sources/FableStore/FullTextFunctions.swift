@@ -13,28 +13,27 @@ enum FullTextFunctions {
     }
 }
 
-/// `phrase_mask(step_fts)`: the phrases of the MATCH that a row holds, bit `i` for phrase
+/// `phrase_mask(piece_fts)`: the phrases of the MATCH that a row holds, bit `i` for phrase
 /// `i` (the first 63). One pass over a few new rows brings many terms' counts up to date.
 enum PhraseMask {
     static let functionName = "phrase_mask"
     static let phrases = 63
 }
 
-/// BM25 with the world's own term statistics: `world_bm25(step_fts, idfs)`, an FTS5 ranking
+/// BM25 with the world's own term statistics: `world_bm25(piece_fts, idfs)`, an FTS5 ranking
 /// function registered on every connection, where `idfs` is a blob of one `Double` per phrase
-/// of the MATCH, in the query's order (issue 7).
+/// of the MATCH, in the query's order.
 ///
 /// FTS5's bm25() takes each phrase's idf from a scan of all its postings in the table, every
 /// world's. On a server where many readers play the same story that scan grows with the
-/// whole server's text, not the story's (20 worlds of 10,000 steps: BM25 1.35–2.45 ms against
-/// 0.72 alone). The search already counts each term's passages in the world, so it passes the
+/// whole server's text, not the story's. The search already counts each term's passages in the world, so it passes the
 /// idfs in and reads no other world's postings for them. The formula is FTS5's own (k1 1.2, b 0.75,
 /// idf floored at 1e-6, the row's length over the table's mean), so with one world the two
 /// rank alike.
 enum WorldBM25 {
     static let functionName = "world_bm25"
-    /// Column weights: index_line, passage, world_id (a world's own id scores nothing).
-    static let weights: [Double] = [2.0, 1.0, 0.0]
+    /// Column weights: the piece's terms, world_id (a world's own id scores nothing).
+    static let weights: [Double] = [1.0, 0.0]
     static let k1 = 1.2
     static let b = 0.75
 
@@ -55,7 +54,7 @@ private func worldBM25(_ api: UnsafePointer<Fts5ExtensionApi>?, _ fts: OpaquePoi
                        _ count: Int32, _ values: UnsafeMutablePointer<OpaquePointer?>?) {
     guard let api = api?.pointee, let values, count == 1,
           let blob = sqlite3_value_blob(values[0]) else {
-        sqlite3_result_error(context, "world_bm25(step_fts, idfs): idfs must be a blob of doubles", -1)
+        sqlite3_result_error(context, "world_bm25(piece_fts, idfs): idfs must be a blob of doubles", -1)
         return
     }
     let phrases = Int(api.xPhraseCount(fts))

@@ -22,7 +22,7 @@ enum FullTextMerger {
             // A failure (the file is busy, or closing) is retried at the next interval.
             let merged = try? await pool.writeWithoutTransaction { db in
                 let before = db.totalChangesCount
-                try db.cachedStatement(sql: "INSERT INTO step_fts(step_fts, rank) VALUES('merge', ?)")
+                try db.cachedStatement(sql: "INSERT INTO piece_fts(piece_fts, rank) VALUES('merge', ?)")
                     .execute(arguments: [pages])
                 // FTS5's own test: a 'merge' that did no work adds less than 2 to total_changes.
                 return db.totalChangesCount - before >= 2

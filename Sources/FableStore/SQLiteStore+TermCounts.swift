@@ -1,10 +1,11 @@
+import FableCore
 import GRDB
 
 extension SQLiteStore {
-    /// How many passages among steps `first...branch.stepID` hold each term (at most
+    /// How many pieces of steps `first...branch.stepID` hold each term (at most
     /// `commonPostings + 1`), in the world alone when `scope` (its MATCH phrase) is given.
-    /// A term counted a few steps ago keeps its count plus its passages since, and those
-    /// passages are found for all such terms in one query over the new steps; a term not
+    /// A term counted a few steps ago keeps its count plus its pieces since, and those
+    /// pieces are found for all such terms in one query over the new steps; a term not
     /// counted, or counted too long ago, is counted whole. The counts are exact either way,
     /// so the idfs the search ranks with do not depend on what the cache held.
     static func termCounts(_ db: Database, terms: [String], branch: SearchCache.Branch, first: Int64,
@@ -19,11 +20,12 @@ extension SQLiteStore {
                 continue
             }
             let counting = try db.cachedStatement(sql: """
-                SELECT count(*) FROM (SELECT rowid FROM step_fts
-                                      WHERE step_fts MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?)
+                SELECT count(*) FROM (SELECT rowid FROM piece_fts
+                                      WHERE piece_fts MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?)
                 """)
             let match = (scope.map { "\($0) AND " } ?? "") + "\"\(term)\""
-            counts[index] = try Int.fetchOne(counting, arguments: [match, first, branch.stepID, cap]) ?? 0
+            counts[index] = try Int.fetchOne(counting, arguments: [match, StepPieces.firstPieceID(ofStep: first),
+                                                                   StepPieces.lastPieceID(ofStep: branch.stepID), cap]) ?? 0
             cache.setTermCount(.init(count: counts[index], first: first, measuredUpTo: branch.stepID),
                                of: term, worldID: branch.worldID, measured: true)
         }
@@ -35,12 +37,13 @@ extension SQLiteStore {
             let match = scope.map { "\($0) AND (\(any))" } ?? any
             let lowest = group.map(\.known.measuredUpTo).min()! + 1
             let newer = try db.cachedStatement(sql: """
-                SELECT rowid, \(PhraseMask.functionName)(step_fts) FROM step_fts
-                WHERE step_fts MATCH ? AND rowid BETWEEN ? AND ?
+                SELECT rowid, \(PhraseMask.functionName)(piece_fts) FROM piece_fts
+                WHERE piece_fts MATCH ? AND rowid BETWEEN ? AND ?
                 """)
-            let rows = try Row.fetchCursor(newer, arguments: [match, lowest, branch.stepID])
+            let rows = try Row.fetchCursor(newer, arguments: [match, StepPieces.firstPieceID(ofStep: lowest),
+                                                              StepPieces.lastPieceID(ofStep: branch.stepID)])
             while let row = try rows.next() {
-                let id: Int64 = row[0]
+                let id = StepPieces.stepID(ofPiece: row[0])
                 let mask = UInt64(bitPattern: row[1])
                 for (bit, entry) in group.enumerated()
                 where id > entry.known.measuredUpTo && mask & (1 << UInt64(bit + offset)) != 0 {

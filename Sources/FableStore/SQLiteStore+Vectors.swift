@@ -2,27 +2,76 @@ import FableCore
 import Foundation
 import GRDB
 
-/// Dense long-term search: one vector per step in `step_vector`, compared by cosine in
-/// Swift. A world's vectors are kept in memory between searches (`SearchCache`): a search
-/// reads only the rows written since the last one, and this store's own writes update them.
+/// Dense long-term search: one vector per piece of a step (`StepPieces`) in `piece_vector`,
+/// compared by cosine in Swift; a step counts by its best piece. A world's vectors are kept
+/// in memory between searches (`SearchCache`, `PieceVectors`): a search reads only the rows
+/// written since the last one, and this store's own writes update them.
 extension SQLiteStore: VectorStore {
-    public func storeVector(stepID: Int64, model: String, vector: [Float]) async throws {
-        guard let unit = VectorMath.normalized(vector) else {
-            throw VectorError.unusable("the vector of step \(stepID) is empty, zero or not finite")
-        }
-        let worldID = try await write { db in
-            guard let worldID = try Int64.fetchOne(db, sql: "SELECT world_id FROM step WHERE id = ?", arguments: [stepID]) else {
-                throw StoreError.noSuchStep(stepID)
+    public func storeVectors(_ vectors: [(pieceID: Int64, vector: [Float])], model: String) async throws {
+        guard !vectors.isEmpty else { return }
+        var units: [(pieceID: Int64, vector: [Float])] = []
+        for (id, vector) in vectors {
+            guard let unit = VectorMath.normalized(vector) else {
+                throw VectorError.unusable("the vector of piece \(id) is empty, zero or not finite")
             }
-            try db.execute(sql: """
-                INSERT INTO step_vector(step_id, model, dimensions, vector) VALUES (?, ?, ?, ?)
-                ON CONFLICT(step_id) DO UPDATE SET
-                    model = excluded.model, dimensions = excluded.dimensions, vector = excluded.vector
-                """, arguments: [stepID, model, unit.count, VectorCoding.encode(unit)])
-            return worldID
+            units.append((id, unit))
         }
-        // What is stored is read back as the same Float32 values.
-        cache.vectorStored(stepID: stepID, worldID: worldID, model: model, vector: unit)
+        let stored = units
+        // The world's vectors as they are now (read into memory if they are not yet), with the
+        // new ones set in a copy: each new piece's nearest cosines, and those of the pieces it
+        // came near, are stored with the vectors.
+        let worlds = try await pool.read { db in
+            var worlds: [Int64: (base: PieceVectors, updated: PieceVectors, changed: Set<Int64>)] = [:]
+            let world = try db.cachedStatement(sql: "SELECT world_id FROM step_piece WHERE id = ?")
+            var start = 0
+            while start < stored.count {
+                let step = StepPieces.stepID(ofPiece: stored[start].pieceID)
+                var end = start
+                while end < stored.count, StepPieces.stepID(ofPiece: stored[end].pieceID) == step { end += 1 }
+                guard let worldID = try Int64.fetchOne(world, arguments: [stored[start].pieceID]) else {
+                    throw StoreError.noSuchStep(step)
+                }
+                if worlds[worldID] == nil {
+                    let base = try self.cache.vectors(worldID: worldID, model: model, dimensions: stored[start].vector.count, db)
+                    worlds[worldID] = (base, base, [])
+                }
+                let changed = worlds[worldID]!.updated.set(step: step, Array(stored[start..<end]))
+                worlds[worldID]!.changed.formUnion(changed)
+                start = end
+            }
+            return worlds
+        }
+        try await write { db in
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO piece_vector(piece_id, model, dimensions, vector, neighbours) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(piece_id) DO UPDATE SET model = excluded.model, dimensions = excluded.dimensions,
+                    vector = excluded.vector, neighbours = excluded.neighbours
+                """)
+            let update = try db.cachedStatement(sql: "UPDATE piece_vector SET neighbours = ? WHERE piece_id = ? AND model = ?")
+            let mine = Set(stored.map(\.pieceID))
+            for (id, vector) in stored {
+                let nearest = worlds.values.lazy.compactMap { $0.updated.nearest(of: id) }.first
+                try insert.execute(arguments: [id, model, vector.count, VectorCoding.encode(vector),
+                                               nearest.map(VectorCoding.encode)])
+            }
+            for entry in worlds.values {
+                for id in entry.changed where !mine.contains(id) {
+                    if let nearest = entry.updated.nearest(of: id) {
+                        try update.execute(arguments: [VectorCoding.encode(nearest), id, model])
+                    }
+                }
+            }
+        }
+        for (worldID, entry) in worlds {
+            cache.vectorsStored(worldID: worldID, model: model, updated: entry.updated, base: entry.base.version)
+        }
+    }
+
+    /// A piece's hubness, as dense search counts it now (nil: no neighbour yet, or not in memory).
+    func hubness(pieceID: Int64, worldID: Int64, model: String, dimensions: Int) async throws -> Float? {
+        try await pool.read { db in
+            try self.cache.vectors(worldID: worldID, model: model, dimensions: dimensions, db).hub(of: pieceID)
+        }
     }
 
     public func denseSearchBranch(endingAt stepID: Int64, vector: [Float], model: String, limit: Int) async throws
@@ -33,48 +82,48 @@ extension SQLiteStore: VectorStore {
             // The world's vectors, kept in memory between searches (only new rows are read);
             // only the branch's are scored.
             let vectors = try self.cache.vectors(worldID: branch.worldID, model: model, dimensions: query.count, db)
-            var best = TopHits(limit: limit)
-            let dimensions = vectors.dimensions
-            query.withUnsafeBufferPointer { query in
-                vectors.values.withUnsafeBufferPointer { values in
-                    for (index, id) in vectors.ids.enumerated() where id != 0 && id <= stepID && branch.contains(id) {
-                        let vector = UnsafeBufferPointer(rebasing: values[index * dimensions ..< (index + 1) * dimensions])
-                        if let cosine = VectorMath.dot(query, vector) { best.add(id: id, cosine: cosine) }
-                    }
-                }
-            }
-            return try Self.passages(db, best.hits.map { (id: $0.id, score: -Double($0.cosine)) })
+            let hits = vectors.search(query, limit: limit) { $0 <= stepID && branch.contains($0) }
+            return try Self.passages(db, hits.map { hit in
+                (id: StepPieces.stepID(ofPiece: hit.pieceID), score: -Double(hit.score),
+                 piece: (id: hit.pieceID, ranking: RetrievedPiece.Ranking.dense, score: Double(hit.cosine)))
+            })
         }
     }
 
-    public func stepsMissingVectors(worldID: Int64, model: String, limit: Int) async throws -> [Step] {
+    public func piecesMissingVectors(worldID: Int64, model: String, limit: Int) async throws -> [StoredPiece] {
         guard limit > 0 else { return [] }
-        // Only the steps above the newest one below which every story step had a vector when
+        // Only the steps above the newest one below which every story step had vectors when
         // last looked at: a step's backfill query reads the few newest steps, not the world.
         let complete = cache.vectorsComplete(worldID: worldID, model: model)
         return try readHere { db in
-            let missing = try StepRecord.fetchAll(db, sql: """
-                SELECT step.* FROM step
-                LEFT JOIN step_vector ON step_vector.step_id = step.id AND step_vector.model = ?
-                WHERE step.world_id = ? AND step.id > ? AND step.kind = 'story' AND step_vector.step_id IS NULL
+            let missing = try Int64.fetchAll(db.cachedStatement(sql: """
+                SELECT step.id FROM step
+                WHERE step.world_id = ? AND step.id > ? AND step.kind = 'story'
+                  AND NOT EXISTS (SELECT 1 FROM piece_vector
+                                  WHERE piece_id BETWEEN step.id * \(StepPieces.perStep)
+                                                     AND step.id * \(StepPieces.perStep) + \(StepPieces.perStep - 1)
+                                    AND model = ?)
+                  AND EXISTS (SELECT 1 FROM step_piece
+                              WHERE step_piece.id BETWEEN step.id * \(StepPieces.perStep)
+                                                      AND step.id * \(StepPieces.perStep) + \(StepPieces.perStep - 1))
                 ORDER BY step.id DESC LIMIT ?
-                """, arguments: [model, worldID, complete, limit])
+                """), arguments: [worldID, complete, model, limit])
             if missing.count < limit {
-                // Every step missing one above `complete` is in `missing`: below the oldest of
-                // them (or up to the newest step, when none is missing) all have a vector.
-                let covered: Int64? = if let oldest = missing.last?.id { oldest - 1 } else {
+                // Every step missing them above `complete` is in `missing`: below the oldest of
+                // them (or up to the newest step, when none is missing) all have vectors.
+                let covered: Int64? = if let oldest = missing.last { oldest - 1 } else {
                     try Int64.fetchOne(db, sql: "SELECT max(id) FROM step WHERE world_id = ?", arguments: [worldID])
                 }
                 if let covered, covered > complete {
                     self.cache.setVectorsComplete(covered, worldID: worldID, model: model)
                 }
             }
-            return missing.map(\.step)
+            return try PieceRows.pieces(db, stepIDs: missing)
         }
     }
 }
 
-/// The best `limit` hits seen, best first; equal scores: the later (deeper) step first.
+/// The best `limit` hits seen, best first; equal scores: the later (deeper) one first.
 struct TopHits {
     let limit: Int
     private(set) var hits: [(id: Int64, cosine: Float)] = []
@@ -100,26 +149,48 @@ struct TopHits {
 
 // Checks that tests, benchmarks and admin tools use.
 extension SQLiteStore {
-    /// The stored vector of a step and the model that made it.
-    public func vector(stepID: Int64) async throws -> (model: String, vector: [Float])? {
+    /// The stored vector of a piece and the model that made it.
+    public func vector(pieceID: Int64) async throws -> (model: String, vector: [Float])? {
         try readHere { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT model, dimensions, vector FROM step_vector WHERE step_id = ?",
-                                             arguments: [stepID]) else { return nil }
+            guard let row = try Row.fetchOne(db, sql: "SELECT model, dimensions, vector FROM piece_vector WHERE piece_id = ?",
+                                             arguments: [pieceID]) else { return nil }
             let data: Data = row["vector"]
             let dimensions: Int = row["dimensions"]
             guard let vector = VectorCoding.decode(data), vector.count == dimensions else {
-                throw VectorError.unusable("the stored vector of step \(stepID) is damaged")
+                throw VectorError.unusable("the stored vector of piece \(pieceID) is damaged")
             }
             return (row["model"], vector)
         }
     }
 
-    /// How many steps of a world have a vector from `model`.
+    /// The pieces of a step as long-term search indexes them, in order.
+    public func pieces(stepID: Int64) async throws -> [StoredPiece] {
+        try readHere { db in try PieceRows.pieces(db, stepIDs: [stepID]) }
+    }
+
+    /// How many pieces a world's story steps have.
+    public func pieceCount(worldID: Int64) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM step_piece WHERE world_id = ?", arguments: [worldID]) ?? 0
+        }
+    }
+
+    /// The steps of a world whose pieces have no vectors from `model`, newest first.
+    public func stepsMissingVectors(worldID: Int64, model: String, limit: Int) async throws -> [Step] {
+        var steps: [Step] = []
+        for piece in try await piecesMissingVectors(worldID: worldID, model: model, limit: limit)
+        where steps.last?.id != piece.stepID {
+            if let step = try await step(id: piece.stepID) { steps.append(step) }
+        }
+        return steps
+    }
+
+    /// How many pieces of a world have a vector from `model`.
     public func vectorCount(worldID: Int64, model: String) async throws -> Int {
         try await pool.read { db in
             try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM step_vector JOIN step ON step.id = step_vector.step_id
-                WHERE step.world_id = ? AND step_vector.model = ?
+                SELECT COUNT(*) FROM piece_vector JOIN step_piece ON step_piece.id = piece_vector.piece_id
+                WHERE step_piece.world_id = ? AND piece_vector.model = ?
                 """, arguments: [worldID, model]) ?? 0
         }
     }

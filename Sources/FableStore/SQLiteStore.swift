@@ -119,8 +119,8 @@ public final class SQLiteStore: StoryStore {
 
     public func searchBranch(endingAt stepID: Int64, terms: [String], limit: Int) async throws -> [RetrievedPassage] {
         var seen = Set<String>()
-        // A quote would end the term's phrase in the MATCH query. Removed without Foundation:
-        // its `replacingOccurrences` was 40 % of a search's own time (issue 7).
+        // A quote would end the term's phrase in the MATCH query. Removed without Foundation,
+        // whose `replacingOccurrences` costs more than the rest of picking the terms.
         let terms = terms.map { $0.unicodeScalars.contains("\"") ? String($0.unicodeScalars.filter { $0 != "\"" }) : $0 }
             .filter { !$0.isEmpty && seen.insert($0).inserted }
         guard !terms.isEmpty, limit > 0 else { return [] }
@@ -132,19 +132,20 @@ public final class SQLiteStore: StoryStore {
         }
     }
 
-    /// How a search keeps its cost bounded on a long story (issue 7). A search scores every
-    /// posting of its terms in the branch's id range, so what it costs is those postings.
-    /// Each term's passages in the world (up to the branch's last step) are counted (at most
+    /// How a search keeps its cost bounded on a long story. The index holds pieces (a step's
+    /// index line and sentences, `StepPieces`); a search scores every posting of its terms in
+    /// the branch's id range, so what it costs is those postings, and a passage counts by its
+    /// best piece. Each term's pieces in the world (up to the branch's last step) are counted (at most
     /// `commonPostings + 1`, kept up to date between steps); the counts also give the idfs
     /// that `WorldBM25` ranks with, so no posting of another world is read for them. When
-    /// the terms hold at most `postingBudget` passages in all, they are all searched over the
+    /// the terms hold at most `postingBudget` pieces in all, they are all searched over the
     /// whole branch: plain BM25, as on any small world. Otherwise the rarest terms, up to
-    /// `postingBudget` passages (at most `rareTermLimit` terms), are searched over the whole
+    /// `postingBudget` pieces (at most `rareTermLimit` terms), are searched over the whole
     /// branch; if they find fewer than `limit` passages, the rest are filled from the last
     /// `recentWindow` steps of the branch by the next rarest terms, up to `commonPostings`
-    /// passages. A term in more passages than that (in half of a 10,000-step story's, as
-    /// names and places are) is left out: it weighs little in BM25 (a term in half of them,
-    /// nothing: its idf is clamped), and the passages it would bring are the ones it ranks lowest.
+    /// pieces. A term in more pieces than that (a name in every other passage of a
+    /// 10,000-step story) is left out: it weighs little in BM25, and the passages it would
+    /// bring are the ones it ranks lowest.
     static let postingBudget = 600
     static let commonPostings = 2_400
     static let rareTermLimit = 12
@@ -159,6 +160,7 @@ public final class SQLiteStore: StoryStore {
         // than the few other worlds' matches that the branch filter drops.
         let first = branch.chain.first ?? branch.stepID
         let scoped = Double(branch.worldSize) < 0.75 * Double(branch.stepID - first + 1)
+        let lastPiece = StepPieces.lastPieceID(ofStep: branch.stepID)
         typealias Counted = (term: String, count: Int, order: Int)
         let counts = try termCounts(db, terms: terms, branch: branch, first: first, scope: scoped ? world : nil,
                                     cache: cache)
@@ -182,25 +184,30 @@ public final class SQLiteStore: StoryStore {
         // The query, and one idf per phrase in its order, from the world's own counts.
         func query(_ entries: [Counted]) -> (match: String, idfs: Data) {
             let any = entries.map { "\"\($0.term)\"" }.joined(separator: " OR ")
-            // What the counts are out of: the world's passages in the range, or (unscoped) every one.
-            let inRange = scoped ? branch.stepsInRange : Int(branch.stepID - first + 1)
+            // What the counts are out of: the world's pieces in the range, or (unscoped) every
+            // world's, estimated from the world's pieces a step.
+            let perStep = Double(branch.piecesInRange) / Double(max(branch.stepsInRange, 1))
+            let inRange = scoped ? branch.piecesInRange : Int(perStep * Double(branch.stepID - first + 1))
             let documents = max(inRange, entries.map(\.count).max() ?? 0)
             let idfs = (scoped ? [0] : []) + entries.map { WorldBM25.idf(documents: documents, matches: $0.count) }
             return (scoped ? world + " AND (" + any + ")" : any, WorldBM25.argument(idfs))
         }
-        // Best first; only the branch's steps.
-        var found: [(id: Int64, score: Double)] = []
+        // Best first, a step at its best piece; only the branch's steps.
+        var found: [Hit] = []
         var taken = Set<Int64>()
         func collect(_ query: (match: String, idfs: Data), from lowest: Int64) throws {
             let statement = try db.cachedStatement(sql: """
-                SELECT rowid, \(WorldBM25.functionName)(step_fts, ?) AS score FROM step_fts
-                WHERE step_fts MATCH ? AND rowid BETWEEN ? AND ? ORDER BY score
+                SELECT rowid, \(WorldBM25.functionName)(piece_fts, ?) AS score FROM piece_fts
+                WHERE piece_fts MATCH ? AND rowid BETWEEN ? AND ? ORDER BY score
                 """)
-            let rows = try Row.fetchCursor(statement, arguments: [query.idfs, query.match, lowest, branch.stepID])
+            let rows = try Row.fetchCursor(statement, arguments: [query.idfs, query.match,
+                                                                  StepPieces.firstPieceID(ofStep: lowest), lastPiece])
             while found.count < limit, let row = try rows.next() {
-                let id: Int64 = row[0]
+                let piece: Int64 = row[0]
+                let id = StepPieces.stepID(ofPiece: piece)
                 guard branch.contains(id), taken.insert(id).inserted else { continue }
-                found.append((id, row[1]))
+                let score: Double = row[1]
+                found.append((id, score, (piece, .bm25, score)))
             }
         }
         if !rare.isEmpty { try collect(query(rare), from: first) }
@@ -211,14 +218,19 @@ public final class SQLiteStore: StoryStore {
         return try passages(db, found)
     }
 
-    /// The passages of `hits`, in their order, with their scores: one kept statement, run
-    /// once per hit. A single `IN (…)` query had to be prepared anew for each count of hits,
-    /// which was most of a BM25 search's time (issue 7).
-    static func passages(_ db: Database, _ hits: [(id: Int64, score: Double)]) throws -> [RetrievedPassage] {
+    /// A step found, its score, and the piece that found it.
+    typealias Hit = (id: Int64, score: Double, piece: (id: Int64, ranking: RetrievedPiece.Ranking, score: Double))
+
+    /// The passages of `hits`, in their order, with their scores and pieces: kept statements,
+    /// run once per hit (a single `IN (…)` query would be prepared anew for each count of hits).
+    static func passages(_ db: Database, _ hits: [Hit]) throws -> [RetrievedPassage] {
         let statement = try db.cachedStatement(sql: "SELECT depth, index_line, passage FROM step WHERE id = ?")
-        return try hits.compactMap { hit in
+        return try hits.enumerated().compactMap { rank, hit in
             guard let row = try Row.fetchOne(statement, arguments: [hit.id]) else { return nil }
-            return RetrievedPassage(stepID: hit.id, depth: row[0], indexLine: row[1], passage: row[2], score: hit.score)
+            let text = try PieceRows.text(db, pieceID: hit.piece.id) ?? ""
+            return RetrievedPassage(stepID: hit.id, depth: row[0], indexLine: row[1], passage: row[2], score: hit.score,
+                                    pieces: [RetrievedPiece(id: hit.piece.id, text: text, ranking: hit.piece.ranking,
+                                                            rank: rank + 1, score: hit.piece.score)])
         }
     }
 
@@ -227,21 +239,27 @@ public final class SQLiteStore: StoryStore {
     private static func searchBranchWalkingAncestors(_ db: Database, endingAt stepID: Int64, terms: [String],
                                                      limit: Int) throws -> [RetrievedPassage] {
         let query = terms.map { "\"\($0)\"" }.joined(separator: " OR ")
-        return try Row.fetchAll(db, sql: """
+        let rows = try Row.fetchAll(db, sql: """
             WITH RECURSIVE ancestor(id) AS (
                 SELECT :step
                 UNION ALL
                 SELECT step.parent_id FROM step JOIN ancestor ON step.id = ancestor.id
                 WHERE step.parent_id IS NOT NULL)
-            SELECT step.id, step.depth, step.index_line, step.passage,
-                   bm25(step_fts, 2.0, 1.0, 0.0) AS score
-            FROM step_fts JOIN step ON step.id = step_fts.rowid
-            WHERE step_fts MATCH :query AND step.id IN (SELECT id FROM ancestor)
-            ORDER BY score LIMIT :limit
-            """, arguments: ["step": stepID, "query": query, "limit": limit]).map { row in
-            RetrievedPassage(stepID: row["id"], depth: row["depth"], indexLine: row["index_line"],
-                             passage: row["passage"], score: row["score"])
+            SELECT piece_fts.rowid AS piece, bm25(piece_fts, 1.0, 0.0) AS score
+            FROM piece_fts
+            WHERE piece_fts MATCH :query AND (piece_fts.rowid >> \(StepPieces.shift)) IN (SELECT id FROM ancestor)
+            ORDER BY score
+            """, arguments: ["step": stepID, "query": query])
+        var found: [Hit] = []
+        var taken = Set<Int64>()
+        for row in rows where found.count < limit {
+            let piece: Int64 = row["piece"]
+            let id = StepPieces.stepID(ofPiece: piece)
+            guard taken.insert(id).inserted else { continue }
+            let score: Double = row["score"]
+            found.append((id, score, (piece, .bm25, score)))
         }
+        return try passages(db, found)
     }
 
     public func commit(_ draft: StepDraft, expectedHead: Int64?) async throws -> Step {

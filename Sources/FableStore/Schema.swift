@@ -134,10 +134,57 @@ enum Schema {
                 """)
         }
         // FTS5 merges its index segments inside the insert that fills a level: every 64th
-        // commit merged for ~20 ms, the p99 of a step (issue 7). Merging is left to
+        // commit would wait for a long merge. Merging is left to
         // `FullTextMerger`, a little at a time between commits (FTS5's 'merge' command).
         migrator.registerMigration("v7: full-text merges in the background") { db in
             try db.execute(sql: "INSERT INTO step_fts(step_fts, rank) VALUES('automerge', 0)")
+        }
+        // Long-term search at the grain a fact lives: the index line and each sentence of a
+        // story step are pieces with their own full-text row and vector (`StepPieces`), and a
+        // passage counts by its best piece. A piece's id is its step's id × 64 + its number.
+        // `terms` is what the index reads: the text with CJK runs as bigrams (`CJKBigrams`);
+        // `neighbours`, a piece's nearest cosines in its world (`PieceVectors`), kept so a
+        // restart need not compare every pair again.
+        // The passage-level index and vectors are replaced; pieces of every story step are
+        // written here, and their vectors are backfilled as steps run.
+        migrator.registerMigration("v8: pieces") { db in
+            try db.execute(sql: """
+                DROP TRIGGER step_fts_insert;
+                DROP TRIGGER step_fts_delete;
+                DROP TRIGGER step_fts_update;
+                DROP TABLE step_fts;
+                DROP TABLE step_vector;
+                CREATE TABLE step_piece(
+                    id INTEGER PRIMARY KEY,
+                    step_id INTEGER NOT NULL REFERENCES step(id) ON DELETE CASCADE,
+                    world_id INTEGER NOT NULL,
+                    text TEXT NOT NULL,
+                    terms TEXT NOT NULL);
+                CREATE INDEX step_piece_step ON step_piece(step_id);
+                CREATE VIRTUAL TABLE piece_fts USING fts5(
+                    terms, world_id, content='step_piece', content_rowid='id',
+                    tokenize='porter unicode61 remove_diacritics 2');
+                INSERT INTO piece_fts(piece_fts, rank) VALUES('automerge', 0);
+                CREATE TRIGGER piece_fts_insert AFTER INSERT ON step_piece BEGIN
+                    INSERT INTO piece_fts(rowid, terms, world_id) VALUES (new.id, new.terms, new.world_id);
+                END;
+                CREATE TRIGGER piece_fts_delete AFTER DELETE ON step_piece BEGIN
+                    INSERT INTO piece_fts(piece_fts, rowid, terms, world_id)
+                        VALUES ('delete', old.id, old.terms, old.world_id);
+                END;
+                CREATE TABLE piece_vector(
+                    piece_id INTEGER PRIMARY KEY REFERENCES step_piece(id) ON DELETE CASCADE,
+                    model TEXT NOT NULL,
+                    dimensions INTEGER NOT NULL,
+                    vector BLOB NOT NULL,
+                    neighbours BLOB);
+                """)
+            let steps = try Row.fetchCursor(db, sql: """
+                SELECT id, world_id, index_line, passage FROM step WHERE kind = 'story' ORDER BY id
+                """)
+            while let row = try steps.next() {
+                try PieceRows.insert(db, stepID: row[0], worldID: row[1], indexLine: row[2], passage: row[3])
+            }
         }
         return migrator
     }

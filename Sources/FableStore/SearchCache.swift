@@ -1,12 +1,13 @@
+import FableCore
 import Foundation
 import GRDB
 import Synchronization
 
 /// What the store remembers between searches, per world, so that a step's search does not
 /// walk or scan the whole world again: the tree of steps (id → parent), the branch of the
-/// last search (its ancestors, root first), how many of the world's passages hold each
-/// search term, and, per embedding model, the newest step below which every story step had
-/// a vector.
+/// last search (its ancestors, root first), how many of the world's pieces hold each
+/// search term, and, per embedding model, the newest step below which every story step's
+/// pieces had vectors, and the vectors themselves.
 ///
 /// Everything here can be rebuilt from the file. Steps are never updated and never change
 /// parent, and ids grow with every commit (one writer, AUTOINCREMENT), so the tree is
@@ -23,9 +24,10 @@ final class SearchCache: Sendable {
         var chain: [Int64]
         /// Steps the world had when the branch was taken (all kinds).
         var worldSize: Int
-        /// The world's steps with an id in `chain.first...stepID` (all kinds): the passages a
-        /// term count of the branch is out of.
+        /// The world's steps with an id in `chain.first...stepID` (all kinds).
         var stepsInRange: Int
+        /// Their pieces: what a term count of the branch is out of.
+        var piecesInRange: Int
 
         func contains(_ id: Int64) -> Bool { members[id] != nil }
     }
@@ -35,24 +37,33 @@ final class SearchCache: Sendable {
         var parent: [Int64: Int64] = [:]
         /// The world's step ids, ascending (ids grow with every commit).
         var ids: [Int64] = []
+        /// Pieces of the steps before `ids[i]`: `piecesBefore[i]` (one more entry than `ids`).
+        var piecesBefore: [Int] = [0]
         var highestID: Int64 = 0
         /// The last branch computed, root first, and where each of its steps is in it.
         var chain: [Int64] = []
         var position: [Int64: Int] = [:]
-        /// Term → passages of the world holding it (capped) among the steps it was counted over.
+        /// Term → pieces of the world holding it (capped) among the steps it was counted over.
         var frequency: [String: TermCount] = [:]
         /// Model → every story step with an id up to this one has a vector of that model.
         var vectorsComplete: [String: Int64] = [:]
-        /// The world's vectors of one model, in memory.
-        var vectors: Vectors?
+        /// The world's piece vectors of one model, in memory.
+        var vectors: PieceVectors?
         var lastUse: UInt64 = 0
 
-        var cost: Int { parent.count + (vectors?.values.count ?? 0) / 16 }
+        /// A step costs one, a kilobyte of vectors one more.
+        var cost: Int { parent.count + (vectors?.bytes ?? 0) / 1024 }
 
         /// How many of the world's steps have an id in `lower + 1 ... upper` (0 when empty).
         func steps(after lower: Int64, upTo upper: Int64) -> Int {
             guard upper > lower else { return 0 }
             return Self.index(above: upper, in: ids) - Self.index(above: lower, in: ids)
+        }
+
+        /// How many pieces the world's steps with an id in `lower + 1 ... upper` have.
+        func pieces(after lower: Int64, upTo upper: Int64) -> Int {
+            guard upper > lower else { return 0 }
+            return piecesBefore[Self.index(above: upper, in: ids)] - piecesBefore[Self.index(above: lower, in: ids)]
         }
 
         /// The first index of `ids` whose id is above `id`.
@@ -64,34 +75,6 @@ final class SearchCache: Sendable {
                 if ids[middle] <= id { low = middle + 1 } else { high = middle }
             }
             return low
-        }
-    }
-
-    /// One model's vectors of a world, contiguous: step `ids[i]` has `values[i*d ..< (i+1)*d]`
-    /// (unit length). A step whose vector was replaced by another model's has id 0.
-    struct Vectors: Sendable {
-        var model: String
-        var dimensions: Int
-        var ids: [Int64] = []
-        var values: [Float] = []
-        var slot: [Int64: Int] = [:]
-        /// Every vector of a step up to this id was read from the file (later ones arrive
-        /// through `vectorStored`, or are read by the next search).
-        var highestID: Int64 = 0
-
-        mutating func set(_ id: Int64, _ vector: [Float]) {
-            if let index = slot[id] {
-                values.replaceSubrange(index * dimensions ..< (index + 1) * dimensions, with: vector)
-            } else {
-                slot[id] = ids.count
-                ids.append(id)
-                values.append(contentsOf: vector)
-            }
-        }
-
-        mutating func remove(_ id: Int64) {
-            guard let index = slot.removeValue(forKey: id) else { return }
-            ids[index] = 0
         }
     }
 
@@ -118,11 +101,15 @@ final class SearchCache: Sendable {
         }
         for attempt in 0..<2 {
             let known = attempt == 0 ? state.withLock { $0.worlds[worldID]?.highestID ?? 0 } : 0
-            var rows: [(Int64, Int64)] = []
-            let newer = try db.cachedStatement(sql: "SELECT id, parent_id FROM step WHERE world_id = ? AND id > ? ORDER BY id")
+            var rows: [(id: Int64, parent: Int64, pieces: Int)] = []
+            let newer = try db.cachedStatement(sql: """
+                SELECT id, parent_id, (SELECT count(*) FROM step_piece WHERE step_piece.id BETWEEN step.id * \(StepPieces.perStep)
+                                       AND step.id * \(StepPieces.perStep) + \(StepPieces.perStep - 1))
+                FROM step WHERE world_id = ? AND id > ? ORDER BY id
+                """)
             let cursor = try Row.fetchCursor(newer, arguments: [worldID, known])
             while let row = try cursor.next() {
-                rows.append((row[0], row[1] ?? 0))
+                rows.append((row[0], row[1] ?? 0, row[2]))
             }
             let branch: Branch?? = state.withLock { state in
                 state.tick &+= 1
@@ -130,11 +117,14 @@ final class SearchCache: Sendable {
                 // Evicted (or emptied) since `known` was read: these rows alone are not the world.
                 guard world.highestID >= known else { return .some(nil) }
                 let before = world.parent.count
-                for (id, parent) in rows {
-                    if id > (world.ids.last ?? 0) { world.ids.append(id) }
-                    world.parent[id] = parent
+                for row in rows {
+                    if row.id > (world.ids.last ?? 0) {
+                        world.ids.append(row.id)
+                        world.piecesBefore.append(world.piecesBefore[world.piecesBefore.count - 1] + row.pieces)
+                    }
+                    world.parent[row.id] = row.parent
                 }
-                world.highestID = max(world.highestID, rows.last?.0 ?? 0)
+                world.highestID = max(world.highestID, rows.last?.id ?? 0)
                 world.lastUse = state.tick
                 state.steps += world.parent.count - before
                 let branch = Self.extend(&world, to: stepID, worldID: worldID)
@@ -173,11 +163,12 @@ final class SearchCache: Sendable {
         }
         let first = world.chain.first ?? stepID
         return Branch(worldID: worldID, stepID: stepID, members: world.position, chain: world.chain,
-                      worldSize: world.parent.count, stepsInRange: world.steps(after: first - 1, upTo: stepID))
+                      worldSize: world.parent.count, stepsInRange: world.steps(after: first - 1, upTo: stepID),
+                      piecesInRange: world.pieces(after: first - 1, upTo: stepID))
     }
 
     /// Drops the least recently searched worlds while the cache holds more than `capacity`
-    /// steps (a 384-dimension vector counts as 24 steps, about its size).
+    /// steps (a kilobyte of vectors counts as a step).
     private static func evict(_ state: inout State, capacity: Int, keeping worldID: Int64) {
         var total = state.worlds.values.reduce(0) { $0 + $1.cost }
         while total > capacity, state.worlds.count > 1 {
@@ -190,32 +181,42 @@ final class SearchCache: Sendable {
 
     // MARK: - Vectors
 
-    /// The world's vectors of `model` with `dimensions`, brought up to date with `db`: only
-    /// the rows above the highest step read before are read.
-    func vectors(worldID: Int64, model: String, dimensions: Int, _ db: Database) throws -> Vectors {
+    /// The world's piece vectors of `model` with `dimensions`, brought up to date with `db`:
+    /// only the rows above the highest piece read before are read.
+    func vectors(worldID: Int64, model: String, dimensions: Int, _ db: Database) throws -> PieceVectors {
         for attempt in 0..<2 {
-            let known: Vectors? = attempt == 1 ? nil : state.withLock { state in
+            let known: PieceVectors? = attempt == 1 ? nil : state.withLock { state in
                 guard let vectors = state.worlds[worldID]?.vectors, vectors.model == model,
                       vectors.dimensions == dimensions else { return nil }
                 return vectors
             }
             let highest = known?.highestID ?? 0
-            var fresh: [(Int64, [Float])] = []
+            var fresh: [(step: Int64, pieces: [(pieceID: Int64, vector: [Float])], nearest: [[Float]?])] = []
             var newest = highest
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT step_vector.step_id, step_vector.vector FROM step
-                JOIN step_vector ON step_vector.step_id = step.id
-                WHERE step.world_id = ? AND step.id > ? AND step_vector.model = ? AND step_vector.dimensions = ?
-                ORDER BY step.id
-                """, arguments: [worldID, highest, model, dimensions])
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT piece_vector.piece_id, piece_vector.vector, piece_vector.neighbours FROM step
+                JOIN piece_vector ON piece_vector.piece_id BETWEEN step.id * \(StepPieces.perStep)
+                                                             AND step.id * \(StepPieces.perStep) + \(StepPieces.perStep - 1)
+                WHERE step.world_id = ? AND step.id >= ? AND piece_vector.piece_id > ? AND piece_vector.model = ?
+                      AND piece_vector.dimensions = ?
+                ORDER BY piece_vector.piece_id
+                """), arguments: [worldID, StepPieces.stepID(ofPiece: highest), highest, model, dimensions])
             while let row = try rows.next() {
                 let id: Int64 = row[0]
                 newest = id
                 let vector = try row.withUnsafeData(atIndex: 1) { data in data.flatMap(VectorCoding.decode) }
-                if let vector, vector.count == dimensions { fresh.append((id, vector)) }
+                guard let vector, vector.count == dimensions else { continue }
+                let step = StepPieces.stepID(ofPiece: id)
+                let nearest = try row.withUnsafeData(atIndex: 2) { data in data.flatMap(VectorCoding.decode) }
+                if fresh.last?.step == step {
+                    fresh[fresh.count - 1].pieces.append((id, vector))
+                    fresh[fresh.count - 1].nearest.append(nearest)
+                } else {
+                    fresh.append((step, [(id, vector)], [nearest]))
+                }
             }
             if let known, fresh.isEmpty { return known }
-            let merged: Vectors? = state.withLock { state in
+            let merged: PieceVectors? = state.withLock { state in
                 state.tick &+= 1
                 var world = state.worlds.removeValue(forKey: worldID) ?? World()
                 defer { state.worlds[worldID] = world }
@@ -224,8 +225,8 @@ final class SearchCache: Sendable {
                 // just read are not all of them.
                 guard highest == 0 || vectors != nil else { return nil }
                 world.vectors = nil
-                if vectors == nil { vectors = Vectors(model: model, dimensions: dimensions) }
-                for (id, vector) in fresh { vectors!.set(id, vector) }
+                if vectors == nil { vectors = PieceVectors(model: model, dimensions: dimensions) }
+                for group in fresh { vectors!.set(step: group.step, group.pieces, nearest: group.nearest) }
                 vectors!.highestID = max(vectors!.highestID, newest)
                 world.vectors = vectors
                 world.lastUse = state.tick
@@ -236,7 +237,7 @@ final class SearchCache: Sendable {
                 return merged
             }
         }
-        return Vectors(model: model, dimensions: dimensions)
+        return PieceVectors(model: model, dimensions: dimensions)
     }
 
     // MARK: - Term frequencies
@@ -253,9 +254,8 @@ final class SearchCache: Sendable {
     /// `slack` of the world's own steps from `last`. The caller brings a count that ends
     /// below `last` up to date (`SQLiteStore.termCounts`), and takes one that ends above it
     /// (a search from an older step) as it is. nil: count it again. The slack is counted in
-    /// the world's own steps: counted in ids, other worlds' commits in between (500 readers
-    /// playing) used it up at every step, and every term (~24 a step) was counted again
-    /// (issue 7).
+    /// the world's own steps: counted in ids, other worlds' commits in between (many readers
+    /// playing) would use it up at every step, and every term would be counted again.
     func termCount(of term: String, worldID: Int64, first: Int64, last: Int64) -> TermCount? {
         state.withLock { state in
             guard let world = state.worlds[worldID], let known = world.frequency[term], known.first <= first else {
@@ -300,21 +300,21 @@ final class SearchCache: Sendable {
         }
     }
 
-    /// A vector of `model` replaced whatever step `stepID` of world `worldID` had: another
-    /// model's coverage may be gone, and the world's vectors in memory change.
-    func vectorStored(stepID: Int64, worldID: Int64, model: String, vector: [Float]) {
+    /// Vectors of `model` were stored for some of a world's pieces, and `updated` is this
+    /// cache's copy of the world's vectors (`base` the version it was made from) with them
+    /// set: it takes the cached copy's place if nothing changed that in between, else the
+    /// world's vectors are read again at its next search. Another model's coverage may be gone.
+    func vectorsStored(worldID: Int64, model: String, updated: PieceVectors, base: Int) {
         state.withLock { state in
             for id in state.worlds.keys where state.worlds[id]!.vectorsComplete.keys.contains(where: { $0 != model }) {
                 state.worlds[id]!.vectorsComplete = state.worlds[id]!.vectorsComplete.filter { $0.key == model }
             }
-            guard var vectors = state.worlds[worldID]?.vectors else { return }
-            state.worlds[worldID]!.vectors = nil
-            if vectors.model == model, vectors.dimensions == vector.count {
-                vectors.set(stepID, vector)
+            guard let kept = state.worlds[worldID]?.vectors else { return }
+            if kept.model == updated.model, kept.dimensions == updated.dimensions, kept.version == base {
+                state.worlds[worldID]!.vectors = updated
             } else {
-                vectors.remove(stepID)
+                state.worlds[worldID]!.vectors = nil
             }
-            state.worlds[worldID]!.vectors = vectors
         }
     }
 }

@@ -14,9 +14,10 @@ public final class ScriptedChatModel: ChatModel {
         self.script = script
     }
 
-    /// Answers with the `StubStoryteller`'s replies, planting `planted[n]` in reply n.
-    public convenience init(planted: [Int: String] = [:]) {
-        let storyteller = StubStoryteller(planted: planted)
+    /// Answers with the `StubStoryteller`'s replies, planting `planted[n]` in reply n and
+    /// offering `options[n]` in it.
+    public convenience init(planted: [Int: String] = [:], options: [Int: [String]] = [:]) {
+        let storyteller = StubStoryteller(planted: planted, options: options)
         self.init { request, _ in
             storyteller.nextReply(opening: request.schema.contains("\"outline\""))
         }

@@ -8,11 +8,14 @@ import Synchronization
 public final class StubStoryteller: Sendable {
     private let count = Mutex(0)
     private let planted: [Int: String]
+    private let options: [Int: [String]]
     private let passageWords: Int
 
-    /// `planted[n]`: a sentence that appears only in the passage of reply n (1-based).
-    public init(planted: [Int: String] = [:], passageWords: Int = 140) {
+    /// `planted[n]`: a sentence that appears only in the passage of reply n (1-based);
+    /// `options[n]`: the options of reply n instead of its own.
+    public init(planted: [Int: String] = [:], options: [Int: [String]] = [:], passageWords: Int = 140) {
         self.planted = planted
+        self.options = options
         self.passageWords = passageWords
     }
 
@@ -31,10 +34,11 @@ public final class StubStoryteller: Sendable {
             value += 1
             return value
         }
-        return Self.reply(number: n, opening: opening, planted: planted[n], passageWords: passageWords)
+        return Self.reply(number: n, opening: opening, planted: planted[n], options: options[n], passageWords: passageWords)
     }
 
-    public static func reply(number n: Int, opening: Bool, planted: String? = nil, passageWords: Int = 140) -> String {
+    public static func reply(number n: Int, opening: Bool, planted: String? = nil, options: [String]? = nil,
+                             passageWords: Int = 140) -> String {
         var words: [String] = []
         var seed = UInt64(n) &* 6364136223846793005 &+ 1442695040888963407
         for _ in 0..<passageWords {
@@ -54,8 +58,8 @@ public final class StubStoryteller: Sendable {
         reply["memory"] = "The traveller is in the marsh kingdom looking for the lost bell. "
             + "Step \(n) just happened: \(words.prefix(20).joined(separator: " ")). Winter is near."
         reply["index_line"] = "In step \(n) the traveller meets the \(words[0]) near the \(words[1])."
-        reply["options"] = ["Follow the \(words[2]) (\(n)a).", "Ask about the \(words[3]) (\(n)b).",
-                            "Rest by the \(words[4]) (\(n)c)."]
+        reply["options"] = options ?? ["Follow the \(words[2]) (\(n)a).", "Ask about the \(words[3]) (\(n)b).",
+                                       "Rest by the \(words[4]) (\(n)c)."]
         keys += ["passage", "memory_change", "memory", "index_line", "options"]
         // Field order matters to streaming: encode in the contract's order.
         let fields = keys.map { key -> String in

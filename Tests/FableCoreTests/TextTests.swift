@@ -85,15 +85,33 @@ import Testing
     func searchWordsMatchUnicodesLettersAndNumbers(text: String) {
         var expected: [String] = []
         var current = ""
+        // A run of letters: CJK characters as overlapping pairs, other letters as words of three or more.
+        func flush() {
+            var latin = ""
+            var cjk: [Character] = []
+            func end() {
+                if cjk.count == 1 { expected.append(String(cjk)) }
+                for index in cjk.indices.dropLast() { expected.append(String(cjk[index ... index + 1])) }
+                if latin.count >= 3 { expected.append(latin) }
+                latin = ""
+                cjk = []
+            }
+            for character in current {
+                let isCJK = character.unicodeScalars.first.map(TextMeasure.isCJK) ?? false
+                if isCJK != !cjk.isEmpty, !(latin.isEmpty && cjk.isEmpty) { end() }
+                if isCJK { cjk.append(character) } else { latin.append(character) }
+            }
+            end()
+            current = ""
+        }
         for character in text.lowercased() {
             if character.isLetter || character.isNumber {
                 current.append(character)
                 continue
             }
-            if current.count >= 3 || (current.unicodeScalars.first.map(TextMeasure.isCJK) ?? false) { expected.append(current) }
-            current = ""
+            flush()
         }
-        if current.count >= 3 || (current.unicodeScalars.first.map(TextMeasure.isCJK) ?? false) { expected.append(current) }
+        flush()
         #expect(SearchTerms.words(text) == expected)
         #expect(!expected.isEmpty || text.isEmpty)
     }

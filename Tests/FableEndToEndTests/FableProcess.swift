@@ -33,6 +33,9 @@ struct FableProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["FABLE_LLM_URL"] = llmURL
         environment["FABLE_DB"] = nil
+        // Dense retrieval only where a test asks for it: the default local endpoint may or may
+        // not be running beside the tests.
+        environment["FABLE_EMBEDDINGS_URL"] = "none"
         environment.merge(extra) { _, new in new }
         process.environment = environment
         process.standardOutput = try FileHandle(forWritingTo: outFile)

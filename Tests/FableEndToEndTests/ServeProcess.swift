@@ -15,8 +15,16 @@ final class ServeProcess {
     private let stub: Process
     private let server: Process
 
+    /// Where the server's long-term search gets its vectors: nowhere (BM25 alone), the stub
+    /// (which answers embeddings too), or another URL.
+    enum Embeddings {
+        case off
+        case stub
+        case url(String)
+    }
+
     /// Starts both; `stories` maps file names (`tiny.md`) to their text.
-    init(stories: [String: String], in folder: URL = temporaryFolder()) async throws {
+    init(stories: [String: String], in folder: URL = temporaryFolder(), embeddings: Embeddings = .off) async throws {
         self.folder = folder
         let storiesFolder = folder.appendingPathComponent("stories")
         try FileManager.default.createDirectory(at: storiesFolder, withIntermediateDirectories: true)
@@ -39,9 +47,15 @@ final class ServeProcess {
         }
         self.stubURL = stubURL
 
+        let embeddingsURL = switch embeddings {
+        case .off: "none"
+        case .stub: stubURL
+        case .url(let url): url
+        }
         server = try Self.launch(["serve", "--port", "0", "--db", "fable.sqlite", "--stories", "stories",
                                   "--password-rounds", "16"],
-                                 in: folder, name: "serve", environment: ["FABLE_LLM_URL": stubURL])
+                                 in: folder, name: "serve",
+                                 environment: ["FABLE_LLM_URL": stubURL, "FABLE_EMBEDDINGS_URL": embeddingsURL])
         do {
             // "fable: serving on 127.0.0.1:PORT (model …, database …)" on stdout.
             let line = try await Self.waitForLine(containing: "fable: serving on 127.0.0.1:",
@@ -58,6 +72,11 @@ final class ServeProcess {
     /// What the server logged on stderr so far (for failure messages).
     var serverLog: String {
         (try? String(contentsOf: folder.appendingPathComponent("serve.err"), encoding: .utf8)) ?? ""
+    }
+
+    /// What the server printed on stdout so far.
+    var serverOutput: String {
+        (try? String(contentsOf: folder.appendingPathComponent("serve.out"), encoding: .utf8)) ?? ""
     }
 
     /// SIGTERM (the server shuts down gracefully), SIGKILL after a few seconds; returns the
@@ -84,6 +103,8 @@ final class ServeProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["FABLE_DB"] = nil
         environment["FABLE_CONFIG"] = nil
+        // Dense retrieval only where a test asks for it (see FableProcess).
+        environment["FABLE_EMBEDDINGS_URL"] = "none"
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
         let out = folder.appendingPathComponent("\(name).out")

@@ -93,8 +93,10 @@ final class SynonymEmbedder: Embedder {
         let embedder = SynonymEmbedder()
         let dense = try await play(embedder: embedder)
         #expect(dense.prompt.contains(Self.fact))
-        // Every step has its vector, and the query was embedded once per step after the opening.
-        #expect(try await dense.store.vectorCount(worldID: dense.world.id, model: "synonyms") == 30)
+        // Every piece of every step has its vector, and the question was embedded once.
+        let pieces = try await dense.store.pieceCount(worldID: dense.world.id)
+        #expect(pieces > 30)
+        #expect(try await dense.store.vectorCount(worldID: dense.world.id, model: "synonyms") == pieces)
         let queries = embedder.requests.filter { $0 == [Self.question] }
         #expect(queries.count == 1)
     }
@@ -122,7 +124,8 @@ final class SynonymEmbedder: Embedder {
         embedder.isDown = false
         let next = try await runStep(teller.advance(worldID: world.id, instruction: .auto))
         #expect(next.depth == 6)
-        #expect(try await store.vectorCount(worldID: world.id, model: "synonyms") == 6)
+        #expect(try await store.vectorCount(worldID: world.id, model: "synonyms")
+                == (try await store.pieceCount(worldID: world.id)))
         #expect(try await store.stepsMissingVectors(worldID: world.id, model: "synonyms", limit: 10).isEmpty)
     }
 
@@ -193,7 +196,7 @@ final class SynonymEmbedder: Embedder {
         let second = try await resting.search(endingAt: step.id, instruction: "the heron", memory: "", limit: 3)
         #expect(second.passages.map(\.stepID) == [step.id])
         #expect(second.denseFailure?.contains("timed out") == true)
-        #expect(await resting.embedPassage(draft.content) == nil)
+        #expect(await resting.embedPieces(draft.content) == nil)
         #expect(await resting.backfill(worldID: world.id, limit: 5) == 0)
         #expect(embedder.calls.withLock { $0 } == 1, "no call while resting")
 
@@ -203,10 +206,18 @@ final class SynonymEmbedder: Embedder {
         #expect(embedder.calls.withLock { $0 } == 3)
     }
 
-    @Test func theQueryIsTheInstructionOrElseTheMemory() {
-        #expect(Retriever.queryText(instruction: " Ring the bell ", memory: "A long memory.") == "Ring the bell")
-        #expect(Retriever.queryText(instruction: "", memory: " A long memory. ") == "A long memory.")
-        #expect(Retriever.passageText(StepContent(passage: "P", memoryChange: "", memory: "", indexLine: "I", options: []))
-                == "I\nP")
+    @Test func aFactAskedForByAnOptionOfAnUnattendedStepReachesThePrompt() async throws {
+        // The model chooses among its own options: the one that names the fact's thing in other
+        // words finds it, by vector, though the instruction itself is empty.
+        let store = try SQLiteStore(path: denseDatabase())
+        let model = ScriptedChatModel(planted: [3: Self.fact], options: [8: ["Wait for the tide.", Self.question, "Sing."]])
+        let teller = Storyteller(store: store, model: model, embedder: SynonymEmbedder())
+        let world = try await store.createWorld(label: "auto", premise: densePremise)
+        _ = try await runStep(teller.begin(worldID: world.id))
+        for _ in 2...9 {
+            _ = try await runStep(teller.advance(worldID: world.id, instruction: .auto))
+        }
+        let prompt = try #require(model.requests.last).messages.map(\.content).joined(separator: "\n")
+        #expect(prompt.contains(Self.fact))
     }
 }

@@ -8,14 +8,14 @@ import Testing
 /// `FullTextMerger` merges between them.
 @Suite struct FullTextMergerTests {
     private func indexRows(_ store: SQLiteStore) throws -> Int {
-        try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM step_fts_data") ?? 0 }
+        try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM piece_fts_data") ?? 0 }
     }
 
     @Test func commitsLeaveMergingToTheMergerWhichKeepsTheIndexWhole() async throws {
         // The store's own merger is held back, so the merge below is the only one.
         let store = try SQLiteStore(path: temporaryDatabase(), durability: .everyCommit, mergeInterval: .seconds(3600))
         let automerge = try await store.pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT v FROM step_fts_config WHERE k = 'automerge'")
+            try Int.fetchOne(db, sql: "SELECT v FROM piece_fts_config WHERE k = 'automerge'")
         }
         #expect(automerge == 0)
         let world = try await store.createWorld(label: "merged", premise: testPremise)
@@ -36,7 +36,7 @@ import Testing
         }
         #expect(merged < written)
         withExtendedLifetime(merger) {}
-        try await store.pool.write { db in try db.execute(sql: "INSERT INTO step_fts(step_fts) VALUES('integrity-check')") }
+        try await store.pool.write { db in try db.execute(sql: "INSERT INTO piece_fts(piece_fts) VALUES('integrity-check')") }
         let headID = try #require(head?.id)
         let found = try await store.searchBranch(endingAt: headID, terms: ["ember"], limit: 10)
         #expect(found.count == 5)

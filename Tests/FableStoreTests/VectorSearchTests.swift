@@ -28,6 +28,21 @@ private func axis(_ axis: Int, _ dimensions: Int = 8, lean: Float = 0) -> [Float
     return vector
 }
 
+/// A step's vector, as these tests think of it: the same vector for each of its pieces, so
+/// the step's best piece has it.
+extension SQLiteStore {
+    fileprivate func storeVector(stepID: Int64, model: String, vector: [Float]) async throws {
+        let pieces = try await pieces(stepID: stepID)
+        guard !pieces.isEmpty else { throw StoreError.noSuchStep(stepID) }
+        try await storeVectors(pieces.map { ($0.id, vector) }, model: model)
+    }
+
+    fileprivate func vector(stepID: Int64) async throws -> (model: String, vector: [Float])? {
+        try await vector(pieceID: StepPieces.firstPieceID(ofStep: stepID))
+    }
+
+}
+
 @Suite struct VectorSearchTests {
     @Test func aVectorRoundTripsNormalisedAndSurvivesReopening() async throws {
         let path = vectorDatabase()
@@ -48,7 +63,9 @@ private func axis(_ axis: Int, _ dimensions: Int = 8, lean: Float = 0) -> [Float
         #expect(stored.vector.count == 5)
         #expect(abs(stored.vector[0] - 0.6) < 1e-6 && abs(stored.vector[1] - 0.8) < 1e-6)
         #expect(abs(VectorMath.dot(stored.vector, stored.vector) - 1) < 1e-6)
-        #expect(try await store.vectorCount(worldID: worldID, model: "m1") == 1)
+        // One vector per piece: the index line and the one sentence.
+        #expect(try await store.pieces(stepID: stepID).map(\.text) == ["i", "One"])
+        #expect(try await store.vectorCount(worldID: worldID, model: "m1") == 2)
 
         // Storing again replaces: another model, another size.
         try await store.storeVector(stepID: stepID, model: "m2", vector: axis(2, 16))
@@ -98,7 +115,8 @@ private func axis(_ axis: Int, _ dimensions: Int = 8, lean: Float = 0) -> [Float
         #expect(fromA3.map(\.stepID) == [a1.id, a2.id, a3.id, root.id])
         #expect(fromA3.first?.passage == "A dragon sleeps in the cellar.")
         #expect(fromA3.first?.depth == 2)
-        #expect(abs((fromA3.first?.score ?? 0) + 1) < 1e-6, "score is -cosine")
+        #expect(abs((fromA3.first?.pieces.first?.score ?? 0) - 1) < 1e-2, "the best piece's cosine, kept in bytes")
+        #expect(zip(fromA3, fromA3.dropFirst()).allSatisfy { $0.score <= $1.score }, "best first, as BM25's scores")
         // Searching from a2 leaves out a3 (below it); limit cuts the list.
         #expect(try await store.denseSearchBranch(endingAt: a2.id, vector: query, model: "m", limit: 2).map(\.stepID)
                 == [a1.id, a2.id])

@@ -27,14 +27,14 @@ private let terms = ["heron", "kite", "lantern", "ember"]
         }
         let match = terms.map { "\"\($0)\"" }.joined(separator: " OR ")
         let rows = try store.pool.read { db in
-            let documents = try Int.fetchOne(db, sql: "SELECT count(*) FROM step_fts") ?? 0
+            let documents = try Int.fetchOne(db, sql: "SELECT count(*) FROM piece_fts") ?? 0
             let idfs = try terms.map { term in
-                let matches = try Int.fetchOne(db, sql: "SELECT count(*) FROM step_fts WHERE step_fts MATCH ?",
+                let matches = try Int.fetchOne(db, sql: "SELECT count(*) FROM piece_fts WHERE piece_fts MATCH ?",
                                                arguments: ["\"\(term)\""]) ?? 0
                 return WorldBM25.idf(documents: documents, matches: matches)
             }
             return try Row.fetchAll(db, sql: """
-                SELECT bm25(step_fts, 2.0, 1.0, 0.0), world_bm25(step_fts, ?) FROM step_fts WHERE step_fts MATCH ?
+                SELECT bm25(piece_fts, 1.0, 0.0), world_bm25(piece_fts, ?) FROM piece_fts WHERE piece_fts MATCH ?
                 """, arguments: [WorldBM25.argument(idfs), match])
         }
         #expect(rows.count > 30)
@@ -69,8 +69,8 @@ private let terms = ["heron", "kite", "lantern", "ember"]
             let top = try #require(found.first)
             let fts5 = try await store.pool.read { db in
                 try Double.fetchOne(db, sql: """
-                    SELECT bm25(step_fts, 2.0, 1.0, 0.0) FROM step_fts WHERE step_fts MATCH ? AND rowid = ?
-                    """, arguments: [terms.map { "\"\($0)\"" }.joined(separator: " OR "), top.stepID]) ?? 0
+                    SELECT bm25(piece_fts, 1.0, 0.0) FROM piece_fts WHERE piece_fts MATCH ? AND rowid = ?
+                    """, arguments: [terms.map { "\"\($0)\"" }.joined(separator: " OR "), top.pieces[0].id]) ?? 0
             }
             return (found, fts5)
         }
@@ -109,7 +109,7 @@ private let terms = ["heron", "kite", "lantern", "ember"]
         }
         let exact = try await store.pool.read { db in
             try terms.map { term in
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM step_fts WHERE step_fts MATCH ?", arguments: ["\"\(term)\""]) ?? 0
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM piece_fts WHERE piece_fts MATCH ?", arguments: ["\"\(term)\""]) ?? 0
             }
         }
         #expect(counts == exact)

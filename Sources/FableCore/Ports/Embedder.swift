@@ -17,16 +17,18 @@ extension Embedder {
     }
 }
 
-/// Where step vectors live, beside the steps (SQLite: the `step_vector` table).
+/// Where the vectors of steps' pieces live, beside the steps (SQLite: `piece_vector`).
 /// Kept apart from `StoryStore`, which works without it.
 public protocol VectorStore: Sendable {
-    /// Stores (or replaces) the vector of a step, made by `model`.
-    func storeVector(stepID: Int64, model: String, vector: [Float]) async throws
-    /// The `limit` steps most similar to `vector` (cosine) among `stepID` and its ancestors
-    /// only, considering only vectors made by `model` with as many dimensions as `vector`;
-    /// best first, `score` = -cosine (lower is better, as with BM25).
+    /// Stores (or replaces) the vectors of pieces (`StepPieces`), made by `model`.
+    func storeVectors(_ vectors: [(pieceID: Int64, vector: [Float])], model: String) async throws
+    /// The `limit` steps among `stepID` and its ancestors whose best piece is most similar to
+    /// `vector` (cosine, less what the store counts against a piece like many others),
+    /// considering only vectors made by `model` with as many dimensions as `vector`; best
+    /// first, `score` = minus that similarity; the best piece, with its cosine, in `pieces`.
     func denseSearchBranch(endingAt stepID: Int64, vector: [Float], model: String, limit: Int) async throws
         -> [RetrievedPassage]
-    /// Steps of a world that have no vector from `model` (none, or another model's), newest first.
-    func stepsMissingVectors(worldID: Int64, model: String, limit: Int) async throws -> [Step]
+    /// The pieces of up to `limit` steps of a world that have no vector from `model` (none,
+    /// or another model's), newest steps first, each step's pieces in order.
+    func piecesMissingVectors(worldID: Int64, model: String, limit: Int) async throws -> [StoredPiece]
 }

@@ -9,16 +9,19 @@ public enum RankFusion {
     /// The fused score of each item (higher is better), best first. Ties go to the item
     /// with the better single rank, then to the one an earlier ranking names first.
     /// An item repeated within one ranking counts at its first place only.
-    public static func scores(_ rankings: [[Int64]], k: Double = defaultK) -> [(id: Int64, score: Double)] {
+    /// `weights`: one per ranking (missing ones count 1): a ranking of weight w gives w / (k + rank).
+    public static func scores(_ rankings: [[Int64]], k: Double = defaultK, weights: [Double] = [])
+        -> [(id: Int64, score: Double)] {
         var score: [Int64: Double] = [:]
         var bestRank: [Int64: Int] = [:]
         var firstSeen: [Int64: Int] = [:]
         var order = 0
-        for ranking in rankings {
+        for (number, ranking) in rankings.enumerated() {
+            let weight = number < weights.count ? weights[number] : 1
             var seen = Set<Int64>()
             for (index, id) in ranking.enumerated() where seen.insert(id).inserted {
                 let rank = index + 1
-                score[id, default: 0] += 1 / (k + Double(rank))
+                score[id, default: 0] += weight / (k + Double(rank))
                 bestRank[id] = min(bestRank[id] ?? rank, rank)
                 if firstSeen[id] == nil {
                     firstSeen[id] = order
@@ -34,8 +37,9 @@ public enum RankFusion {
     }
 
     /// The fused ids, best first, at most `limit` of them.
-    public static func fuse(_ rankings: [[Int64]], k: Double = defaultK, limit: Int = .max) -> [Int64] {
-        Array(scores(rankings, k: k).prefix(max(0, limit)).map(\.id))
+    public static func fuse(_ rankings: [[Int64]], k: Double = defaultK, weights: [Double] = [],
+                            limit: Int = .max) -> [Int64] {
+        Array(scores(rankings, k: k, weights: weights).prefix(max(0, limit)).map(\.id))
     }
 
     /// Like `fuse`, but the first item of every ranking is kept among the `limit` (as many
@@ -45,10 +49,15 @@ public enum RankFusion {
     /// branch, where the candidate lists must overlap, always. Keeping the leaders lets a
     /// fact asked for in other words (found by vector only) or by a rare name (by BM25
     /// only) reach the prompt.
-    public static func fuseKeepingLeaders(_ rankings: [[Int64]], k: Double = defaultK, limit: Int) -> [Int64] {
+    /// `keeping`: how many first items of each ranking are kept (missing ones: 1); `weights`
+    /// as in `scores`.
+    public static func fuseKeepingLeaders(_ rankings: [[Int64]], k: Double = defaultK, weights: [Double] = [],
+                                          keeping: [Int] = [], limit: Int) -> [Int64] {
         guard limit > 0 else { return [] }
-        let fused = scores(rankings, k: k).map(\.id)
-        let leaders = Set(rankings.compactMap(\.first))
+        let fused = scores(rankings, k: k, weights: weights).map(\.id)
+        let leaders = Set(rankings.enumerated().flatMap { number, ranking in
+            ranking.prefix(number < keeping.count ? keeping[number] : 1)
+        })
         var chosen = Set(fused.filter(leaders.contains).prefix(limit))
         for id in fused where chosen.count < limit && !chosen.contains(id) {
             chosen.insert(id)

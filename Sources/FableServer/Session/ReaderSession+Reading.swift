@@ -35,13 +35,13 @@ extension ReaderSession {
             await screen.say("Give words to look for, e.g. `recall the silver key`.")
             return
         }
-        let found = (try? await context.store.searchBranch(endingAt: head.id, terms: terms, limit: 5)) ?? []
+        let found = (try? await context.storyteller.retriever.recall(words, endingAt: head.id)) ?? []
         guard !found.isEmpty else {
             await screen.say("Nothing earlier in this story mentions that.")
             return
         }
         for passage in found {
-            await screen.sayUntrusted("Step \(passage.depth): \(passage.indexLine)")
+            await screen.sayUntrusted("Step \(passage.depth): \(passage.pieces.first?.text ?? passage.indexLine)")
         }
         await screen.say("(`read N` shows step N in full.)")
     }

@@ -1,7 +1,7 @@
 import FableCore
 
 /// `@stats`: what an admin needs to see at a glance on a busy server (`@who` lists every
-/// reader), and what the server adds to the model, measured as it serves (issue 7).
+/// reader), and what the server adds to the model, measured as it serves.
 extension ReaderSession {
     func statisticsReport() async -> String {
         let readers = await context.registry.connectionCount
@@ -32,6 +32,7 @@ extension ReaderSession {
             text += Self.row(label, cells)
         }
         text += "(hand-off: the passage's first bytes, from the model's stream to the reader's socket)\n"
+        text += "Long-term search: \(context.storyteller.retriever.denseStatus).\n"
         return text
     }
 

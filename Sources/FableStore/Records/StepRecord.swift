@@ -124,5 +124,9 @@ extension StepRecord: FetchableRecord, TableRecord {
             rootId = id
             try db.cachedStatement(sql: "UPDATE step SET root_id = id WHERE id = ?").execute(arguments: [id])
         }
+        // A revision repeats its parent's passage: it stays out of long-term search.
+        if kind == .story, let id {
+            try PieceRows.insert(db, stepID: id, worldID: worldId, indexLine: indexLine, passage: passage)
+        }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FableBench
 import FableCore
 import FableEngine
 import FableStore
@@ -139,8 +140,7 @@ struct BenchStepCommand: AsyncParsableCommand {
         // Query vectors are made now, so no embedding runs while retrieval is timed.
         var table: [String: [Float]] = [:]
         for text in instructions {
-            let query = Retriever.queryText(instruction: text, memory: head.content.memory)
-            table[query] = Self.vector(query, dimensions: dimensions)
+            table[text] = Self.vector(text, dimensions: dimensions)
         }
         let embedder = PrecomputedEmbedder(modelName: model, table: table,
                                            fallback: Self.vector("a passage", dimensions: dimensions))
@@ -240,8 +240,9 @@ struct BenchStepCommand: AsyncParsableCommand {
             _ = try await relaxedStore.moveHead(worldID: worldID, to: headID)
 
             clock = Stopwatch()
-            _ = try await store.stepsMissingVectors(worldID: worldID, model: model, limit: 16)
-            try await store.storeVector(stepID: step.id, model: model, vector: embedder.fallback)
+            _ = try await store.piecesMissingVectors(worldID: worldID, model: model, limit: 16)
+            let pieces = StepPieces.split(indexLine: content.indexLine, passage: content.passage)
+            await dense.storeVectors(pieces.map { (number: $0.number, vector: embedder.fallback) }, stepID: step.id)
             times[.vectors] = clock.lap()
 
             _ = try await store.moveHead(worldID: worldID, to: headID)
@@ -313,7 +314,7 @@ struct BenchStepCommand: AsyncParsableCommand {
         -> (store: SQLiteStore, world: Int64, head: Int64) {
         let store = try SQLiteStore(path: path)
         let writing = ContinuousClock.now
-        let (worldID, headID, _, reused) = try await RecallWorld(steps: size).open(in: store)
+        let (worldID, headID, _, reused) = try await RecallWorld(corpus: .english, steps: size).open(in: store)
         print("")
         print("## \(size) steps: " + (reused ? "world reused from \(path)"
                                               : "world written in \(Self.seconds(writing.millisecondsToNow)) (\(path))"))
@@ -385,14 +386,13 @@ struct BenchStepCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         var count = 0
         while true {
-            let batch = try await store.stepsMissingVectors(worldID: worldID, model: model, limit: 256)
+            let batch = try await store.piecesMissingVectors(worldID: worldID, model: model, limit: 256)
             if batch.isEmpty { break }
-            for step in batch {
-                try await store.storeVector(stepID: step.id, model: model,
-                                            vector: Self.vector(Retriever.passageText(step.content), dimensions: dimensions))
+            for step in Dictionary(grouping: batch, by: \.stepID).values {
+                try await store.storeVectors(step.map { ($0.id, Self.vector($0.text, dimensions: dimensions)) }, model: model)
             }
             count += batch.count
-            Console.err("\rvectors: \(count)")
+            Console.err("\rpiece vectors: \(count)")
         }
         if count > 0 { Console.err("\n") }
         return (count, started.millisecondsToNow)
@@ -436,7 +436,7 @@ struct BenchStepCommand: AsyncParsableCommand {
     // MARK: - Inputs
 
     /// What the samples ask for: the recall bench's questions (both kinds) and plain moves.
-    static let instructions: [String] = RecallWorld.facts.flatMap { [$0.paraphrase, $0.lexical] }
+    static let instructions: [String] = RecallCorpus.english.facts.flatMap { [$0.paraphrase, $0.lexical] }
         + ["Walk to the quay.", "Visit the market.", "Rest at the inn.", "Ask the ferryman about the fog bank."]
 
     /// The stub embedder's vector, stretched or cut to `dimensions` (same cost as a real one).

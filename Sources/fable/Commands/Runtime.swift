@@ -15,7 +15,8 @@ struct Runtime {
         storyteller = Storyteller(store: store, model: OpenAIChatClient(configuration: settings.llm),
                                   settings: StorySettings(maxReplyRetries: settings.replyRetries,
                                                           constrainReplyLengths: settings.schemaLimits),
-                                  embedder: settings.embeddings.map(OpenAIEmbeddingsClient.init))
+                                  embedder: settings.embeddings.map(OpenAIEmbeddingsClient.init),
+                                  denseStatusChanged: { status in Console.err("fable: long-term search: \(status)\n") })
     }
 
     func failure(_ error: any Error) -> String {

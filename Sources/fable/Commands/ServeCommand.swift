@@ -59,6 +59,9 @@ struct ServeCommand: AsyncParsableCommand {
         let bound = try await server.start()
         // Printed for people and scripts (tests start the server on port 0 and read this line).
         Console.out("fable: serving on \(host):\(bound) (model \(runtime.settings.llm.baseURL), database \(runtime.settings.databasePath))\n")
+        let dense = await runtime.storyteller.retriever.probe()
+        Console.out("fable: long-term search: \(dense)"
+                    + (runtime.settings.embeddings.map { dense == .off ? "" : " [\($0.baseURL)]" } ?? "") + "\n")
         let signals = Self.onTermination { Task { await server.shutdown() } }
         await server.wait()
         signals.forEach { $0.cancel() }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FableLLM
 
 /// Options every command that talks to the model and the database shares.
 struct CommonOptions: ParsableArguments {
@@ -36,10 +37,10 @@ struct CommonOptions: ParsableArguments {
     @OptionGroup var embeddings: EmbeddingsOptions
 }
 
-/// Optional dense retrieval: an OpenAI-compatible embeddings endpoint. No URL, no embedder.
+/// Dense retrieval: an OpenAI-compatible embeddings endpoint, by default the local one.
 struct EmbeddingsOptions: ParsableArguments {
     @Option(name: .customLong("embeddings-url"),
-            help: "OpenAI-compatible embeddings base URL, ending in /v1; turns on dense retrieval (env FABLE_EMBEDDINGS_URL).")
+            help: "OpenAI-compatible embeddings base URL, ending in /v1 (env FABLE_EMBEDDINGS_URL; default the local server of scripts/embeddings, \(EmbeddingsConfiguration.localURL)); none turns dense retrieval off.")
     var url: String?
 
     @Option(name: .customLong("embeddings-model"),

@@ -15,7 +15,7 @@ struct Settings {
     var schemaLimits = true
     /// Fresh tries after an unusable reply (invalid JSON, broken contract) before a step fails.
     var replyRetries = StorySettings.default.maxReplyRetries
-    /// nil: no embeddings endpoint, BM25 alone searches long-term memory.
+    /// nil: dense retrieval turned off (`--embeddings-url none`), BM25 alone searches long-term memory.
     var embeddings: EmbeddingsConfiguration?
 
     struct Invalid: Error, CustomStringConvertible {
@@ -84,7 +84,10 @@ struct Settings {
         return try resolveEmbeddings(options, file: file, environment: environment, llm: nil)
     }
 
-    /// `--embeddings-url`, FABLE_EMBEDDINGS_URL or the file's `embeddings: {url}`; no URL, no embedder.
+    /// `--embeddings-url`, FABLE_EMBEDDINGS_URL or the file's `embeddings: {url}`; by default
+    /// the local server the project's scripts start (dense retrieval is part of the product:
+    /// when it does not answer, BM25 alone serves and the server says so once). `none` (or
+    /// `off`) turns dense retrieval off.
     private static func resolveEmbeddings(_ options: EmbeddingsOptions, file: [String: Any],
                                           environment: [String: String], llm: LLMConfiguration?) throws
         -> EmbeddingsConfiguration? {
@@ -94,7 +97,8 @@ struct Settings {
             if let value = environment[env], !value.isEmpty { return value }
             return section[key].map { "\($0)" }.flatMap { $0.isEmpty ? nil : $0 }
         }
-        guard let url = pick(options.url, "FABLE_EMBEDDINGS_URL", "url") else { return nil }
+        let url = pick(options.url, "FABLE_EMBEDDINGS_URL", "url") ?? EmbeddingsConfiguration.localURL
+        guard !["none", "off"].contains(url.lowercased()) else { return nil }
         var configuration = EmbeddingsConfiguration(baseURL: url)
         configuration.model = pick(options.model, "FABLE_EMBEDDINGS_MODEL", "model") ?? configuration.model
         if let prefix = pick(options.prefix, "FABLE_EMBEDDINGS_PREFIX", "prefix") {

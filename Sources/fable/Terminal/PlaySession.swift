@@ -187,10 +187,10 @@ struct PlaySession {
             Console.out("Write `recall WORDS`, e.g. `recall the silver key`.\n")
             return
         }
-        let found = try await runtime.store.searchBranch(endingAt: headID, terms: terms, limit: 5)
+        let found = try await runtime.storyteller.retriever.recall(words, endingAt: headID)
         if found.isEmpty { Console.out("Nothing in this story mentions that.\n") }
         for passage in found {
-            Console.out("Step \(passage.depth): \(wrap(passage.indexLine))\n")
+            Console.out("Step \(passage.depth): \(wrap(passage.pieces.first?.text ?? passage.indexLine))\n")
         }
     }
 

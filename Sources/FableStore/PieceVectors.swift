@@ -1,0 +1,245 @@
+import FableCore
+
+/// One embedding model's vectors of a world's pieces, in memory for dense search.
+///
+/// A piece is ranked by its cosine to the query less half its hubness: the mean cosine of
+/// its ten nearest other pieces in the world. Small embedding models place generic sentences
+/// ("A woman in a green shawl walked by.") near every question, above the one sentence that
+/// answers it; a sentence like many others says little about any one question. This is the
+/// passage side of CSLS (Conneau et al., 2018, hubness reduction); the query side is the
+/// same for every piece and is left out. Each piece's nearest cosines are kept up to date as
+/// pieces arrive (a new piece is compared with every piece of the world once) and stored
+/// beside its vector, so a restart reads them instead of comparing every pair again.
+///
+/// Each vector is kept as 8-bit integers with a scale (`QuantizedVector`): a quarter of the
+/// floats' memory and of the bytes a search reads, at a cosine error far below the gaps that
+/// rank E5's passages. A step's pieces are stored together (a group), so the branch rule is
+/// checked once a step, not once a piece.
+struct PieceVectors: Sendable {
+    let model: String
+    let dimensions: Int
+    /// Group `g` is step `groupStep[g]`'s pieces: `pieceIDs[groupStart[g] ..< groupStart[g + 1]]`
+    /// (or to the end). A step whose vectors were replaced has step 0 in its old group.
+    private(set) var groupStep: [Int64] = []
+    private var groupStart: [Int] = []
+    private(set) var pieceIDs: [Int64] = []
+    private var codes: [Int8] = []
+    private var scales: [Float] = []
+    /// `neighbours` cosines a piece, best first (-1: none yet), and their mean (NaN: none).
+    private var nearest: [Float] = []
+    private var hubs: [Float] = []
+    private var hubTotal: Float = 0
+    private var hubCount = 0
+    private var groupOfStep: [Int64: Int] = [:]
+    /// Every vector of a piece up to this id was read from the file (later ones arrive through
+    /// `set`, or are read by the next search).
+    var highestID: Int64 = 0
+    /// Counts changes, so a copy changed elsewhere can tell whether it is still the latest.
+    private(set) var version = 0
+
+    static let neighbours = 10
+    static let hubWeight: Float = 0.5
+    /// A cosine this close to 1 is the same text again, not a neighbour.
+    static let sameText: Float = 0.999
+
+    init(model: String, dimensions: Int) {
+        self.model = model
+        self.dimensions = dimensions
+    }
+
+    var count: Int { pieceIDs.count }
+    /// Bytes held, about: what the cache's capacity counts.
+    var bytes: Int { codes.count + pieceIDs.count * (16 + 4 * Self.neighbours) + groupStep.count * 16 }
+
+    /// Sets a step's pieces' vectors (unit length, `dimensions` each), replacing any it had.
+    /// `known`: each piece's nearest cosines as stored; a piece without them is compared with
+    /// every piece here, and theirs are brought up to date. Returns the pieces that were here
+    /// before whose nearest cosines changed.
+    @discardableResult
+    mutating func set(step: Int64, _ vectors: [(pieceID: Int64, vector: [Float])], nearest known: [[Float]?] = [])
+        -> [Int64] {
+        version += 1
+        remove(step: step)
+        guard !vectors.isEmpty else { return [] }
+        let before = count
+        groupOfStep[step] = groupStep.count
+        groupStep.append(step)
+        groupStart.append(pieceIDs.count)
+        var changed = Set<Int>()
+        for (index, (id, vector)) in vectors.enumerated() {
+            let quantized = QuantizedVector(vector)
+            pieceIDs.append(id)
+            codes.append(contentsOf: quantized.codes)
+            scales.append(quantized.scale)
+            hubs.append(.nan)
+            let piece = count - 1
+            if let list = index < known.count ? known[index] : nil, list.count == Self.neighbours {
+                nearest.append(contentsOf: list)
+                updateHub(piece)
+            } else {
+                nearest.append(contentsOf: repeatElement(-1, count: Self.neighbours))
+                changed.formUnion(compare(piece, vector))
+            }
+        }
+        return changed.filter { $0 < before }.sorted().map { pieceIDs[$0] }
+    }
+
+    mutating func remove(step: Int64) {
+        guard let group = groupOfStep.removeValue(forKey: step) else { return }
+        version += 1
+        groupStep[group] = 0
+    }
+
+    /// A piece's nearest cosines, best first.
+    func nearest(of pieceID: Int64) -> [Float]? {
+        guard let group = groupOfStep[StepPieces.stepID(ofPiece: pieceID)] else { return nil }
+        let index = pieceIndex(pieceID, group: group)
+        return Array(nearest[index * Self.neighbours ..< (index + 1) * Self.neighbours])
+    }
+
+    /// Its hubness: the mean of its nearest cosines (nil when it has no neighbour yet).
+    func hub(of pieceID: Int64) -> Float? {
+        guard let group = groupOfStep[StepPieces.stepID(ofPiece: pieceID)] else { return nil }
+        let hub = hubs[pieceIndex(pieceID, group: group)]
+        return hub.isNaN ? nil : hub
+    }
+
+    /// Compares a new piece with every other live piece, noting each cosine in both lists;
+    /// returns the pieces whose lists changed (the new one among them).
+    private mutating func compare(_ piece: Int, _ vector: [Float]) -> Set<Int> {
+        let dimensions = dimensions
+        var own = [Float](repeating: -1, count: Self.neighbours)
+        var entering: [(Int, Float)] = []
+        vector.withUnsafeBufferPointer { query in
+            codes.withUnsafeBufferPointer { codes in
+                nearest.withUnsafeBufferPointer { nearest in
+                    for group in groupStep.indices where groupStep[group] != 0 {
+                        let end = group + 1 < groupStart.count ? groupStart[group + 1] : pieceIDs.count
+                        for other in groupStart[group] ..< end where other != piece {
+                            let vector = UnsafeBufferPointer(rebasing: codes[other * dimensions ..< (other + 1) * dimensions])
+                            let cosine = QuantizedVector.dot(query, vector) * scales[other]
+                            guard cosine < Self.sameText else { continue }
+                            if cosine > own[Self.neighbours - 1] { Self.insert(cosine, into: &own) }
+                            if cosine > nearest[(other + 1) * Self.neighbours - 1] { entering.append((other, cosine)) }
+                        }
+                    }
+                }
+            }
+        }
+        nearest.replaceSubrange(piece * Self.neighbours ..< (piece + 1) * Self.neighbours, with: own)
+        var changed: Set<Int> = [piece]
+        for (other, cosine) in entering {
+            var list = Array(nearest[other * Self.neighbours ..< (other + 1) * Self.neighbours])
+            Self.insert(cosine, into: &list)
+            nearest.replaceSubrange(other * Self.neighbours ..< (other + 1) * Self.neighbours, with: list)
+            changed.insert(other)
+        }
+        for index in changed { updateHub(index) }
+        return changed
+    }
+
+    /// Puts a cosine into a list kept best first, if it is among its best.
+    private static func insert(_ cosine: Float, into list: inout [Float]) {
+        guard cosine > list[list.count - 1] else { return }
+        var slot = list.count - 1
+        while slot > 0, list[slot - 1] < cosine {
+            list[slot] = list[slot - 1]
+            slot -= 1
+        }
+        list[slot] = cosine
+    }
+
+    private mutating func updateHub(_ piece: Int) {
+        let list = nearest[piece * Self.neighbours ..< (piece + 1) * Self.neighbours].filter { $0 > -1 }
+        if !hubs[piece].isNaN {
+            hubTotal -= hubs[piece]
+            hubCount -= 1
+        }
+        guard !list.isEmpty else {
+            hubs[piece] = .nan
+            return
+        }
+        hubs[piece] = list.reduce(0, +) / Float(list.count)
+        hubTotal += hubs[piece]
+        hubCount += 1
+    }
+
+    /// The best piece of each of the `limit` steps whose best piece scores highest for
+    /// `query` (unit length): its cosine less `hubWeight` of its hubness, among the steps
+    /// `includes` accepts; best first, equal scores: the later step first. A piece without
+    /// neighbours yet counts the world's mean hubness.
+    func search(_ query: [Float], limit: Int, includes: (Int64) -> Bool)
+        -> [(pieceID: Int64, score: Float, cosine: Float)] {
+        var best = TopHits(limit: limit)
+        let dimensions = dimensions
+        let meanHub = hubCount > 0 ? hubTotal / Float(hubCount) : 0
+        let weight = Self.hubWeight
+        query.withUnsafeBufferPointer { query in
+            codes.withUnsafeBufferPointer { codes in
+                for group in groupStep.indices {
+                    let step = groupStep[group]
+                    guard step != 0, includes(step) else { continue }
+                    let end = group + 1 < groupStart.count ? groupStart[group + 1] : pieceIDs.count
+                    var bestPiece = -1
+                    var bestScore = -Float.infinity
+                    for piece in groupStart[group] ..< end {
+                        let vector = UnsafeBufferPointer(rebasing: codes[piece * dimensions ..< (piece + 1) * dimensions])
+                        let hub = hubs[piece]
+                        let score = QuantizedVector.dot(query, vector) * scales[piece] - weight * (hub.isNaN ? meanHub : hub)
+                        if score > bestScore {
+                            bestScore = score
+                            bestPiece = piece
+                        }
+                    }
+                    if bestPiece >= 0 { best.add(id: pieceIDs[bestPiece], cosine: bestScore) }
+                }
+            }
+        }
+        return best.hits.map { hit in
+            let index = pieceIndex(hit.id, group: groupOfStep[StepPieces.stepID(ofPiece: hit.id)]!)
+            let hub = hubs[index]
+            return (pieceID: hit.id, score: hit.cosine, cosine: hit.cosine + weight * (hub.isNaN ? meanHub : hub))
+        }
+    }
+
+    /// Where a piece of a live group is kept.
+    private func pieceIndex(_ id: Int64, group: Int) -> Int {
+        var index = groupStart[group]
+        while pieceIDs[index] != id { index += 1 }
+        return index
+    }
+}
+
+/// A unit vector as signed bytes and one scale: value ≈ code × scale.
+struct QuantizedVector {
+    var codes: [Int8]
+    var scale: Float
+
+    init(_ vector: [Float]) {
+        let largest = vector.reduce(0) { max($0, abs($1)) }
+        scale = largest > 0 ? largest / 127 : 1
+        let inverse = 1 / scale
+        codes = vector.map { Int8(clamping: Int(($0 * inverse).rounded())) }
+    }
+
+    /// The dot product of a float query and a vector's codes, sixteen lanes at a time.
+    static func dot(_ query: UnsafeBufferPointer<Float>, _ codes: UnsafeBufferPointer<Int8>) -> Float {
+        guard let x = query.baseAddress, let y = codes.baseAddress else { return 0 }
+        let count = min(query.count, codes.count)
+        let floats = UnsafeRawPointer(x)
+        let bytes = UnsafeRawPointer(y)
+        var sum = SIMD16<Float>()
+        var index = 0
+        while index + 16 <= count {
+            let lanes = bytes.loadUnaligned(fromByteOffset: index, as: SIMD16<Int8>.self)
+            sum += floats.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self) * SIMD16<Float>(lanes)
+            index += 16
+        }
+        var total = sum.sum()
+        while index < count {
+            total += x[index] * Float(y[index])
+            index += 1
+        }
+        return total
+    }
+}
