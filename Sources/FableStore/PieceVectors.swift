@@ -15,6 +15,11 @@ import FableCore
 /// floats' memory and of the bytes a search reads, at a cosine error far below the gaps that
 /// rank E5's passages. A step's pieces are stored together (a group), so the branch rule is
 /// checked once a step, not once a piece.
+///
+/// A large world is searched in two passes: every piece's signs (one bit a dimension, of its
+/// difference from the world's mean vector) are compared with the query's, and only the
+/// `shortlistSize` pieces whose signs agree most are scored in full. The same shortlist finds
+/// a new piece's neighbours. Without it a search, and each new piece, would read every vector.
 struct PieceVectors: Sendable {
     let model: String
     let dimensions: Int
@@ -36,15 +41,32 @@ struct PieceVectors: Sendable {
     var highestID: Int64 = 0
     /// Counts changes, so a copy changed elsewhere can tell whether it is still the latest.
     private(set) var version = 0
+    /// The mean of the first `centerSample` vectors, fixed once there are that many; each
+    /// piece's signs against it, `words` words a piece.
+    private var center: [Float]?
+    private var signs: [UInt64] = []
+    private var words: Int { (dimensions + 63) / 64 }
 
     static let neighbours = 10
+    static let centerSample = 512
+    /// Pieces scored in full by a search, or compared with a new piece, in a large world.
+    static let shortlist = 2_048
+    /// Below this many pieces every piece is scored: the signs would save little.
+    static let shortlistFrom = 8_192
     static let hubWeight: Float = 0.5
     /// A cosine this close to 1 is the same text again, not a neighbour.
     static let sameText: Float = 0.999
 
-    init(model: String, dimensions: Int) {
+    /// Pieces scored in full in a large world, and from how many pieces a world is large.
+    let shortlistSize: Int
+    let shortlistFrom: Int
+
+    init(model: String, dimensions: Int, shortlistSize: Int = PieceVectors.shortlist,
+         shortlistFrom: Int = PieceVectors.shortlistFrom) {
         self.model = model
         self.dimensions = dimensions
+        self.shortlistSize = shortlistSize
+        self.shortlistFrom = max(shortlistFrom, Self.centerSample)
     }
 
     var count: Int { pieceIDs.count }
@@ -73,6 +95,7 @@ struct PieceVectors: Sendable {
             scales.append(quantized.scale)
             hubs.append(.nan)
             let piece = count - 1
+            if let center { signs.append(contentsOf: Self.signs(vector, center: center)) }
             if let list = index < known.count ? known[index] : nil, list.count == Self.neighbours {
                 nearest.append(contentsOf: list)
                 updateHub(piece)
@@ -81,7 +104,65 @@ struct PieceVectors: Sendable {
                 changed.formUnion(compare(piece, vector))
             }
         }
+        if center == nil, count >= Self.centerSample { fixCenter() }
         return changed.filter { $0 < before }.sorted().map { pieceIDs[$0] }
+    }
+
+    /// The mean of the first `centerSample` vectors becomes the center, and every piece gets
+    /// its signs against it.
+    private mutating func fixCenter() {
+        var mean = [Float](repeating: 0, count: dimensions)
+        for piece in 0..<Self.centerSample {
+            for (dimension, value) in vector(piece).enumerated() { mean[dimension] += value }
+        }
+        mean = mean.map { $0 / Float(Self.centerSample) }
+        center = mean
+        signs = []
+        signs.reserveCapacity(count * words)
+        for piece in 0..<count { signs.append(contentsOf: Self.signs(vector(piece), center: mean)) }
+    }
+
+    /// A kept vector, as floats again.
+    private func vector(_ piece: Int) -> [Float] {
+        (0..<dimensions).map { Float(codes[piece * dimensions + $0]) * scales[piece] }
+    }
+
+    /// One bit a dimension: set where the vector is above the center.
+    static func signs(_ vector: [Float], center: [Float]) -> [UInt64] {
+        var words = [UInt64](repeating: 0, count: (vector.count + 63) / 64)
+        for dimension in vector.indices where vector[dimension] > center[dimension] {
+            words[dimension / 64] |= 1 << UInt64(dimension % 64)
+        }
+        return words
+    }
+
+    /// The live pieces (of groups `includes` accepts) whose signs differ least from those of
+    /// `vector`, at least `size` of them (all on ties at the cut), in piece order; nil when
+    /// every piece should be scored (a small world, or no center yet).
+    private func shortlist(for vector: [Float], size: Int, includes: (Int64) -> Bool) -> [Int]? {
+        guard let center, count >= shortlistFrom else { return nil }
+        let query = Self.signs(vector, center: center)
+        let words = words
+        var distance = [UInt16](repeating: UInt16.max, count: count)
+        var histogram = [Int](repeating: 0, count: dimensions + 2)
+        signs.withUnsafeBufferPointer { signs in
+            for group in groupStep.indices where groupStep[group] != 0 && includes(groupStep[group]) {
+                let end = group + 1 < groupStart.count ? groupStart[group + 1] : pieceIDs.count
+                for piece in groupStart[group] ..< end {
+                    var differ = 0
+                    for word in 0..<words { differ += (signs[piece * words + word] ^ query[word]).nonzeroBitCount }
+                    distance[piece] = UInt16(differ)
+                    histogram[differ] += 1
+                }
+            }
+        }
+        var cut = 0
+        var taken = 0
+        while cut < histogram.count, taken + histogram[cut] < size {
+            taken += histogram[cut]
+            cut += 1
+        }
+        return distance.indices.filter { distance[$0] <= cut }
     }
 
     mutating func remove(step: Int64) {
@@ -110,17 +191,24 @@ struct PieceVectors: Sendable {
         let dimensions = dimensions
         var own = [Float](repeating: -1, count: Self.neighbours)
         var entering: [(Int, Float)] = []
+        let shortlist = shortlist(for: vector, size: shortlistSize) { _ in true }
         vector.withUnsafeBufferPointer { query in
             codes.withUnsafeBufferPointer { codes in
                 nearest.withUnsafeBufferPointer { nearest in
-                    for group in groupStep.indices where groupStep[group] != 0 {
-                        let end = group + 1 < groupStart.count ? groupStart[group + 1] : pieceIDs.count
-                        for other in groupStart[group] ..< end where other != piece {
-                            let vector = UnsafeBufferPointer(rebasing: codes[other * dimensions ..< (other + 1) * dimensions])
-                            let cosine = QuantizedVector.dot(query, vector) * scales[other]
-                            guard cosine < Self.sameText else { continue }
-                            if cosine > own[Self.neighbours - 1] { Self.insert(cosine, into: &own) }
-                            if cosine > nearest[(other + 1) * Self.neighbours - 1] { entering.append((other, cosine)) }
+                    func note(_ other: Int) {
+                        guard other != piece else { return }
+                        let vector = UnsafeBufferPointer(rebasing: codes[other * dimensions ..< (other + 1) * dimensions])
+                        let cosine = QuantizedVector.dot(query, vector) * scales[other]
+                        guard cosine < Self.sameText else { return }
+                        if cosine > own[Self.neighbours - 1] { Self.insert(cosine, into: &own) }
+                        if cosine > nearest[(other + 1) * Self.neighbours - 1] { entering.append((other, cosine)) }
+                    }
+                    if let shortlist {
+                        for other in shortlist { note(other) }
+                    } else {
+                        for group in groupStep.indices where groupStep[group] != 0 {
+                            let end = group + 1 < groupStart.count ? groupStart[group + 1] : pieceIDs.count
+                            for other in groupStart[group] ..< end { note(other) }
                         }
                     }
                 }
@@ -174,25 +262,41 @@ struct PieceVectors: Sendable {
         let dimensions = dimensions
         let meanHub = hubCount > 0 ? hubTotal / Float(hubCount) : 0
         let weight = Self.hubWeight
+        let shortlist = shortlist(for: query, size: shortlistSize, includes: includes)
         query.withUnsafeBufferPointer { query in
             codes.withUnsafeBufferPointer { codes in
-                for group in groupStep.indices {
-                    let step = groupStep[group]
-                    guard step != 0, includes(step) else { continue }
-                    let end = group + 1 < groupStart.count ? groupStart[group + 1] : pieceIDs.count
-                    var bestPiece = -1
-                    var bestScore = -Float.infinity
-                    for piece in groupStart[group] ..< end {
-                        let vector = UnsafeBufferPointer(rebasing: codes[piece * dimensions ..< (piece + 1) * dimensions])
-                        let hub = hubs[piece]
-                        let score = QuantizedVector.dot(query, vector) * scales[piece] - weight * (hub.isNaN ? meanHub : hub)
-                        if score > bestScore {
-                            bestScore = score
-                            bestPiece = piece
-                        }
-                    }
-                    if bestPiece >= 0 { best.add(id: pieceIDs[bestPiece], cosine: bestScore) }
+                func score(_ piece: Int) -> Float {
+                    let vector = UnsafeBufferPointer(rebasing: codes[piece * dimensions ..< (piece + 1) * dimensions])
+                    let hub = hubs[piece]
+                    return QuantizedVector.dot(query, vector) * scales[piece] - weight * (hub.isNaN ? meanHub : hub)
                 }
+                // The best piece of each step, its pieces coming together (in group or piece order).
+                var current: Int64 = -1
+                var bestPiece = -1
+                var bestScore = -Float.infinity
+                func consider(_ piece: Int, of step: Int64) {
+                    if step != current {
+                        if bestPiece >= 0 { best.add(id: pieceIDs[bestPiece], cosine: bestScore) }
+                        current = step
+                        bestPiece = -1
+                        bestScore = -Float.infinity
+                    }
+                    guard piece >= 0 else { return }
+                    let value = score(piece)
+                    if value > bestScore {
+                        bestScore = value
+                        bestPiece = piece
+                    }
+                }
+                if let shortlist {
+                    for piece in shortlist { consider(piece, of: StepPieces.stepID(ofPiece: pieceIDs[piece])) }
+                } else {
+                    for group in groupStep.indices where groupStep[group] != 0 && includes(groupStep[group]) {
+                        let end = group + 1 < groupStart.count ? groupStart[group + 1] : pieceIDs.count
+                        for piece in groupStart[group] ..< end { consider(piece, of: groupStep[group]) }
+                    }
+                }
+                consider(-1, of: -2)
             }
         }
         return best.hits.map { hit in
