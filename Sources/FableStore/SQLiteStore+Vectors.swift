@@ -51,7 +51,7 @@ extension SQLiteStore: VectorStore {
             let mine = Set(stored.map(\.pieceID))
             for (id, vector) in stored {
                 let nearest = worlds.values.lazy.compactMap { $0.updated.nearest(of: id) }.first
-                try insert.execute(arguments: [id, model, vector.count, VectorCoding.encode(vector),
+                try insert.execute(arguments: [id, model, vector.count, VectorCoding.encodeBytes(vector),
                                                nearest.map(VectorCoding.encode)])
             }
             for entry in worlds.values {
@@ -156,7 +156,7 @@ extension SQLiteStore {
                                              arguments: [pieceID]) else { return nil }
             let data: Data = row["vector"]
             let dimensions: Int = row["dimensions"]
-            guard let vector = VectorCoding.decode(data), vector.count == dimensions else {
+            guard let vector = VectorCoding.decodeBytes(data), vector.count == dimensions else {
                 throw VectorError.unusable("the stored vector of piece \(pieceID) is damaged")
             }
             return (row["model"], vector)
@@ -206,8 +206,26 @@ public enum VectorError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Vectors on disk: little-endian Float32, nothing else.
+/// Vectors on disk. A piece's vector: its scale (little-endian Float32), then one signed byte a
+/// dimension (`QuantizedVector`, as dense search keeps it in memory): a quarter of the floats'
+/// size, at a cosine error far below the gaps that rank passages. Neighbour lists: Float32.
 enum VectorCoding {
+    static func encodeBytes(_ vector: [Float]) -> Data {
+        let quantized = QuantizedVector(vector)
+        var data = Data(capacity: 4 + vector.count)
+        withUnsafeBytes(of: quantized.scale.bitPattern.littleEndian) { data.append(contentsOf: $0) }
+        quantized.codes.withUnsafeBytes { data.append(contentsOf: $0) }
+        return data
+    }
+
+    static func decodeBytes(_ data: Data) -> [Float]? {
+        guard data.count > 4 else { return nil }
+        return data.withUnsafeBytes { raw in
+            let scale = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
+            return (4..<data.count).map { Float(Int8(bitPattern: raw[$0])) * scale }
+        }
+    }
+
     static func encode(_ vector: [Float]) -> Data {
         var data = Data(capacity: vector.count * 4)
         for value in vector {

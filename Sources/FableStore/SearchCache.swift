@@ -204,7 +204,7 @@ final class SearchCache: Sendable {
             while let row = try rows.next() {
                 let id: Int64 = row[0]
                 newest = id
-                let vector = try row.withUnsafeData(atIndex: 1) { data in data.flatMap(VectorCoding.decode) }
+                let vector = try row.withUnsafeData(atIndex: 1) { data in data.flatMap(VectorCoding.decodeBytes) }
                 guard let vector, vector.count == dimensions else { continue }
                 let step = StepPieces.stepID(ofPiece: id)
                 let nearest = try row.withUnsafeData(atIndex: 2) { data in data.flatMap(VectorCoding.decode) }
