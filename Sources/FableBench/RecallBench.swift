@@ -1,6 +1,7 @@
 import FableCore
 import FableEngine
 import FableStore
+import Synchronization
 
 /// Long-term recall on planted facts: each fact of the corpus is asked for in other words
 /// (paraphrase) and in its own (lexical control), as a reader's instruction (chosen) and as
@@ -22,8 +23,9 @@ public struct RecallBench: Sendable {
         public var hits3 = 0
         public var hits10 = 0
         public var count = 0
-        /// Milliseconds for each top-3 search, including the query's embedding.
+        /// Milliseconds for each top-3 search, including the query's embedding, and without it.
         public var latencies = Samples()
+        public var searchLatencies = Samples()
 
         public func recall(_ k: Int) -> Double { Double(k == 3 ? hits3 : hits10) / Double(max(count, 1)) }
     }
@@ -49,9 +51,10 @@ public struct RecallBench: Sendable {
         }
         let memory = try await store.step(id: headID)?.content.memory ?? ""
         var rankers: [(name: String, retriever: Retriever)] = [("BM25 alone", Retriever(store: store))]
-        if let embedder {
-            rankers.append(("BM25 + dense (Fable)", Retriever(store: store, embedder: embedder)))
-            rankers.append(("BM25 + dense, plain RRF", Retriever(store: store, embedder: embedder, keepsLeaders: false)))
+        let timed = embedder.map(TimedEmbedder.init)
+        if let timed {
+            rankers.append(("BM25 + dense (Fable)", Retriever(store: store, embedder: timed)))
+            rankers.append(("BM25 + dense, plain RRF", Retriever(store: store, embedder: timed, keepsLeaders: false)))
         }
         var rows: [Row] = []
         for questions in ["paraphrase", "lexical"] {
@@ -63,8 +66,11 @@ public struct RecallBench: Sendable {
                         let query = mode == "chosen" ? RetrievalQuery.text(question, memory: memory)
                             : RetrievalQuery(focus: Self.options(with: question, index: index, corpus: corpus), memory: memory)
                         let clock = ContinuousClock.now
+                        let embedding = timed?.spent ?? .zero
                         let top3 = try await ranker.retriever.search(endingAt: headID, query: query, limit: 3)
-                        row.latencies.add((ContinuousClock.now - clock).milliseconds)
+                        let elapsed = ContinuousClock.now - clock
+                        row.latencies.add(elapsed.milliseconds)
+                        row.searchLatencies.add((elapsed - ((timed?.spent ?? .zero) - embedding)).milliseconds)
                         if let failure = top3.denseFailure { throw RecallBenchError("the dense side failed: \(failure)") }
                         let top10 = try await ranker.retriever.search(endingAt: headID, query: query, limit: 10)
                         row.count += 1
@@ -113,12 +119,13 @@ public struct RecallBench: Sendable {
 
     /// The rows as a Markdown table.
     public static func table(_ rows: [Row]) -> String {
-        var lines = ["| questions | asked as | ranking | recall@3 | recall@10 | p50 ms | p99 ms |",
-                     "| --- | --- | --- | --- | --- | --- | --- |"]
+        var lines = ["| questions | asked as | ranking | recall@3 | recall@10 | p50 ms | p99 ms | search alone p50 / p99 ms |",
+                     "| --- | --- | --- | --- | --- | --- | --- | --- |"]
         for row in rows {
             lines.append("| \(row.questions) | \(row.mode) | \(row.ranking) | \(row.hits3)/\(row.count) = \(format(row.recall(3))) "
                          + "| \(row.hits10)/\(row.count) = \(format(row.recall(10))) | "
-                         + "\(format(row.latencies.percentile(0.5))) | \(format(row.latencies.percentile(0.99))) |")
+                         + "\(format(row.latencies.percentile(0.5))) | \(format(row.latencies.percentile(0.99))) | "
+                         + "\(format(row.searchLatencies.percentile(0.5))) / \(format(row.searchLatencies.percentile(0.99))) |")
         }
         return lines.joined(separator: "\n")
     }
@@ -127,5 +134,31 @@ public struct RecallBench: Sendable {
         let hundredths = Int((value * 100).rounded())
         let fraction = hundredths % 100
         return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+}
+
+/// An embedder that adds up the time its calls take, so a search's own time can be told from
+/// the embeddings server's.
+final class TimedEmbedder: Embedder {
+    private let base: any Embedder
+    private let total = Mutex(Duration.zero)
+
+    init(_ base: any Embedder) { self.base = base }
+
+    var modelName: String { base.modelName }
+    var spent: Duration { total.withLock { $0 } }
+
+    func embed(_ texts: [String]) async throws -> [[Float]] {
+        try await timing { try await base.embed(texts) }
+    }
+
+    func embedQueries(_ texts: [String]) async throws -> [[Float]] {
+        try await timing { try await base.embedQueries(texts) }
+    }
+
+    private func timing(_ body: () async throws -> [[Float]]) async throws -> [[Float]] {
+        let started = ContinuousClock.now
+        defer { total.withLock { $0 += ContinuousClock.now - started } }
+        return try await body()
     }
 }

@@ -32,6 +32,7 @@ public struct Retriever: Sendable {
     /// then, not two every step. A refused connection fails at once and does not count.
     public var pauseAfterTimeout: Duration
     private let health: Health
+    private let queries = QueryVectors()
 
     /// `vectors` nil: the store's own, when it keeps vectors (SQLiteStore does).
     /// `statusChanged`: told when the dense side stops or starts answering (for a log line).
@@ -121,7 +122,7 @@ public struct Retriever: Sendable {
                 denseFailure = "the embeddings endpoint timed out lately; BM25 alone for now"
             } else {
                 do {
-                    let queryVectors = try await embedder.embedQueries(focus)
+                    let queryVectors = try await queryVectors(focus, embedder: embedder)
                     guard queryVectors.count == focus.count else { throw ModelError.malformed("no vector for the query") }
                     health.succeeded()
                     var dense: [Ranking] = []
@@ -204,6 +205,31 @@ public struct Retriever: Sendable {
             if rankings.count > 1 { passage.score = -(scores[id] ?? 0) }
             return passage
         }
+    }
+
+    /// Vectors of queries, from those embedded ahead (`prepareQueries`) where it can.
+    private func queryVectors(_ texts: [String], embedder: any Embedder) async throws -> [[Float]] {
+        let known = queries.vectors(texts)
+        let missing = texts.indices.filter { known[$0] == nil }
+        guard !missing.isEmpty else { return known.compactMap { $0 } }
+        let fresh = try await embedder.embedQueries(missing.map { texts[$0] })
+        guard fresh.count == missing.count else { throw ModelError.malformed("not one vector per query") }
+        var vectors = known
+        for (index, vector) in zip(missing, fresh) { vectors[index] = vector }
+        return vectors.compactMap { $0 }
+    }
+
+    /// Embeds, ahead of need, the queries a next step will search with (a new step's options:
+    /// the reader chooses one, or an unattended step searches with all three), so that step
+    /// does not wait for the embeddings server. Best-effort.
+    public func prepareQueries(_ texts: [String]) async {
+        guard let embedder, vectors != nil, !health.isPaused else { return }
+        let texts = RetrievalQuery(focus: texts, memory: "").focus
+        let missing = texts.filter { queries.vectors([$0])[0] == nil }
+        guard !missing.isEmpty, let fresh = try? await embedder.embedQueries(missing), fresh.count == missing.count else {
+            return
+        }
+        queries.remember(zip(missing, fresh).map { ($0, $1) })
     }
 
     /// The vectors of a new step's pieces, by piece number, or nil when there is no embedder
@@ -317,6 +343,29 @@ public struct Retriever: Sendable {
                 return !same
             }
             if changed, telling { statusChanged?(status) }
+        }
+    }
+}
+
+/// Query vectors embedded ahead of need, the latest `capacity` of them; shared by copies.
+private final class QueryVectors: Sendable {
+    static let capacity = 4_096
+    private let state = Mutex<(vectors: [String: [Float]], order: [String])>(([:], []))
+
+    func vectors(_ texts: [String]) -> [[Float]?] {
+        state.withLock { state in texts.map { state.vectors[$0] } }
+    }
+
+    func remember(_ pairs: [(String, [Float])]) {
+        state.withLock { state in
+            for (text, vector) in pairs where state.vectors.updateValue(vector, forKey: text) == nil {
+                state.order.append(text)
+            }
+            if state.order.count > Self.capacity {
+                let dropped = state.order.count - Self.capacity
+                for text in state.order.prefix(dropped) { state.vectors[text] = nil }
+                state.order.removeFirst(dropped)
+            }
         }
     }
 }

@@ -185,10 +185,13 @@ public struct Storyteller: Sendable {
         let draft = StepDraft(worldID: world.id, parentID: parent?.step.id, depth: (parent?.step.depth ?? 0) + 1,
                               instruction: instruction.text(options: parent?.step.content.options ?? []),
                               content: content, telemetry: telemetry, trace: reply.trace)
-        // The new step's piece vectors are made before the commit and stored right after it. A
-        // failed embedding never fails the step: it stays without vectors until a later step
-        // backfills them.
+        // The new step's piece vectors are made before the commit (one request of a dozen
+        // sentences) and stored right after it, so a step returns with its vectors. A failed
+        // embedding never fails the step: a later step backfills it. Its options, the next
+        // step's queries, are embedded at the same time.
+        async let prepared: Void = retriever.prepareQueries(reply.content.options)
         let vectors = await retriever.embedPieces(reply.content)
+        await prepared
         _ = await backfilled
         let step = try await store.commit(draft, expectedHead: expectedHead)
         if let vectors { await retriever.storeVectors(vectors, stepID: step.id) }

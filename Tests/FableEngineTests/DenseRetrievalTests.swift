@@ -206,6 +206,26 @@ final class SynonymEmbedder: Embedder {
         #expect(embedder.calls.withLock { $0 } == 3)
     }
 
+    @Test func aStepsOptionsAreEmbeddedAheadSoChoosingOneWaitsForNoEmbedding() async throws {
+        let store = try SQLiteStore(path: denseDatabase())
+        let model = ScriptedChatModel(planted: [2: Self.fact], options: [3: ["Wait for the tide.", Self.question, "Sing."]])
+        let embedder = SynonymEmbedder()
+        let teller = Storyteller(store: store, model: model, embedder: embedder)
+        let world = try await store.createWorld(label: "ahead", premise: densePremise)
+        _ = try await runStep(teller.begin(worldID: world.id))
+        for _ in 2...3 {
+            _ = try await runStep(teller.advance(worldID: world.id, instruction: .auto))
+        }
+        // The options of step 3 were embedded as one request when step 3 was written.
+        #expect(embedder.requests.contains(["Wait for the tide.", Self.question, "Sing."]))
+        let before = embedder.requests.count
+        _ = try await runStep(teller.advance(worldID: world.id, instruction: .option(1)))
+        let during = embedder.requests[before...]
+        #expect(!during.contains([Self.question]), "the chosen option's vector was ready")
+        let prompt = try #require(model.requests.last).messages.map(\.content).joined(separator: "\n")
+        #expect(prompt.contains(Self.fact))
+    }
+
     @Test func aFactAskedForByAnOptionOfAnUnattendedStepReachesThePrompt() async throws {
         // The model chooses among its own options: the one that names the fact's thing in other
         // words finds it, by vector, though the instruction itself is empty.

@@ -39,7 +39,7 @@ public enum HelpTopics {
               @reload              check the story files again
               @shutdown [SECONDS]  shut the server down gracefully
             """,
-        "recall": "recall WORDS: search every earlier passage of this branch, e.g. `recall the red door`.",
+        "recall": "recall WORDS: search every earlier passage of this branch, by its words and by meaning, and show the sentence that matched, e.g. `recall who took the red key`.",
         "recap": "recap: the story so far in one line per step, the latest steps last.",
         "read": "read [N]: the passages from step N on (or the latest ones), a page at a time. Enter shows more, q stops.",
         "history": "history: the same as `read`.",
