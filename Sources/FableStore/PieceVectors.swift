@@ -39,8 +39,6 @@ struct PieceVectors: Sendable {
     /// Every vector of a piece up to this id was read from the file (later ones arrive through
     /// `set`, or are read by the next search).
     var highestID: Int64 = 0
-    /// Counts changes, so a copy changed elsewhere can tell whether it is still the latest.
-    private(set) var version = 0
     /// The mean of the first `centerSample` vectors, fixed once there are that many; each
     /// piece's signs against it, `words` words a piece.
     private var center: [Float]?
@@ -80,7 +78,6 @@ struct PieceVectors: Sendable {
     @discardableResult
     mutating func set(step: Int64, _ vectors: [(pieceID: Int64, vector: [Float])], nearest known: [[Float]?] = [])
         -> [Int64] {
-        version += 1
         remove(step: step)
         guard !vectors.isEmpty else { return [] }
         let before = count
@@ -167,7 +164,6 @@ struct PieceVectors: Sendable {
 
     mutating func remove(step: Int64) {
         guard let group = groupOfStep.removeValue(forKey: step) else { return }
-        version += 1
         groupStep[group] = 0
     }
 

@@ -17,12 +17,11 @@ extension SQLiteStore: VectorStore {
             units.append((id, unit))
         }
         let stored = units
-        // The world's vectors as they are now (read into memory if they are not yet), with the
-        // new ones set in a copy: each new piece's nearest cosines, and those of the pieces it
-        // came near, are stored with the vectors.
-        let worlds = try await pool.read { db in
-            var worlds: [Int64: (base: PieceVectors, updated: PieceVectors, changed: Set<Int64>)] = [:]
+        // Each step's world, and the world's vectors read into memory if they are not yet.
+        let groups = try await pool.read { db in
+            var groups: [(world: Int64, step: Int64, pieces: [(pieceID: Int64, vector: [Float])])] = []
             let world = try db.cachedStatement(sql: "SELECT world_id FROM step_piece WHERE id = ?")
+            var loaded = Set<Int64>()
             var start = 0
             while start < stored.count {
                 let step = StepPieces.stepID(ofPiece: stored[start].pieceID)
@@ -31,39 +30,42 @@ extension SQLiteStore: VectorStore {
                 guard let worldID = try Int64.fetchOne(world, arguments: [stored[start].pieceID]) else {
                     throw StoreError.noSuchStep(step)
                 }
-                if worlds[worldID] == nil {
-                    let base = try self.cache.vectors(worldID: worldID, model: model, dimensions: stored[start].vector.count, db)
-                    worlds[worldID] = (base, base, [])
+                if loaded.insert(worldID).inserted {
+                    _ = try self.cache.vectors(worldID: worldID, model: model, dimensions: stored[start].vector.count, db)
                 }
-                let changed = worlds[worldID]!.updated.set(step: step, Array(stored[start..<end]))
-                worlds[worldID]!.changed.formUnion(changed)
+                groups.append((worldID, step, Array(stored[start..<end])))
                 start = end
             }
-            return worlds
+            return groups
         }
-        try await write { db in
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO piece_vector(piece_id, model, dimensions, vector, neighbours) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT(piece_id) DO UPDATE SET model = excluded.model, dimensions = excluded.dimensions,
-                    vector = excluded.vector, neighbours = excluded.neighbours
-                """)
-            let update = try db.cachedStatement(sql: "UPDATE piece_vector SET neighbours = ? WHERE piece_id = ? AND model = ?")
-            let mine = Set(stored.map(\.pieceID))
-            for (id, vector) in stored {
-                let nearest = worlds.values.lazy.compactMap { $0.updated.nearest(of: id) }.first
-                try insert.execute(arguments: [id, model, vector.count, VectorCoding.encodeBytes(vector),
-                                               nearest.map(VectorCoding.encode)])
-            }
-            for entry in worlds.values {
-                for id in entry.changed where !mine.contains(id) {
-                    if let nearest = entry.updated.nearest(of: id) {
-                        try update.execute(arguments: [VectorCoding.encode(nearest), id, model])
-                    }
+        // Set in memory in place: each new piece's nearest cosines, and those of the pieces it
+        // came near, are stored with the vectors.
+        var nearest: [Int64: [Float]] = [:]
+        for group in groups {
+            nearest.merge(cache.setVectors(worldID: group.world, model: model, step: group.step, group.pieces)) { $1 }
+        }
+        let lists = nearest
+        do {
+            try await write { db in
+                let insert = try db.cachedStatement(sql: """
+                    INSERT INTO piece_vector(piece_id, model, dimensions, vector, neighbours) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(piece_id) DO UPDATE SET model = excluded.model, dimensions = excluded.dimensions,
+                        vector = excluded.vector, neighbours = excluded.neighbours
+                    """)
+                let update = try db.cachedStatement(sql: "UPDATE piece_vector SET neighbours = ? WHERE piece_id = ? AND model = ?")
+                let mine = Set(stored.map(\.pieceID))
+                for (id, vector) in stored {
+                    try insert.execute(arguments: [id, model, vector.count, VectorCoding.encodeBytes(vector),
+                                                   lists[id].map(VectorCoding.encode)])
+                }
+                for (id, list) in lists where !mine.contains(id) {
+                    try update.execute(arguments: [VectorCoding.encode(list), id, model])
                 }
             }
-        }
-        for (worldID, entry) in worlds {
-            cache.vectorsStored(worldID: worldID, model: model, updated: entry.updated, base: entry.base.version)
+        } catch {
+            // Memory is ahead of the file: read the file again at the next search.
+            for world in Set(groups.map(\.world)) { cache.forgetVectors(worldID: world) }
+            throw error
         }
     }
 

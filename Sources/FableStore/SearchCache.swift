@@ -300,21 +300,35 @@ final class SearchCache: Sendable {
         }
     }
 
-    /// Vectors of `model` were stored for some of a world's pieces, and `updated` is this
-    /// cache's copy of the world's vectors (`base` the version it was made from) with them
-    /// set: it takes the cached copy's place if nothing changed that in between, else the
-    /// world's vectors are read again at its next search. Another model's coverage may be gone.
-    func vectorsStored(worldID: Int64, model: String, updated: PieceVectors, base: Int) {
+    /// Sets a step's piece vectors (of `model`) in the world's vectors in memory, in place;
+    /// returns the nearest cosines to store for the new pieces and for the pieces they came
+    /// near (none when the world's vectors of that model are not in memory: they are worked out
+    /// when read). Another model's coverage may be gone.
+    func setVectors(worldID: Int64, model: String, step: Int64, _ pieces: [(pieceID: Int64, vector: [Float])])
+        -> [Int64: [Float]] {
         state.withLock { state in
             for id in state.worlds.keys where state.worlds[id]!.vectorsComplete.keys.contains(where: { $0 != model }) {
                 state.worlds[id]!.vectorsComplete = state.worlds[id]!.vectorsComplete.filter { $0.key == model }
             }
-            guard let kept = state.worlds[worldID]?.vectors else { return }
-            if kept.model == updated.model, kept.dimensions == updated.dimensions, kept.version == base {
-                state.worlds[worldID]!.vectors = updated
-            } else {
-                state.worlds[worldID]!.vectors = nil
+            guard var vectors = state.worlds[worldID]?.vectors else { return [:] }
+            guard vectors.model == model, pieces.allSatisfy({ $0.vector.count == vectors.dimensions }) else {
+                vectors.remove(step: step)
+                state.worlds[worldID]!.vectors = vectors
+                return [:]
             }
+            // Out of the dictionary while it changes, so its arrays are not copied.
+            state.worlds[worldID]!.vectors = nil
+            let changed = vectors.set(step: step, pieces)
+            vectors.highestID = max(vectors.highestID, pieces.map(\.pieceID).max() ?? 0)
+            var lists: [Int64: [Float]] = [:]
+            for id in pieces.map(\.pieceID) + changed { lists[id] = vectors.nearest(of: id) }
+            state.worlds[worldID]!.vectors = vectors
+            return lists
         }
+    }
+
+    /// Drops a world's vectors from memory: the next search reads them from the file.
+    func forgetVectors(worldID: Int64) {
+        state.withLock { state in state.worlds[worldID]?.vectors = nil }
     }
 }
