@@ -102,67 +102,23 @@ public struct Retriever: Sendable {
         // With nothing in focus (an opening's next step with no options), the memory is the focus.
         let focus = query.focus.isEmpty ? [query.memory].filter { !$0.isEmpty } : query.focus
         let memory = query.focus.isEmpty ? "" : query.memory
-        let depth = max(limit, candidates)
-        var rankings: [Ranking] = []
-        for (number, text) in focus.enumerated() {
-            let terms = SearchTerms.from(instruction: text, memory: "")
-            guard !terms.isEmpty else { continue }
-            rankings.append(Ranking(query: number, weight: lexicalWeight, keeps: 1,
-                                    passages: try await store.searchBranch(endingAt: stepID, terms: terms, limit: depth)))
-        }
-        let memoryTerms = SearchTerms.from(instruction: memory, memory: "")
-        if !memoryTerms.isEmpty {
-            rankings.append(Ranking(query: focus.count, weight: memoryWeight, keeps: 0,
-                                    passages: try await store.searchBranch(endingAt: stepID, terms: memoryTerms, limit: depth)))
-        }
-        var fused = false
+        var rankings = try await lexicalRankings(endingAt: stepID, focus: focus, memory: memory, limit: limit)
         var denseFailure: String?
-        if let embedder, let vectors, !focus.isEmpty {
-            if health.isPaused {
-                denseFailure = "the embeddings endpoint timed out lately; BM25 alone for now"
-            } else {
-                do {
-                    let queryVectors = try await queryVectors(focus, embedder: embedder)
-                    guard queryVectors.count == focus.count else { throw ModelError.malformed("no vector for the query") }
-                    health.succeeded()
-                    var dense: [Ranking] = []
-                    for (number, vector) in queryVectors.enumerated() {
-                        dense.append(Ranking(query: number, weight: 1, keeps: denseLeaders, isDense: true, passages:
-                            try await vectors.denseSearchBranch(endingAt: stepID, vector: vector,
-                                                                model: embedder.modelName, limit: depth)))
-                    }
-                    // Dense first: on a tie between two passages at the same rank the dense one
-                    // wins, since it finds meanings where BM25 finds only words.
-                    rankings = dense + rankings
-                    fused = true
-                } catch is CancellationError {
-                    throw CancellationError()
-                } catch {
-                    noteFailure(error)
-                    denseFailure = "\(error)"
-                }
+        var fused = false
+        do {
+            if let dense = try await denseRankings(endingAt: stepID, focus: focus, limit: limit) {
+                // Dense first: on a tie between two passages at the same rank the dense one
+                // wins, since it finds meanings where BM25 finds only words.
+                rankings = dense + rankings
+                fused = true
             }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            denseFailure = "\(error)"
         }
-        // With several texts in focus (the options of an unattended step), their dense
-        // rankings are merged into one by how far each passage stands out among its own
-        // query's candidates (standard scores): an option that names one earlier event finds
-        // it well above the rest, an everyday option ("Walk to the quay.") finds many alike.
-        // BM25's scores do not compare across queries; each keeps its own ranking.
-        var merged = rankings
-        let dense = rankings.filter { $0.isDense }
-        if dense.count > 1 {
-            var seen = Set<Int64>()
-            let passages = dense.flatMap { ranking -> [(RetrievedPassage, Double)] in
-                let scores = ranking.passages.map { -$0.score }
-                let mean = scores.reduce(0, +) / Double(max(scores.count, 1))
-                let spread = (scores.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(scores.count, 1))).squareRoot()
-                return ranking.passages.map { ($0, spread > 0 ? (-$0.score - mean) / spread : 0) }
-            }.sorted { $0.1 > $1.1 }.map(\.0).filter { seen.insert($0.stepID).inserted }
-            merged = [Ranking(query: 0, weight: 1, keeps: denseLeaders, isDense: true, passages: Array(passages.prefix(depth)))]
-                + rankings.filter { !$0.isDense }
-        }
-        var passages = fuse(merged, limit: limit)
-        // Pieces from every ranking that found a passage, not only its own list's.
+        var passages = fuse(mergingDense(rankings, limit: limit), limit: limit)
+        // Pieces from every ranking that found a passage, not only the merged one.
         let pieces = Dictionary(grouping: rankings.flatMap { ranking in
             ranking.passages.enumerated().flatMap { index, passage in
                 passage.pieces.map { piece -> (Int64, RetrievedPiece) in
@@ -175,6 +131,65 @@ public struct Retriever: Sendable {
         }, by: \.0)
         for index in passages.indices { passages[index].pieces = pieces[passages[index].stepID]?.map(\.1) ?? [] }
         return Result(passages: passages, fused: fused, denseFailure: denseFailure)
+    }
+
+    /// BM25 for each text in focus, and for the memory (its query number: after the focus's).
+    private func lexicalRankings(endingAt stepID: Int64, focus: [String], memory: String, limit: Int) async throws
+        -> [Ranking] {
+        let depth = max(limit, candidates)
+        var rankings: [Ranking] = []
+        for (number, text) in (focus + [memory]).enumerated() {
+            let terms = SearchTerms.from(instruction: text, memory: "")
+            guard !terms.isEmpty else { continue }
+            let isMemory = number == focus.count
+            rankings.append(Ranking(query: number, weight: isMemory ? memoryWeight : lexicalWeight, keeps: isMemory ? 0 : 1,
+                                    passages: try await store.searchBranch(endingAt: stepID, terms: terms, limit: depth)))
+        }
+        return rankings
+    }
+
+    /// The dense ranking of each text in focus; nil when dense retrieval is off or resting.
+    /// Throws when the embeddings endpoint or the vectors fail (then BM25 alone answers).
+    private func denseRankings(endingAt stepID: Int64, focus: [String], limit: Int) async throws -> [Ranking]? {
+        guard let embedder, let vectors, !focus.isEmpty else { return nil }
+        guard !health.isPaused else {
+            throw RetrievalPause()
+        }
+        do {
+            let queryVectors = try await queryVectors(focus, embedder: embedder)
+            guard queryVectors.count == focus.count else { throw ModelError.malformed("no vector for the query") }
+            health.succeeded()
+            let lists = try await vectors.denseSearchBranch(endingAt: stepID, vectors: queryVectors,
+                                                            model: embedder.modelName, limit: max(limit, candidates))
+            return lists.enumerated().map { number, passages in
+                Ranking(query: number, weight: 1, keeps: denseLeaders, isDense: true, passages: passages)
+            }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            noteFailure(error)
+            throw error
+        }
+    }
+
+    /// With several texts in focus (the options of an unattended step), their dense rankings
+    /// merged into one by how far each passage stands out among its own query's candidates
+    /// (standard scores): an option that names one earlier event finds it well above the rest,
+    /// an everyday option ("Walk to the quay.") finds many alike. BM25's scores do not compare
+    /// across queries; each keeps its own ranking.
+    private func mergingDense(_ rankings: [Ranking], limit: Int) -> [Ranking] {
+        let dense = rankings.filter(\.isDense)
+        guard dense.count > 1 else { return rankings }
+        var seen = Set<Int64>()
+        let passages = dense.flatMap { ranking -> [(RetrievedPassage, Double)] in
+            let scores = ranking.passages.map { -$0.score }
+            let mean = scores.reduce(0, +) / Double(max(scores.count, 1))
+            let spread = (scores.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(scores.count, 1))).squareRoot()
+            return ranking.passages.map { ($0, spread > 0 ? (-$0.score - mean) / spread : 0) }
+        }.sorted { $0.1 > $1.1 }.map(\.0).filter { seen.insert($0.stepID).inserted }
+        return [Ranking(query: 0, weight: 1, keeps: denseLeaders, isDense: true,
+                        passages: Array(passages.prefix(max(limit, candidates))))]
+            + rankings.filter { !$0.isDense }
     }
 
     private struct Ranking {
@@ -347,43 +362,7 @@ public struct Retriever: Sendable {
     }
 }
 
-/// Query vectors embedded ahead of need, the latest `capacity` of them; shared by copies.
-private final class QueryVectors: Sendable {
-    static let capacity = 4_096
-    private let state = Mutex<(vectors: [String: [Float]], order: [String])>(([:], []))
-
-    func vectors(_ texts: [String]) -> [[Float]?] {
-        state.withLock { state in texts.map { state.vectors[$0] } }
-    }
-
-    func remember(_ pairs: [(String, [Float])]) {
-        state.withLock { state in
-            for (text, vector) in pairs where state.vectors.updateValue(vector, forKey: text) == nil {
-                state.order.append(text)
-            }
-            if state.order.count > Self.capacity {
-                let dropped = state.order.count - Self.capacity
-                for text in state.order.prefix(dropped) { state.vectors[text] = nil }
-                state.order.removeFirst(dropped)
-            }
-        }
-    }
-}
-
-/// Whether dense retrieval is serving, for logs, `@stats` and `inspect`.
-public enum DenseStatus: Sendable, Equatable, CustomStringConvertible {
-    /// No embeddings endpoint is configured: BM25 alone.
-    case off
-    /// The embeddings endpoint answers: BM25 and dense rankings fused.
-    case on
-    /// Configured, but its last call failed: BM25 alone until it answers again.
-    case unavailable(String)
-
-    public var description: String {
-        switch self {
-        case .off: return "BM25 alone (no embeddings endpoint configured)"
-        case .on: return "BM25 and dense vectors, fused"
-        case .unavailable(let why): return "BM25 alone: the embeddings endpoint does not answer (\(why))"
-        }
-    }
+/// The dense side rests after a time-out (`Retriever.pauseAfterTimeout`).
+struct RetrievalPause: Error, CustomStringConvertible {
+    var description: String { "the embeddings endpoint timed out lately; BM25 alone for now" }
 }

@@ -16,10 +16,11 @@ import FableCore
 /// rank E5's passages. A step's pieces are stored together (a group), so the branch rule is
 /// checked once a step, not once a piece.
 ///
-/// A large world is searched in two passes: every piece's signs (one bit a dimension, of its
-/// difference from the world's mean vector) are compared with the query's, and only the
-/// `shortlistSize` pieces whose signs agree most are scored in full. The same shortlist finds
-/// a new piece's neighbours. Without it a search, and each new piece, would read every vector.
+/// A search scores every piece of the branch (signed bytes times signed bytes). A new piece's
+/// neighbours in a large world are looked for among a shortlist: the `shortlistSize` pieces whose
+/// signs (one bit a dimension, of the difference from the world's mean vector) agree most with
+/// its own. The signs are too coarse to find a fact asked for in other words (docs/retrieval.md),
+/// but near neighbours, which only set a piece's hubness, are found well.
 struct PieceVectors: Sendable {
     let model: String
     let dimensions: Int
@@ -254,51 +255,52 @@ struct PieceVectors: Sendable {
     /// neighbours yet counts the world's mean hubness.
     func search(_ query: [Float], limit: Int, includes: (Int64) -> Bool)
         -> [(pieceID: Int64, score: Float, cosine: Float)] {
-        var best = TopHits(limit: limit)
+        search([query], limit: limit, includes: includes)[0]
+    }
+
+    /// `search` for several queries in one pass over the vectors (reading them is most of a
+    /// search's time in a large world).
+    func search(_ queries: [[Float]], limit: Int, includes: (Int64) -> Bool)
+        -> [[(pieceID: Int64, score: Float, cosine: Float)]] {
+        var best = [TopHits](repeating: TopHits(limit: limit), count: queries.count)
         let dimensions = dimensions
         let meanHub = hubCount > 0 ? hubTotal / Float(hubCount) : 0
         let weight = Self.hubWeight
-        let shortlist = shortlist(for: query, size: shortlistSize, includes: includes)
-        query.withUnsafeBufferPointer { query in
+        let asked = queries.map(QuantizedVector.init)
+        let askedCodes = asked.flatMap(\.codes)
+        askedCodes.withUnsafeBufferPointer { askedCodes in
             codes.withUnsafeBufferPointer { codes in
-                func score(_ piece: Int) -> Float {
-                    let vector = UnsafeBufferPointer(rebasing: codes[piece * dimensions ..< (piece + 1) * dimensions])
-                    let hub = hubs[piece]
-                    return QuantizedVector.dot(query, vector) * scales[piece] - weight * (hub.isNaN ? meanHub : hub)
-                }
-                // The best piece of each step, its pieces coming together (in group or piece order).
-                var current: Int64 = -1
-                var bestPiece = -1
-                var bestScore = -Float.infinity
-                func consider(_ piece: Int, of step: Int64) {
-                    if step != current {
-                        if bestPiece >= 0 { best.add(id: pieceIDs[bestPiece], cosine: bestScore) }
-                        current = step
-                        bestPiece = -1
-                        bestScore = -Float.infinity
+                var bestPiece = [Int](repeating: -1, count: queries.count)
+                var bestScore = [Float](repeating: -.infinity, count: queries.count)
+                for group in groupStep.indices where groupStep[group] != 0 && includes(groupStep[group]) {
+                    let end = group + 1 < groupStart.count ? groupStart[group + 1] : pieceIDs.count
+                    for piece in groupStart[group] ..< end {
+                        let vector = UnsafeBufferPointer(rebasing: codes[piece * dimensions ..< (piece + 1) * dimensions])
+                        let hub = hubs[piece]
+                        let penalty = weight * (hub.isNaN ? meanHub : hub)
+                        for query in asked.indices {
+                            let codes = UnsafeBufferPointer(rebasing: askedCodes[query * dimensions ..< (query + 1) * dimensions])
+                            let score = Float(QuantizedVector.dot(codes, vector)) * asked[query].scale * scales[piece] - penalty
+                            if score > bestScore[query] {
+                                bestScore[query] = score
+                                bestPiece[query] = piece
+                            }
+                        }
                     }
-                    guard piece >= 0 else { return }
-                    let value = score(piece)
-                    if value > bestScore {
-                        bestScore = value
-                        bestPiece = piece
-                    }
-                }
-                if let shortlist {
-                    for piece in shortlist { consider(piece, of: StepPieces.stepID(ofPiece: pieceIDs[piece])) }
-                } else {
-                    for group in groupStep.indices where groupStep[group] != 0 && includes(groupStep[group]) {
-                        let end = group + 1 < groupStart.count ? groupStart[group + 1] : pieceIDs.count
-                        for piece in groupStart[group] ..< end { consider(piece, of: groupStep[group]) }
+                    for query in asked.indices where bestPiece[query] >= 0 {
+                        best[query].add(id: pieceIDs[bestPiece[query]], cosine: bestScore[query])
+                        bestPiece[query] = -1
+                        bestScore[query] = -.infinity
                     }
                 }
-                consider(-1, of: -2)
             }
         }
-        return best.hits.map { hit in
-            let index = pieceIndex(hit.id, group: groupOfStep[StepPieces.stepID(ofPiece: hit.id)]!)
-            let hub = hubs[index]
-            return (pieceID: hit.id, score: hit.cosine, cosine: hit.cosine + weight * (hub.isNaN ? meanHub : hub))
+        return best.map { hits in
+            hits.hits.map { hit in
+                let index = pieceIndex(hit.id, group: groupOfStep[StepPieces.stepID(ofPiece: hit.id)]!)
+                let hub = hubs[index]
+                return (pieceID: hit.id, score: hit.cosine, cosine: hit.cosine + weight * (hub.isNaN ? meanHub : hub))
+            }
         }
     }
 
@@ -320,6 +322,15 @@ struct QuantizedVector {
         scale = largest > 0 ? largest / 127 : 1
         let inverse = 1 / scale
         codes = vector.map { Int8(clamping: Int(($0 * inverse).rounded())) }
+    }
+
+    /// The dot product of two vectors' codes (multiply by both scales for the cosine). A plain
+    /// loop: the compiler vectorizes it better than hand-written SIMD lanes (docs/retrieval.md).
+    static func dot(_ a: UnsafeBufferPointer<Int8>, _ b: UnsafeBufferPointer<Int8>) -> Int32 {
+        guard let x = a.baseAddress, let y = b.baseAddress else { return 0 }
+        var total: Int32 = 0
+        for index in 0..<min(a.count, b.count) { total &+= Int32(x[index]) &* Int32(y[index]) }
+        return total
     }
 
     /// The dot product of a float query and a vector's codes, sixteen lanes at a time.

@@ -78,17 +78,27 @@ extension SQLiteStore: VectorStore {
 
     public func denseSearchBranch(endingAt stepID: Int64, vector: [Float], model: String, limit: Int) async throws
         -> [RetrievedPassage] {
-        guard limit > 0, let query = VectorMath.normalized(vector) else { return [] }
+        try await denseSearchBranch(endingAt: stepID, vectors: [vector], model: model, limit: limit).first ?? []
+    }
+
+    public func denseSearchBranch(endingAt stepID: Int64, vectors queries: [[Float]], model: String, limit: Int) async throws
+        -> [[RetrievedPassage]] {
+        let units = queries.map { VectorMath.normalized($0) }
+        guard limit > 0, let first = units.first, let dimensions = first?.count,
+              units.allSatisfy({ $0?.count == dimensions }) else { return queries.map { _ in [] } }
+        let queries = units.compactMap { $0 }
         return try await pool.read { db in
-            guard let branch = try self.cache.branch(endingAt: stepID, db) else { return [] }
+            guard let branch = try self.cache.branch(endingAt: stepID, db) else { return queries.map { _ in [] } }
             // The world's vectors, kept in memory between searches (only new rows are read);
             // only the branch's are scored.
-            let vectors = try self.cache.vectors(worldID: branch.worldID, model: model, dimensions: query.count, db)
-            let hits = vectors.search(query, limit: limit) { $0 <= stepID && branch.contains($0) }
-            return try Self.passages(db, hits.map { hit in
-                (id: StepPieces.stepID(ofPiece: hit.pieceID), score: -Double(hit.score),
-                 piece: (id: hit.pieceID, ranking: RetrievedPiece.Ranking.dense, score: Double(hit.cosine)))
-            })
+            let vectors = try self.cache.vectors(worldID: branch.worldID, model: model, dimensions: dimensions, db)
+            let lists = vectors.search(queries, limit: limit) { $0 <= stepID && branch.contains($0) }
+            return try lists.map { hits in
+                try Self.passages(db, hits.map { hit in
+                    (id: StepPieces.stepID(ofPiece: hit.pieceID), score: -Double(hit.score),
+                     piece: (id: hit.pieceID, ranking: RetrievedPiece.Ranking.dense, score: Double(hit.cosine)))
+                })
+            }
         }
     }
 

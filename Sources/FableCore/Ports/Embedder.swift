@@ -17,6 +17,18 @@ extension Embedder {
     }
 }
 
+extension VectorStore {
+    /// One search a vector, for a store that cannot do better.
+    public func denseSearchBranch(endingAt stepID: Int64, vectors: [[Float]], model: String, limit: Int) async throws
+        -> [[RetrievedPassage]] {
+        var lists: [[RetrievedPassage]] = []
+        for vector in vectors {
+            lists.append(try await denseSearchBranch(endingAt: stepID, vector: vector, model: model, limit: limit))
+        }
+        return lists
+    }
+}
+
 /// Where the vectors of steps' pieces live, beside the steps (SQLite: `piece_vector`).
 /// Kept apart from `StoryStore`, which works without it.
 public protocol VectorStore: Sendable {
@@ -28,6 +40,9 @@ public protocol VectorStore: Sendable {
     /// first, `score` = minus that similarity; the best piece, with its cosine, in `pieces`.
     func denseSearchBranch(endingAt stepID: Int64, vector: [Float], model: String, limit: Int) async throws
         -> [RetrievedPassage]
+    /// `denseSearchBranch` for several query vectors at once, one list each.
+    func denseSearchBranch(endingAt stepID: Int64, vectors: [[Float]], model: String, limit: Int) async throws
+        -> [[RetrievedPassage]]
     /// The pieces of up to `limit` steps of a world that have no vector from `model` (none,
     /// or another model's), newest steps first, each step's pieces in order.
     func piecesMissingVectors(worldID: Int64, model: String, limit: Int) async throws -> [StoredPiece]
