@@ -27,6 +27,9 @@ public struct Retriever: Sendable {
     public var lexicalWeight: Double
     /// The memory's BM25 ranking counts this much of a focus text's dense ranking.
     public var memoryWeight: Double
+    /// BM25's first passage is kept among the results when its score is this many standard
+    /// deviations above its ranking's mean (and half as much again as the second's).
+    public var lexicalLeaderScore: Double
     /// After an embeddings call times out, the dense side rests this long (BM25 alone
     /// searches, new steps wait for backfill): a hung endpoint costs one time-out now and
     /// then, not two every step. A refused connection fails at once and does not count.
@@ -39,7 +42,8 @@ public struct Retriever: Sendable {
     public init(store: any StoryStore, embedder: (any Embedder)? = nil, vectors: (any VectorStore)? = nil,
                 candidates: Int = 20, fusionK: Double = RankFusion.defaultK, keepsLeaders: Bool = true,
                 denseLeaders: Int = 2,
-                lexicalWeight: Double = 0.5, memoryWeight: Double = 0.25, pauseAfterTimeout: Duration = .seconds(60),
+                lexicalWeight: Double = 0.5, memoryWeight: Double = 0.25, lexicalLeaderScore: Double = 3,
+                pauseAfterTimeout: Duration = .seconds(60),
                 statusChanged: (@Sendable (DenseStatus) -> Void)? = nil) {
         self.store = store
         self.embedder = embedder
@@ -50,6 +54,7 @@ public struct Retriever: Sendable {
         self.denseLeaders = denseLeaders
         self.lexicalWeight = lexicalWeight
         self.memoryWeight = memoryWeight
+        self.lexicalLeaderScore = lexicalLeaderScore
         self.pauseAfterTimeout = pauseAfterTimeout
         health = Health(statusChanged: statusChanged)
     }
@@ -117,7 +122,12 @@ public struct Retriever: Sendable {
         } catch {
             denseFailure = "\(error)"
         }
-        var passages = fuse(mergingDense(rankings, limit: limit), limit: limit)
+        var merged = mergingDense(rankings, limit: limit)
+        // Without a BM25 first that stands out, the place kept for one goes to meanings too.
+        if !merged.contains(where: { !$0.isDense && $0.keeps > 0 }) {
+            for index in merged.indices where merged[index].isDense { merged[index].keeps = max(merged[index].keeps, limit) }
+        }
+        var passages = fuse(merged, limit: limit)
         // Pieces from every ranking that found a passage, not only the merged one.
         let pieces = Dictionary(grouping: rankings.flatMap { ranking in
             ranking.passages.enumerated().flatMap { index, passage in
@@ -142,8 +152,16 @@ public struct Retriever: Sendable {
             let terms = SearchTerms.from(instruction: text, memory: "")
             guard !terms.isEmpty else { continue }
             let isMemory = number == focus.count
-            rankings.append(Ranking(query: number, weight: isMemory ? memoryWeight : lexicalWeight, keeps: isMemory ? 0 : 1,
-                                    passages: try await store.searchBranch(endingAt: stepID, terms: terms, limit: depth)))
+            let passages = try await store.searchBranch(endingAt: stepID, terms: terms, limit: depth)
+            // BM25's first is kept only when it stands out from the rest (a rare word or name
+            // found), not when it merely shares a common word with the query: its score is far
+            // above its ranking's mean, and well above the second's (so a small lead over many
+            // alike does not count).
+            let scores = passages.map { -$0.score }
+            let standsOut = (RankFusion.standardScores(scores).first ?? 0) >= lexicalLeaderScore
+                && (scores.count < 2 || scores[0] >= 1.5 * scores[1])
+            rankings.append(Ranking(query: number, weight: isMemory ? memoryWeight : lexicalWeight,
+                                    keeps: !isMemory && standsOut ? 1 : 0, passages: passages))
         }
         return rankings
     }
@@ -181,11 +199,8 @@ public struct Retriever: Sendable {
         let dense = rankings.filter(\.isDense)
         guard dense.count > 1 else { return rankings }
         var seen = Set<Int64>()
-        let passages = dense.flatMap { ranking -> [(RetrievedPassage, Double)] in
-            let scores = ranking.passages.map { -$0.score }
-            let mean = scores.reduce(0, +) / Double(max(scores.count, 1))
-            let spread = (scores.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(scores.count, 1))).squareRoot()
-            return ranking.passages.map { ($0, spread > 0 ? (-$0.score - mean) / spread : 0) }
+        let passages = dense.flatMap { ranking in
+            zip(ranking.passages, RankFusion.standardScores(ranking.passages.map { -$0.score }))
         }.sorted { $0.1 > $1.1 }.map(\.0).filter { seen.insert($0.stepID).inserted }
         return [Ranking(query: 0, weight: 1, keeps: denseLeaders, isDense: true,
                         passages: Array(passages.prefix(max(limit, candidates))))]

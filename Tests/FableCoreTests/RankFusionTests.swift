@@ -88,4 +88,23 @@ private func close(_ a: Double?, _ b: Double) -> Bool {
             #expect(a.withUnsafeBufferPointer { a in longer.withUnsafeBufferPointer { VectorMath.dot(a, $0) } } == nil)
         }
     }
+
+    @Test func keepsAsManyFirstItemsOfEachRankingAsAskedAndWeighsRankings() {
+        // Two of the first ranking's, one of the second's; the third ranking keeps none.
+        let rankings: [[Int64]] = [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
+        #expect(Set(RankFusion.fuseKeepingLeaders(rankings, keeping: [2, 1, 0], limit: 3)) == [1, 2, 4])
+        #expect(Set(RankFusion.fuseKeepingLeaders(rankings, keeping: [3, 0, 0], limit: 3)) == [1, 2, 3])
+        // A ranking of weight ½ counts half: with k = 1, 1/2 and 1/3 for the first ranking's, ½ × 1/2 for the other's.
+        let weighted = RankFusion.scores([[1, 2], [3]], k: 1, weights: [1, 0.5])
+        #expect(weighted.map(\.id) == [1, 2, 3])
+        #expect(zip(weighted.map(\.score), [0.5, 1.0 / 3, 0.25]).allSatisfy { abs($0 - $1) < 1e-9 })
+    }
+
+    @Test func standardScoresSayHowFarEachStandsOut() {
+        let scores = RankFusion.standardScores([10, 2, 2, 2, 2])
+        #expect(abs(scores[0] - 2) < 1e-9)
+        #expect(scores.dropFirst().allSatisfy { abs($0 + 0.5) < 1e-9 })
+        #expect(RankFusion.standardScores([3, 3, 3]) == [0, 0, 0])
+        #expect(RankFusion.standardScores([]).isEmpty)
+    }
 }

@@ -240,4 +240,57 @@ final class SynonymEmbedder: Embedder {
         let prompt = try #require(model.requests.last).messages.map(\.content).joined(separator: "\n")
         #expect(prompt.contains(Self.fact))
     }
+
+    @Test func bm25sFirstKeepsAPlaceOnlyWhenItStandsOut() async throws {
+        // Twenty passages of the heron, the vectors' best matches, and one of a rare name that
+        // only BM25 finds.
+        struct Table: Embedder {
+            let modelName = "table"
+            func embed(_ texts: [String]) async throws -> [[Float]] {
+                texts.map { text in
+                    var vector = [Float](repeating: 0, count: 8)
+                    if text.contains("Zorvath") {
+                        vector[1] = 1
+                    } else if text.contains("heron"), let number = text.split(separator: " ").compactMap({ Int($0) }).first {
+                        vector[0] = 1
+                        vector[2] = Float(number) / 10      // the lower the number, the nearer the query
+                    } else {
+                        vector[3] = 1
+                    }
+                    return vector
+                }
+            }
+            func embedQueries(_ texts: [String]) async throws -> [[Float]] {
+                texts.map { _ in [1, 0, 0, 0, 0, 0, 0, 0] }
+            }
+        }
+        let store = try SQLiteStore(path: denseDatabase())
+        let world = try await store.createWorld(label: "stands-out", premise: densePremise)
+        var head: Step?
+        var heron: [Int: Int64] = [:]
+        var rare: Int64 = 0
+        for number in 1...21 {
+            // Bed 20's passage names the heron twice: BM25's first for "heron", a little ahead of the rest.
+            let passage = number == 21 ? "Zorvath sold the brass lantern at dawn."
+                : number == 20 ? "The heron, the grey heron waits by reed bed 20 today." : "The heron waits by reed bed \(number) today."
+            let draft = StepDraft(worldID: world.id, parentID: head?.id, depth: number, instruction: "",
+                                  content: StepContent(outline: head == nil ? "o" : nil, passage: passage, memoryChange: "",
+                                                       memory: "", indexLine: "A step.", options: ["a", "b", "c"]),
+                                  telemetry: StepTelemetry())
+            head = try await store.commit(draft, expectedHead: head?.id)
+            if number == 21 { rare = head!.id } else { heron[number] = head!.id }
+        }
+        let retriever = Retriever(store: store, embedder: Table())
+        #expect(await retriever.backfill(worldID: world.id, limit: 30) == 21)
+        let headID = try #require(head?.id)
+        // The rare name stands out of BM25's ranking: it keeps a place beside the dense two.
+        let named = try await retriever.search(endingAt: headID, instruction: "Where is Zorvath, and the heron?", memory: "",
+                                               limit: 3)
+        #expect(named.fused)
+        #expect(Set(named.passages.map(\.stepID)) == [rare, heron[1]!, heron[2]!])
+        // Only the common word: BM25's first (bed 20) is a little ahead of many alike and does
+        // not stand out; the three places go to meanings.
+        let common = try await retriever.search(endingAt: headID, instruction: "Where is the heron?", memory: "", limit: 3)
+        #expect(common.passages.map(\.stepID) == [heron[1]!, heron[2]!, heron[3]!])
+    }
 }

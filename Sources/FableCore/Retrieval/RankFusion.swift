@@ -64,4 +64,12 @@ public enum RankFusion {
         }
         return fused.filter(chosen.contains)
     }
+
+    /// How many standard deviations above its ranking's mean each score is (0 when all are
+    /// alike): scores of different queries do not compare, how far one stands out does.
+    public static func standardScores(_ scores: [Double]) -> [Double] {
+        let mean = scores.reduce(0, +) / Double(max(scores.count, 1))
+        let spread = (scores.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(scores.count, 1))).squareRoot()
+        return scores.map { spread > 0 ? ($0 - mean) / spread : 0 }
+    }
 }
