@@ -48,15 +48,15 @@ struct PieceVectors: Sendable {
 
     static let neighbours = 10
     static let centerSample = 512
-    /// Pieces scored in full by a search, or compared with a new piece, in a large world.
+    /// Pieces a new piece is compared with in a large world.
     static let shortlist = 2_048
-    /// Below this many pieces every piece is scored: the signs would save little.
+    /// Below this many pieces a new piece is compared with every piece: the signs would save little.
     static let shortlistFrom = 8_192
     static let hubWeight: Float = 0.5
     /// A cosine this close to 1 is the same text again, not a neighbour.
     static let sameText: Float = 0.999
 
-    /// Pieces scored in full in a large world, and from how many pieces a world is large.
+    /// Pieces a new piece is compared with in a large world, and from how many pieces a world is large.
     let shortlistSize: Int
     let shortlistFrom: Int
 
@@ -134,17 +134,17 @@ struct PieceVectors: Sendable {
         return words
     }
 
-    /// The live pieces (of groups `includes` accepts) whose signs differ least from those of
-    /// `vector`, at least `size` of them (all on ties at the cut), in piece order; nil when
-    /// every piece should be scored (a small world, or no center yet).
-    private func shortlist(for vector: [Float], size: Int, includes: (Int64) -> Bool) -> [Int]? {
+    /// The live pieces whose signs differ least from those of `vector`, at least `size` of them
+    /// (all on ties at the cut), in piece order; nil when every piece should be compared (a
+    /// small world, or no center yet).
+    private func shortlist(for vector: [Float], size: Int) -> [Int]? {
         guard let center, count >= shortlistFrom else { return nil }
         let query = Self.signs(vector, center: center)
         let words = words
         var distance = [UInt16](repeating: UInt16.max, count: count)
         var histogram = [Int](repeating: 0, count: dimensions + 2)
         signs.withUnsafeBufferPointer { signs in
-            for group in groupStep.indices where groupStep[group] != 0 && includes(groupStep[group]) {
+            for group in groupStep.indices where groupStep[group] != 0 {
                 let end = group + 1 < groupStart.count ? groupStart[group + 1] : pieceIDs.count
                 for piece in groupStart[group] ..< end {
                     var differ = 0
@@ -188,7 +188,7 @@ struct PieceVectors: Sendable {
         let dimensions = dimensions
         var own = [Float](repeating: -1, count: Self.neighbours)
         var entering: [(Int, Float)] = []
-        let shortlist = shortlist(for: vector, size: shortlistSize) { _ in true }
+        let shortlist = shortlist(for: vector, size: shortlistSize)
         vector.withUnsafeBufferPointer { query in
             codes.withUnsafeBufferPointer { codes in
                 nearest.withUnsafeBufferPointer { nearest in
