@@ -48,7 +48,10 @@ struct RealModelTests {
             #expect(content.options.count == 3 && Set(content.options.map { $0.lowercased() }).count == 3)
             #expect(TextMeasure.words(content.memory) <= 250)
             #expect(step.telemetry.model == "smollm2" && step.telemetry.completionTokens > 0)
-            #expect(session.out.contains(String(content.passage.prefix(30))), "every passage reached the reader")
+            // Compared without white space: the terminal wraps a long word of the model's onto
+            // a line of its own.
+            #expect(session.out.filter { !$0.isWhitespace }.contains(String(content.passage.prefix(30)).filter { !$0.isWhitespace }),
+                    "every passage reached the reader")
         }
         #expect(path[0].content.outline?.isEmpty == false)
     }
