@@ -5,8 +5,9 @@ import Synchronization
 /// Long-term search for one step (SPEC §1.1, §7). The store indexes pieces of passages (the
 /// index line and each sentence, `StepPieces`); a passage counts by its best piece. Each text
 /// of the query's focus is searched by BM25 and, with an embedder, by vector; the memory by
-/// BM25 at half weight; the rankings are fused by reciprocal rank, the focus rankings' leaders
-/// kept. The dense side is best-effort: when the embeddings endpoint fails, BM25 alone answers.
+/// BM25 at a quarter weight; the rankings are fused by reciprocal rank, with places kept for
+/// the dense ranking's first passages and for a BM25 first that stands out. The dense side is
+/// best-effort: when the embeddings endpoint fails, BM25 alone answers.
 public struct Retriever: Sendable {
     public let store: any StoryStore
     public let embedder: (any Embedder)?
@@ -15,12 +16,14 @@ public struct Retriever: Sendable {
     public var candidates: Int
     /// Reciprocal rank fusion's constant.
     public var fusionK: Double
-    /// Keep the first passages of each focus ranking among the results
-    /// (`RankFusion.fuseKeepingLeaders`): the dense ranking's first `denseLeaders`, each BM25
-    /// ranking's first; false: plain RRF.
+    /// Keep places among the results for the first passages of the focus rankings
+    /// (`RankFusion.fuseKeepingLeaders`): the dense ranking's first `denseLeaders` (all of the
+    /// places when no BM25 first stands out), and a BM25 ranking's first when it stands out
+    /// (`lexicalLeaderScore`); false: plain RRF.
     public var keepsLeaders: Bool
-    /// Two of a prompt's three places go to meanings, one to words: a fact asked for in other
-    /// words is often the dense ranking's second, and a name's passage is BM25's first.
+    /// Places kept for the dense ranking's first passages beside a BM25 first that stands out:
+    /// a fact asked for in other words is often the dense ranking's second, and a name's
+    /// passage is BM25's first.
     public var denseLeaders: Int
     /// A focus text's BM25 ranking counts this much of its dense ranking: meanings decide
     /// among passages that share words; a rare word's first passage is kept in any case.
@@ -305,15 +308,10 @@ public struct Retriever: Sendable {
             guard embedded.count == missing.count else { return 0 }
             health.succeeded()
             var stored = 0
-            var start = 0
-            while start < missing.count {
-                let step = missing[start].stepID
-                var end = start
-                while end < missing.count, missing[end].stepID == step { end += 1 }
-                let group = (start..<end).map { (pieceID: missing[$0].id, vector: embedded[$0]) }
+            let pairs = zip(missing, embedded).map { (pieceID: $0.id, vector: $1) }
+            for step in StepPieces.byStep(pairs, pieceID: \.pieceID) {
                 // One unusable vector must not keep the other steps out.
-                if (try? await vectors.storeVectors(group, model: embedder.modelName)) != nil { stored += 1 }
-                start = end
+                if (try? await vectors.storeVectors(Array(step), model: embedder.modelName)) != nil { stored += 1 }
             }
             return stored
         } catch {

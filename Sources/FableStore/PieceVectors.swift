@@ -8,7 +8,7 @@ import FableCore
 /// answers it; a sentence like many others says little about any one question. This is the
 /// passage side of CSLS (Conneau et al., 2018, hubness reduction); the query side is the
 /// same for every piece and is left out. Each piece's nearest cosines are kept up to date as
-/// pieces arrive (a new piece is compared with every piece of the world once) and stored
+/// pieces arrive (a new piece is compared with the world's pieces once, below) and stored
 /// beside its vector, so a restart reads them instead of comparing every pair again.
 ///
 /// Each vector is kept as 8-bit integers with a scale (`QuantizedVector`): a quarter of the
@@ -145,8 +145,7 @@ struct PieceVectors: Sendable {
         var histogram = [Int](repeating: 0, count: dimensions + 2)
         signs.withUnsafeBufferPointer { signs in
             for group in groupStep.indices where groupStep[group] != 0 {
-                let end = group + 1 < groupStart.count ? groupStart[group + 1] : pieceIDs.count
-                for piece in groupStart[group] ..< end {
+                for piece in pieces(ofGroup: group) {
                     var differ = 0
                     for word in 0..<words { differ += (signs[piece * words + word] ^ query[word]).nonzeroBitCount }
                     distance[piece] = UInt16(differ)
@@ -161,6 +160,11 @@ struct PieceVectors: Sendable {
             cut += 1
         }
         return distance.indices.filter { distance[$0] <= cut }
+    }
+
+    /// Where group `group`'s pieces are kept.
+    private func pieces(ofGroup group: Int) -> Range<Int> {
+        groupStart[group] ..< (group + 1 < groupStart.count ? groupStart[group + 1] : pieceIDs.count)
     }
 
     mutating func remove(step: Int64) {
@@ -204,8 +208,7 @@ struct PieceVectors: Sendable {
                         for other in shortlist { note(other) }
                     } else {
                         for group in groupStep.indices where groupStep[group] != 0 {
-                            let end = group + 1 < groupStart.count ? groupStart[group + 1] : pieceIDs.count
-                            for other in groupStart[group] ..< end { note(other) }
+                            for other in pieces(ofGroup: group) { note(other) }
                         }
                     }
                 }
@@ -273,8 +276,7 @@ struct PieceVectors: Sendable {
                 var bestPiece = [Int](repeating: -1, count: queries.count)
                 var bestScore = [Float](repeating: -.infinity, count: queries.count)
                 for group in groupStep.indices where groupStep[group] != 0 && includes(groupStep[group]) {
-                    let end = group + 1 < groupStart.count ? groupStart[group + 1] : pieceIDs.count
-                    for piece in groupStart[group] ..< end {
+                    for piece in pieces(ofGroup: group) {
                         let vector = UnsafeBufferPointer(rebasing: codes[piece * dimensions ..< (piece + 1) * dimensions])
                         let hub = hubs[piece]
                         let penalty = weight * (hub.isNaN ? meanHub : hub)

@@ -22,19 +22,16 @@ extension SQLiteStore: VectorStore {
             var groups: [(world: Int64, step: Int64, pieces: [(pieceID: Int64, vector: [Float])])] = []
             let world = try db.cachedStatement(sql: "SELECT world_id FROM step_piece WHERE id = ?")
             var loaded = Set<Int64>()
-            var start = 0
-            while start < stored.count {
-                let step = StepPieces.stepID(ofPiece: stored[start].pieceID)
-                var end = start
-                while end < stored.count, StepPieces.stepID(ofPiece: stored[end].pieceID) == step { end += 1 }
-                guard let worldID = try Int64.fetchOne(world, arguments: [stored[start].pieceID]) else {
+            for run in StepPieces.byStep(stored, pieceID: \.pieceID) {
+                let first = run[run.startIndex]
+                let step = StepPieces.stepID(ofPiece: first.pieceID)
+                guard let worldID = try Int64.fetchOne(world, arguments: [first.pieceID]) else {
                     throw StoreError.noSuchStep(step)
                 }
                 if loaded.insert(worldID).inserted {
-                    _ = try self.cache.vectors(worldID: worldID, model: model, dimensions: stored[start].vector.count, db)
+                    _ = try self.cache.vectors(worldID: worldID, model: model, dimensions: first.vector.count, db)
                 }
-                groups.append((worldID, step, Array(stored[start..<end])))
-                start = end
+                groups.append((worldID, step, Array(run)))
             }
             return groups
         }
@@ -112,12 +109,8 @@ extension SQLiteStore: VectorStore {
                 SELECT step.id FROM step
                 WHERE step.world_id = ? AND step.id > ? AND step.kind = 'story'
                   AND NOT EXISTS (SELECT 1 FROM piece_vector
-                                  WHERE piece_id BETWEEN step.id * \(StepPieces.perStep)
-                                                     AND step.id * \(StepPieces.perStep) + \(StepPieces.perStep - 1)
-                                    AND model = ?)
-                  AND EXISTS (SELECT 1 FROM step_piece
-                              WHERE step_piece.id BETWEEN step.id * \(StepPieces.perStep)
-                                                      AND step.id * \(StepPieces.perStep) + \(StepPieces.perStep - 1))
+                                  WHERE piece_id \(StepPieces.idsOfStep("step.id")) AND model = ?)
+                  AND EXISTS (SELECT 1 FROM step_piece WHERE step_piece.id \(StepPieces.idsOfStep("step.id")))
                 ORDER BY step.id DESC LIMIT ?
                 """), arguments: [worldID, complete, model, limit])
             if missing.count < limit {

@@ -103,8 +103,7 @@ final class SearchCache: Sendable {
             let known = attempt == 0 ? state.withLock { $0.worlds[worldID]?.highestID ?? 0 } : 0
             var rows: [(id: Int64, parent: Int64, pieces: Int)] = []
             let newer = try db.cachedStatement(sql: """
-                SELECT id, parent_id, (SELECT count(*) FROM step_piece WHERE step_piece.id BETWEEN step.id * \(StepPieces.perStep)
-                                       AND step.id * \(StepPieces.perStep) + \(StepPieces.perStep - 1))
+                SELECT id, parent_id, (SELECT count(*) FROM step_piece WHERE step_piece.id \(StepPieces.idsOfStep("step.id")))
                 FROM step WHERE world_id = ? AND id > ? ORDER BY id
                 """)
             let cursor = try Row.fetchCursor(newer, arguments: [worldID, known])
@@ -195,8 +194,7 @@ final class SearchCache: Sendable {
             var newest = highest
             let rows = try Row.fetchCursor(db.cachedStatement(sql: """
                 SELECT piece_vector.piece_id, piece_vector.vector, piece_vector.neighbours FROM step
-                JOIN piece_vector ON piece_vector.piece_id BETWEEN step.id * \(StepPieces.perStep)
-                                                             AND step.id * \(StepPieces.perStep) + \(StepPieces.perStep - 1)
+                JOIN piece_vector ON piece_vector.piece_id \(StepPieces.idsOfStep("step.id"))
                 WHERE step.world_id = ? AND step.id >= ? AND piece_vector.piece_id > ? AND piece_vector.model = ?
                       AND piece_vector.dimensions = ?
                 ORDER BY piece_vector.piece_id

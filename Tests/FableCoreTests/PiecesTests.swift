@@ -47,6 +47,14 @@ struct PiecesTests {
         #expect(StepPieces.lastPieceID(ofStep: 7) < StepPieces.firstPieceID(ofStep: 8))
     }
 
+    @Test func piecesGroupByTheirStepInOrder() {
+        let ids: [Int64] = [StepPieces.pieceID(step: 3, number: 0), StepPieces.pieceID(step: 3, number: 2),
+                            StepPieces.pieceID(step: 9, number: 1), StepPieces.pieceID(step: 3, number: 4)]
+        #expect(StepPieces.byStep(ids) { $0 }.map { Array($0) } == [Array(ids[0...1]), [ids[2]], [ids[3]]])
+        #expect(StepPieces.byStep([Int64]()) { $0 }.isEmpty)
+        #expect(StepPieces.idsOfStep("step.id") == "BETWEEN step.id * 64 AND step.id * 64 + 63")
+    }
+
     @Test func cjkRunsAreIndexedAsPairsAndFoundAsPairs() {
         #expect(CJKBigrams.indexed("张三丰在武当山。") == " 张三 三丰 丰在 在武 武当 当山 。")
         #expect(CJKBigrams.indexed("No CJK here.") == "No CJK here.")

@@ -23,6 +23,25 @@ public enum StepPieces {
         }
     }
 
+    /// `BETWEEN … AND …` over the piece ids of the step in SQL column `step`.
+    public static func idsOfStep(_ step: String) -> String {
+        "BETWEEN \(step) * \(perStep) AND \(step) * \(perStep) + \(perStep - 1)"
+    }
+
+    /// The runs of consecutive elements whose pieces belong to one step, in order.
+    public static func byStep<Element>(_ elements: [Element], pieceID: (Element) -> Int64) -> [ArraySlice<Element>] {
+        var runs: [ArraySlice<Element>] = []
+        var start = elements.startIndex
+        while start < elements.endIndex {
+            let step = stepID(ofPiece: pieceID(elements[start]))
+            var end = start + 1
+            while end < elements.endIndex, stepID(ofPiece: pieceID(elements[end])) == step { end += 1 }
+            runs.append(elements[start..<end])
+            start = end
+        }
+        return runs
+    }
+
     public static func pieceID(step: Int64, number: Int) -> Int64 { step << shift | Int64(number) }
     public static func stepID(ofPiece id: Int64) -> Int64 { id >> shift }
     public static func firstPieceID(ofStep step: Int64) -> Int64 { step << shift }
