@@ -1,12 +1,16 @@
 import FableCore
 
-/// What a running step reports, in order: passage fragments as they stream,
-/// possibly a rejection (then the fragments start over), then the committed step.
+/// What a running step reports, in order: passage fragments as they stream, possibly a
+/// rejection (then the fragments start over) or a repair of the other fields, then the
+/// committed step.
 public enum StepEvent: Sendable, Equatable {
     /// The next piece of the passage.
     case passage(String)
-    /// The reply failed; the step is being written again. Text shown so far is void.
+    /// The passage could not be used; it is being written again. Text shown so far is void.
+    /// `reason` is for logs and traces, not for readers.
     case restarted(attempt: Int, reason: String)
+    /// The passage is kept; these other fields are being asked for again.
+    case repairing(fields: [ReplyField])
     /// The step is in the store and the world's head points at it.
     case committed(Step)
 }

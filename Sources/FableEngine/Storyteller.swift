@@ -2,7 +2,7 @@ import FableCore
 import Foundation
 
 /// Runs the recurrence step of SPEC §1: retrieve, build the prompt, call the model
-/// while streaming the passage, validate (retrying a bad reply), commit.
+/// while streaming the passage, validate (repairing or rewriting a bad reply: `ReplyLoop`), commit.
 public struct Storyteller: Sendable {
     public let store: any StoryStore
     public let model: any ChatModel
@@ -170,16 +170,17 @@ public struct Storyteller: Sendable {
         // Dense retrieval: steps still without a vector (the endpoint was down, or came later)
         // are embedded while the model writes.
         async let backfilled = retriever.backfill(worldID: world.id, limit: Self.backfillBatch)
-        let reply = try await reply(to: prompt, opening: context.isOpening, mode: world.premise.mode, emit: emit)
+        let loop = ReplyLoop(model: model, settings: settings, retryPolicy: retryPolicy, breaker: breaker)
+        let reply = try await loop.reply(to: prompt, opening: context.isOpening, mode: world.premise.mode, emit: emit)
         let elapsed = ContinuousClock.now - started
         let telemetry = StepTelemetry(
             model: model.modelName,
-            promptTokens: reply.usage?.promptTokens ?? prompt.estimatedTokens,
-            completionTokens: reply.usage?.completionTokens ?? TextMeasure.tokens(reply.text),
+            promptTokens: reply.promptTokens ?? prompt.estimatedTokens,
+            completionTokens: reply.completionTokens ?? TextMeasure.tokens(reply.trace.reply),
             promptCharacters: prompt.characters,
             latencyMilliseconds: elapsed.milliseconds,
             firstPassageMilliseconds: firstPassage.instant.map { ($0 - started).milliseconds },
-            attempts: reply.attempts)
+            attempts: reply.trace.calls.count)
         var content = reply.content
         content.pins = context.pins
         let draft = StepDraft(worldID: world.id, parentID: parent?.step.id, depth: (parent?.step.depth ?? 0) + 1,
@@ -221,71 +222,5 @@ public struct Storyteller: Sendable {
         return StepContext(premise: world.premise, outline: parent.outline, memory: step.content.memory,
                            lastPassage: step.content.passage, retrieved: retrieved,
                            options: step.content.options, instruction: instruction)
-    }
-
-    private struct Reply {
-        var content: StepContent
-        var text: String
-        var usage: ChatUsage?
-        var attempts: Int
-        var trace: StepTrace
-    }
-
-    /// Calls the model until a reply passes validation, within the retry limits.
-    private func reply(to prompt: Prompt, opening: Bool, mode: StoryMode,
-                       emit: @escaping StepEvents) async throws -> Reply {
-        let validator = ReplyValidator(settings: settings)
-        let builder = PromptBuilder(settings: settings)
-        var messages = prompt.messages
-        var invalidReplies = 0
-        var transientFailures = 0
-        var attempts = 0
-        while true {
-            attempts += 1
-            let request = ChatRequest(messages: messages, schemaName: ReplySchema.name,
-                                      schema: ReplySchema.json(opening: opening, mode: mode, settings: settings))
-            do {
-                let (text, reason, usage) = try await stream(request, emit: emit)
-                if reason == "length" {
-                    throw ReplyProblem.notJSON("the reply was cut off at the token limit; write a shorter passage")
-                }
-                let content = try validator.validate(try StepReply.parse(text), opening: opening)
-                return Reply(content: content, text: text, usage: usage, attempts: attempts,
-                             trace: StepTrace(messages: messages, reply: text, temperature: model.temperature,
-                                              maxTokens: model.maxTokens))
-            } catch let problem as ReplyProblem {
-                invalidReplies += 1
-                guard invalidReplies <= settings.maxReplyRetries else {
-                    throw StepError.invalidReply(problem, attempts: attempts)
-                }
-                emit(.restarted(attempt: attempts + 1, reason: problem.description))
-                messages = prompt.messages + [builder.correction(for: problem)]
-            } catch let error as ModelError where error.isTransient {
-                transientFailures += 1
-                guard transientFailures <= retryPolicy.transientRetries else { throw error }
-                emit(.restarted(attempt: attempts + 1, reason: error.description))
-                try await Task.sleep(for: retryPolicy.delay(afterFailure: transientFailures, error: error))
-            }
-        }
-    }
-
-    private func stream(_ request: ChatRequest, emit: @escaping StepEvents) async throws
-        -> (text: String, reason: String?, usage: ChatUsage?) {
-        if let wait = breaker.refusal() { throw StepError.storytellerAway(retryIn: wait) }
-        do {
-            let result = try await streamOnce(request, emit: emit)
-            breaker.succeeded()
-            return result
-        } catch let error as ModelError {
-            breaker.failed(error)
-            throw error
-        }
-    }
-
-    private func streamOnce(_ request: ChatRequest, emit: @escaping StepEvents) async throws
-        -> (text: String, reason: String?, usage: ChatUsage?) {
-        let reply = StreamedReply(emit: emit)
-        let ending = try await model.reply(to: request) { reply.add($0) }
-        return (reply.text, ending.reason, ending.usage)
     }
 }

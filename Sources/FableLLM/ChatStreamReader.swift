@@ -37,7 +37,7 @@ struct ChatStreamReader: Sendable {
         case .json:
             let chunk = try Self.decode(json)
             let text = chunk.choices?.first?.message?.content ?? ""
-            return [.content(text), .finished(reason: chunk.choices?.first?.finishReason, usage: chunk.usage?.chatUsage)]
+            return [.content(text), .finished(reason: chunk.choices?.first?.finishReason, usage: chunk.chatUsage)]
         case .events:
             var events: [ChatEvent] = []
             if !done, let data = parser.finish() { events += try handle(event: data) }
@@ -65,7 +65,7 @@ struct ChatStreamReader: Sendable {
             if let error = chunk.error {
                 throw .http(status: error.code ?? 500, body: error.message ?? "error in stream")
             }
-            if let reported = chunk.usage?.chatUsage { usage = reported }
+            if let reported = chunk.chatUsage { usage = reported }
             delta = chunk.delta
         }
         if let reason = delta.finishReason { finishReason = reason }
@@ -124,18 +124,44 @@ private struct Chunk: Decodable {
     }
 
     struct Usage: Decodable {
+        struct PromptDetails: Decodable {
+            var cachedTokens: Int?
+
+            enum CodingKeys: String, CodingKey { case cachedTokens = "cached_tokens" }
+        }
         var promptTokens: Int?
         var completionTokens: Int?
+        var promptDetails: PromptDetails?
 
         enum CodingKeys: String, CodingKey {
             case promptTokens = "prompt_tokens"
             case completionTokens = "completion_tokens"
+            case promptDetails = "prompt_tokens_details"
+        }
+    }
+
+    /// llama.cpp's account of the call, beside the usage.
+    struct Timings: Decodable {
+        var promptN: Int?
+        var promptMs: Double?
+        var predictedN: Int?
+        var predictedMs: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case promptN = "prompt_n", promptMs = "prompt_ms", predictedN = "predicted_n", predictedMs = "predicted_ms"
         }
 
-        var chatUsage: ChatUsage? {
-            guard let promptTokens, let completionTokens else { return nil }
-            return ChatUsage(promptTokens: promptTokens, completionTokens: completionTokens)
+        var serverTimings: ServerTimings? {
+            guard let promptN, let promptMs, let predictedN, let predictedMs else { return nil }
+            return ServerTimings(promptTokens: promptN, promptMilliseconds: promptMs,
+                                 generatedTokens: predictedN, generationMilliseconds: predictedMs)
         }
+    }
+
+    var chatUsage: ChatUsage? {
+        guard let promptTokens = usage?.promptTokens, let completionTokens = usage?.completionTokens else { return nil }
+        return ChatUsage(promptTokens: promptTokens, completionTokens: completionTokens,
+                         cachedPromptTokens: usage?.promptDetails?.cachedTokens, serverTimings: timings?.serverTimings)
     }
 
     struct APIError: Decodable {
@@ -153,6 +179,7 @@ private struct Chunk: Decodable {
 
     var choices: [Choice]?
     var usage: Usage?
+    var timings: Timings?
     var error: APIError?
 
     /// The first choice's streamed text and finish reason, as `ChunkScanner` reads them.

@@ -186,6 +186,10 @@ enum Schema {
                 try PieceRows.insert(db, stepID: row[0], worldID: row[1], indexLine: row[2], passage: row[3])
             }
         }
+        // Every model call of a step (rewrites, repairs, the server's own timings) beside its trace.
+        migrator.registerMigration("v9: model calls") { db in
+            try db.execute(sql: "ALTER TABLE step_trace ADD COLUMN calls TEXT NOT NULL DEFAULT '[]'")
+        }
         return migrator
     }
 

@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func openingNeedsAnOutlineWithinItsCap() throws {
-        #expect(problems(reply(), opening: true) == "the outline is empty")
+        #expect(problems(reply(), opening: true) == "the outline is missing")
         #expect(problems(reply(outline: "one two three four five six"), opening: true)
             == "the outline has 6 words; keep it under 5")
         #expect(try validator.validate(reply(outline: "A plan."), opening: true).outline == "A plan.")

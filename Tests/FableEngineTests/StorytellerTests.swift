@@ -15,14 +15,17 @@ let premise = Premise(storyID: "marsh", title: "The Marsh", genre: "fantasy", bo
 let quickRetries = RetryPolicy(transientRetries: 2, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5))
 
 /// Runs a step to its end, collecting what it reported.
-func collect(_ events: AsyncThrowingStream<StepEvent, any Error>) async throws -> (passage: String, restarts: [String], step: Step) {
+func collect(_ events: AsyncThrowingStream<StepEvent, any Error>) async throws
+    -> (passage: String, restarts: [String], step: Step, repairs: [[ReplyField]]) {
     var passage = ""
     var restarts: [String] = []
+    var repairs: [[ReplyField]] = []
     for try await event in events {
         switch event {
         case .passage(let text): passage += text
         case .restarted(_, let reason): restarts.append(reason); passage = ""
-        case .committed(let step): return (passage, restarts, step)
+        case .repairing(let fields): repairs.append(fields)
+        case .committed(let step): return (passage, restarts, step, repairs)
         }
     }
     throw StepError.wrongState("no step")
@@ -61,17 +64,59 @@ func validReply(_ n: Int, opening: Bool = false) -> String {
         #expect(prompt.contains(opening.step.content.memory))
     }
 
-    @Test func retriesABadReplyWithACorrectiveNote() async throws {
-        let (_, model, teller, world) = try await setUp { request, n in
-            n == 1 ? #"{"passage":"Half","memory_change":"","memory":"m","index_line":"i","options":["a","a","b"]}"#
+    @Test func aGoodPassageIsKeptAndOnlyTheBrokenFieldsAreAskedForAgain() async throws {
+        let (store, model, teller, world) = try await setUp { request, n in
+            n == 1 ? #"{"passage":"The bell rings under the water.","memory_change":"","memory":"m","index_line":"i","options":["a","a","b"]}"#
                    : validReply(n, opening: true)
         }
         let result = try await collect(teller.begin(worldID: world.id))
-        #expect(result.restarts.count == 1)
+        #expect(result.restarts.isEmpty)
+        #expect(result.repairs == [[.outline, .memoryChange, .options]])
+        #expect(result.step.content.passage == "The bell rings under the water.")
+        #expect(result.passage == result.step.content.passage)
+        #expect(result.step.content.memory == "m")
+        #expect(result.step.content.options == PartialReply.read(validReply(2, opening: true)).options)
+        #expect(result.step.telemetry.attempts == 2)
+        // The follow-up: the prompt, the model's own reply, and a note naming only what failed.
+        #expect(model.requests.count == 2)
+        let repair = model.requests[1]
+        #expect(repair.schemaName == ReplySchema.repairName)
+        #expect(repair.schema == ReplySchema.json(fields: [.outline, .memoryChange, .options]))
+        #expect(Array(repair.messages.prefix(2)) == model.requests[0].messages)
+        #expect(repair.messages[2].role == .assistant && repair.messages[2].content.contains("The bell rings"))
+        let note = try #require(repair.messages.last)
+        #expect(note.content.contains("the options repeat") && note.content.contains("outline, memory_change and options"))
+        // The trace keeps why: the first call's problem, and the repair that mended it.
+        let calls = try #require(try await store.trace(stepID: result.step.id)?.calls)
+        #expect(calls.map(\.purpose) == [ModelCall.Purpose.write, .repair])
+        #expect(calls[0].problem?.contains("the options repeat") == true && calls[1].problem == nil)
+        #expect(calls[1].fields == [ReplyField.outline, .memoryChange, .options])
+    }
+
+    @Test func anUnusablePassageIsWrittenAgainWithACorrectiveNote() async throws {
+        let echo = "You are the storyteller of a long interactive story. Each turn you write the next passage."
+        let (_, model, teller, world) = try await setUp { request, n in
+            n == 1 ? #"{"outline":"o","passage":"\#(echo)","memory_change":"c","memory":"m","index_line":"i","options":["a","b","c"]}"#
+                   : validReply(n, opening: true)
+        }
+        let result = try await collect(teller.begin(worldID: world.id))
+        #expect(result.restarts.count == 1 && result.repairs.isEmpty)
+        #expect(result.step.content.passage != echo && result.passage == result.step.content.passage)
         #expect(result.step.telemetry.attempts == 2)
         let note = try #require(model.requests[1].messages.last)
-        #expect(note.content.contains("the options repeat"))
-        #expect(model.requests[0].messages.count == 2)
+        #expect(note.content.contains("the passage repeats the instructions"))
+        #expect(model.requests[0].messages.count == 2 && model.requests[1].schemaName == ReplySchema.name)
+    }
+
+    @Test func repairsThatKeepFailingEndInARewriteNotAFailure() async throws {
+        let broken = #"{"outline":"A plan.","passage":"The bell rings.","memory_change":"c","memory":"m","index_line":"i","options":["a","a","a"]}"#
+        let (_, model, teller, world) = try await setUp { request, n in
+            n <= 3 ? broken : validReply(n, opening: true)
+        }
+        let result = try await collect(teller.begin(worldID: world.id))
+        #expect(result.repairs.count == 1 && result.restarts.count == 1)
+        #expect(model.requests.map(\.schemaName) == [ReplySchema.name, ReplySchema.repairName, ReplySchema.repairName, ReplySchema.name])
+        #expect(result.step.content.passage == PartialReply.read(validReply(4, opening: true)).passage)
     }
 
     @Test func threeBadRepliesLeaveTheStoreAsItWas() async throws {

@@ -58,7 +58,7 @@ import Testing
         try await again.say("@stats", expect: "(hand-off: ")
         let report = String(again.transcript.dropFirst(mark))
         #expect(report.contains("0 steps being written, 0 waiting for a slot"), "\(report)")
-        #expect(report.contains("Steps since the start: 2 kept, 0 failed, 0 cancelled; 0 unusable replies written again."), "\(report)")
+        #expect(report.contains("Steps since the start: 2 kept, 0 failed, 0 cancelled; 0 passages written again, 0 replies repaired."), "\(report)")
         // Each series has the two steps (the opening and a turn), its percentiles in order.
         for label in ["waiting for a slot", "slot → passage shown", "model → reader (hand-off)", "slot → step kept"] {
             let line = try #require(report.split(separator: "\n").first { $0.hasPrefix("  " + label) }, "\(label): \(report)")

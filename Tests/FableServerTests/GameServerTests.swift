@@ -1,5 +1,6 @@
 import FableTestSupport
 import FableCore
+import FableEngine
 import FableServer
 import FableStore
 import FableStub
@@ -332,7 +333,7 @@ func headStep(_ harness: ServerHarness, _ worldID: Int64) async throws -> Step {
         let harness = try await ServerHarness.start(script: { request in
             let number = requests.withLock { $0 += 1; return $0 }
             if number == 2 {
-                return .stream(content: #"{"passage": "Halfway words the reader sees.", "oops": 1}"#, chunkSize: 5,
+                return .stream(content: #"{"passage": "Halfway words the reader sees. And then"#, chunkSize: 5,
                                chunkDelay: .milliseconds(5))
             }
             return .stream(content: StubStoryteller.reply(number: number, opening: request.asksForOutline), chunkSize: 7)
@@ -345,7 +346,7 @@ func headStep(_ harness: ServerHarness, _ worldID: Int64) async throws -> Step {
         try await client.say("I follow the lantern", expect: "  3. ", timeout: .seconds(20))
         let shown = String(client.transcript.dropFirst(mark))
         let half = try #require(shown.range(of: "Halfway words the reader sees."))
-        let notice = try #require(shown.range(of: "[The storyteller lost the thread ("))
+        let notice = try #require(shown.range(of: ReaderNotice.rewriting))
         let passage = try #require(shown.range(of: "Step 3."))
         let options = try #require(shown.range(of: "  3. "))
         #expect(half.upperBound <= notice.lowerBound && notice.upperBound <= passage.lowerBound

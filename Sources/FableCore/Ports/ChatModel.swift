@@ -36,10 +36,34 @@ public struct ChatRequest: Sendable, Equatable {
 public struct ChatUsage: Sendable, Equatable {
     public var promptTokens: Int
     public var completionTokens: Int
+    /// Prompt tokens the server took from its prompt cache (`prompt_tokens_details.cached_tokens`).
+    public var cachedPromptTokens: Int?
+    /// The server's own account of its time, when it gives one (llama.cpp's `timings`).
+    public var serverTimings: ServerTimings?
 
-    public init(promptTokens: Int, completionTokens: Int) {
+    public init(promptTokens: Int, completionTokens: Int, cachedPromptTokens: Int? = nil,
+                serverTimings: ServerTimings? = nil) {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
+        self.cachedPromptTokens = cachedPromptTokens
+        self.serverTimings = serverTimings
+    }
+}
+
+/// How long the model server itself spent on a call: reading the part of the prompt it had
+/// not cached, and generating. What Fable's own time per step is measured against.
+public struct ServerTimings: Codable, Sendable, Equatable {
+    /// Prompt tokens evaluated (not taken from the cache).
+    public var promptTokens: Int
+    public var promptMilliseconds: Double
+    public var generatedTokens: Int
+    public var generationMilliseconds: Double
+
+    public init(promptTokens: Int, promptMilliseconds: Double, generatedTokens: Int, generationMilliseconds: Double) {
+        self.promptTokens = promptTokens
+        self.promptMilliseconds = promptMilliseconds
+        self.generatedTokens = generatedTokens
+        self.generationMilliseconds = generationMilliseconds
     }
 }
 

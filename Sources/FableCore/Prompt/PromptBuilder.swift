@@ -114,6 +114,13 @@ public struct PromptBuilder: Sendable {
         return chosen
     }
 
+    /// The follow-up that asks again for `fields` alone, after a reply whose passage is kept.
+    public func repair(_ problems: ReplyProblems) -> ChatMessage {
+        let fields = problems.fields.map(\.rawValue)
+        let list = fields.count == 1 ? fields[0] : fields.dropLast().joined(separator: ", ") + " and " + fields.last!
+        return ChatMessage(.user, PromptTemplate.fill(PromptText.repair, ["problems": problems.description, "fields": list]))
+    }
+
     /// The corrective note sent with a retry after a rejected reply.
     public func correction(for problem: ReplyProblem) -> ChatMessage {
         ChatMessage(.user, PromptTemplate.fill(PromptText.correction, ["problem": problem.description]))
@@ -200,6 +207,8 @@ private struct Parts {
         if let outline = context.outline {
             sections.append("\(PromptText.sectionOutline)\n\(outline)")
         }
+        // Above: what stays the same from step to step on a branch, so a server's prompt cache
+        // (llama.cpp's slots, hosted prompt caching) reuses it. Below: what every step changes.
         if !context.memory.isEmpty {
             sections.append("\(PromptText.sectionMemory)\n\(context.memory)")
         }

@@ -25,6 +25,20 @@ enum PromptTemplate {
         return result
     }
 
+    /// The template's text between its placeholders.
+    static func literalPieces(of template: String) -> [Substring] {
+        var pieces: [Substring] = []
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{"),
+              let close = rest[open...].prefix(maxNameLength + 2).firstIndex(of: "}"),
+              rest[rest.index(after: open)..<close].allSatisfy({ $0.isLetter || $0.isNumber }) {
+            pieces.append(rest[..<open])
+            rest = rest[rest.index(after: close)...]
+        }
+        pieces.append(rest)
+        return pieces
+    }
+
     /// Longer names are not placeholders, so a stray "{" costs a short look ahead only.
     static let maxNameLength = 24
 

@@ -93,6 +93,18 @@ public enum PromptText {
         follows the format exactly.
         """
 
+    /// Sent after a reply whose passage is kept but some other field is not usable: the
+    /// model writes only those fields again, its passage in front of it.
+    public static let repair = """
+        Your passage stays as it is. These fields of your reply could not be used: {problems}. \
+        Reply with one JSON object holding only {fields}, written for the passage above.
+        """
+
+    public static var sectionHeadings: [String] {
+        [sectionPremise, sectionCanon, sectionLore, sectionOutline, sectionMemory, sectionRetrieved,
+         sectionLastPassage, sectionWishes, sectionInstruction]
+    }
+
     /// Names for the `language` tags most stories use; others are passed as they are.
     public static func languageName(_ tag: String) -> String {
         let base = tag.split(separator: "-").first.map { $0.lowercased() } ?? tag

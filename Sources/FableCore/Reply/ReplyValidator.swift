@@ -1,51 +1,104 @@
-/// Checks a parsed reply against the contract of SPEC §1 step 4.
+/// Checks a reply against the contract of SPEC §1 step 4, field by field, so that a reply
+/// whose passage is good keeps it while its other fields are asked for again.
 public struct ReplyValidator: Sendable {
     public let settings: StorySettings
+    public let echo: PromptEcho
 
-    public init(settings: StorySettings) {
+    public init(settings: StorySettings, echo: PromptEcho = .fable) {
         self.settings = settings
+        self.echo = echo
     }
 
     /// Returns the cleaned-up content, or every problem found.
     public func validate(_ reply: StepReply, opening: Bool) throws(ReplyProblem) -> StepContent {
-        var problems: [String] = []
-        let passage = reply.passage.trimmingWhitespace
-        let memory = reply.memory.trimmingWhitespace
-        let options = reply.options.map { $0.trimmingWhitespace }
-        let outline = reply.outline?.trimmingWhitespace ?? ""
+        let partial = PartialReply(reply)
+        let problems = problems(in: partial, opening: opening)
+        guard problems.isEmpty, let content = content(of: partial, opening: opening) else {
+            throw .invalid(problems.items.map(\.text))
+        }
+        return content
+    }
 
-        if passage.isEmpty { problems.append("the passage is empty") }
-        if memory.isEmpty { problems.append("the memory is empty") }
-        let memoryWords = TextMeasure.words(memory)
-        if memoryWords > settings.memoryWordCap {
-            problems.append("the memory has \(memoryWords) words; keep it under \(settings.memoryWordCap)")
+    /// The content of a reply that has no problems; nil while a field is missing.
+    public func content(of reply: PartialReply, opening: Bool) -> StepContent? {
+        guard let passage = reply.passage, let memoryChange = reply.memoryChange, let memory = reply.memory,
+              let indexLine = reply.indexLine, let options = reply.options else { return nil }
+        if opening && reply.outline == nil { return nil }
+        return StepContent(outline: opening ? reply.outline?.trimmingWhitespace : nil, passage: passage.trimmingWhitespace,
+                           memoryChange: memoryChange.trimmingWhitespace, memory: memory.trimmingWhitespace,
+                           indexLine: indexLine.trimmingWhitespace, options: options.map { $0.trimmingWhitespace })
+    }
+
+    /// Every problem of every field the contract asks for.
+    public func problems(in reply: PartialReply, opening: Bool) -> ReplyProblems {
+        var problems = ReplyProblems()
+        for field in ReplyField.required(opening: opening) {
+            for text in self.problems(of: field, in: reply) { problems.add(field, text) }
         }
-        if reply.indexLine.trimmingWhitespace.isEmpty { problems.append("the index_line is empty") }
-        if options.count != 3 {
-            problems.append("there are \(options.count) options; give exactly 3")
-        } else if options.contains(where: \.isEmpty) {
-            problems.append("an option is empty")
-        } else if Set(options.map { $0.lowercased() }).count != 3 {
-            problems.append("the options repeat; give 3 different ones")
-        } else if let bad = options.first(where: Self.isFieldNameOrCut) {
-            problems.append("the option \(bad) is not a whole sentence; write each option as a full action")
+        return problems
+    }
+
+    private func problems(of field: ReplyField, in reply: PartialReply) -> [String] {
+        if field == .options { return optionProblems(reply.options) }
+        let value: String? = switch field {
+        case .outline: reply.outline
+        case .passage: reply.passage
+        case .memoryChange: reply.memoryChange
+        case .memory: reply.memory
+        case .indexLine: reply.indexLine
+        case .options: nil
         }
-        if opening {
-            if outline.isEmpty { problems.append("the outline is empty") }
-            let outlineWords = TextMeasure.words(outline)
-            if outlineWords > settings.outlineWordCap {
-                problems.append("the outline has \(outlineWords) words; keep it under \(settings.outlineWordCap)")
-            }
+        guard let text = value?.trimmingWhitespace else { return ["the \(field.rawValue) is missing"] }
+        if text.isEmpty { return ["the \(field.rawValue) is empty"] }
+        if echo.isEcho(text) { return ["the \(field.rawValue) repeats the instructions instead of telling the story"] }
+        let words = TextMeasure.words(text)
+        if field == .memory && words > settings.memoryWordCap {
+            return ["the memory has \(words) words; keep it under \(settings.memoryWordCap)"]
         }
-        guard problems.isEmpty else { throw .invalid(problems) }
-        return StepContent(outline: opening ? outline : nil, passage: passage,
-                           memoryChange: reply.memoryChange.trimmingWhitespace, memory: memory,
-                           indexLine: reply.indexLine.trimmingWhitespace, options: options)
+        if field == .outline && words > settings.outlineWordCap {
+            return ["the outline has \(words) words; keep it under \(settings.outlineWordCap)"]
+        }
+        return []
+    }
+
+    private func optionProblems(_ options: [String]?) -> [String] {
+        guard let options = options?.map(\.trimmingWhitespace) else { return ["the options are missing"] }
+        if options.count != 3 { return ["there are \(options.count) options; give exactly 3"] }
+        if options.contains(where: \.isEmpty) { return ["an option is empty"] }
+        if Set(options.map { $0.lowercased() }).count != 3 { return ["the options repeat; give 3 different ones"] }
+        if let bad = options.first(where: Self.isFieldNameOrCut) {
+            return ["the option \(bad) is not a whole sentence; write each option as a full action"]
+        }
+        if options.contains(where: echo.isEcho) { return ["an option repeats the instructions instead of a move in the story"] }
+        return []
     }
 }
 
+/// What is wrong with a reply, field by field, in words that go back to the model.
+public struct ReplyProblems: Sendable, Equatable, CustomStringConvertible {
+    public struct Item: Sendable, Equatable {
+        public var field: ReplyField
+        public var text: String
+    }
+
+    public private(set) var items: [Item] = []
+
+    public init() {}
+
+    mutating func add(_ field: ReplyField, _ text: String) {
+        items.append(Item(field: field, text: text))
+    }
+
+    public var isEmpty: Bool { items.isEmpty }
+
+    /// The fields with a problem, in contract order.
+    public var fields: [ReplyField] { Set(items.map(\.field)).sorted() }
+
+    public var description: String { items.map(\.text).joined(separator: "; ") }
+}
+
 extension ReplyValidator {
-    static let fieldNames: Set<String> = ["outline", "passage", "memory", "memory_change", "index_line", "options"]
+    static let fieldNames: Set<String> = Set(ReplyField.allCases.map(\.rawValue))
 
     /// Small models sometimes put a field's name in an option, or stop one mid-phrase ("… lit: a").
     static func isFieldNameOrCut(_ option: String) -> Bool {
@@ -67,8 +120,8 @@ extension String {
     }
 
     /// Without the scalars at either end that `trimmed` holds for. In Swift, not Foundation's
-    /// `trimmingCharacters`, and no copy when there is nothing to trim: validating a reply
-    /// trims every field (issue 7).
+    /// `trimmingCharacters`, and no copy when there is nothing to trim: every field of every
+    /// reply is trimmed.
     func trimming(_ trimmed: (Unicode.Scalar) -> Bool) -> String {
         let scalars = unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return self }

@@ -40,24 +40,85 @@ public struct StepTrace: Codable, Sendable, Equatable {
     public var reply: String
     public var temperature: Double?
     public var maxTokens: Int?
+    /// Every model call of the step, in order: rejected replies and repairs with their reasons.
+    public var calls: [ModelCall]
 
-    public init(messages: [ChatMessage], reply: String, temperature: Double? = nil, maxTokens: Int? = nil) {
+    public init(messages: [ChatMessage], reply: String, temperature: Double? = nil, maxTokens: Int? = nil,
+                calls: [ModelCall] = []) {
         self.messages = messages
         self.reply = reply
         self.temperature = temperature
         self.maxTokens = maxTokens
+        self.calls = calls
+    }
+
+    enum CodingKeys: String, CodingKey { case messages, reply, temperature, maxTokens, calls }
+
+    /// Archives written before calls were kept have none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        messages = try container.decode([ChatMessage].self, forKey: .messages)
+        reply = try container.decode(String.self, forKey: .reply)
+        temperature = try container.decodeIfPresent(Double.self, forKey: .temperature)
+        maxTokens = try container.decodeIfPresent(Int.self, forKey: .maxTokens)
+        calls = try container.decodeIfPresent([ModelCall].self, forKey: .calls) ?? []
+    }
+}
+
+/// One call to the model during a step: what it was for, why its reply was not used as it
+/// was, and what it cost. Kept in the trace for `inspect` and the benchmarks.
+public struct ModelCall: Codable, Sendable, Equatable {
+    public enum Purpose: String, Codable, Sendable {
+        /// The whole reply, its passage streamed to the reader.
+        case write
+        /// Only the fields named, after a reply whose passage was kept.
+        case repair
+    }
+
+    public var purpose: Purpose
+    /// The fields asked for by a repair.
+    public var fields: [ReplyField]?
+    /// Why the reply was not used whole (the validator's words, or the transport's failure);
+    /// nil for a reply that was used whole.
+    public var problem: String?
+    /// The reply text, for a call whose reply is not the trace's `reply`.
+    public var reply: String?
+    public var promptTokens: Int?
+    public var cachedPromptTokens: Int?
+    public var completionTokens: Int?
+    public var server: ServerTimings?
+    /// From the request to the reply's end, as Fable saw it.
+    public var milliseconds: Int
+    /// From the request to the first passage text, for a call that streamed some.
+    public var firstPassageMilliseconds: Int?
+
+    public init(purpose: Purpose, fields: [ReplyField]? = nil, problem: String? = nil, reply: String? = nil,
+                usage: ChatUsage? = nil, milliseconds: Int, firstPassageMilliseconds: Int? = nil) {
+        self.purpose = purpose
+        self.fields = fields
+        self.problem = problem
+        self.reply = reply
+        promptTokens = usage?.promptTokens
+        cachedPromptTokens = usage?.cachedPromptTokens
+        completionTokens = usage?.completionTokens
+        server = usage?.serverTimings
+        self.milliseconds = milliseconds
+        self.firstPassageMilliseconds = firstPassageMilliseconds
     }
 }
 
 /// How a step was made: kept for inspection and benchmarks.
 public struct StepTelemetry: Codable, Sendable, Equatable {
     public var model: String
+    /// The accepted reply's prompt.
     public var promptTokens: Int
+    /// Every call of the step: rewrites and repairs count too.
     public var completionTokens: Int
     public var promptCharacters: Int
     public var latencyMilliseconds: Int
     /// From the start of the step to the first passage text the reader saw.
     public var firstPassageMilliseconds: Int?
+    /// Model calls, repairs and failed tries included.
     public var attempts: Int
 
     public init(model: String = "", promptTokens: Int = 0, completionTokens: Int = 0,

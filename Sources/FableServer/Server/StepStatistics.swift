@@ -20,8 +20,10 @@ public final class StepStatistics: Sendable {
 
     public enum Outcome: Sendable {
         case committed, failed, cancelled
-        /// An unusable reply: the passage is written again (not an outcome of the step).
+        /// An unusable passage: it is written again (not an outcome of the step).
         case rewritten
+        /// A reply whose passage was kept and other fields asked for again (not an outcome).
+        case repaired
     }
 
     public struct Snapshot: Sendable {
@@ -31,6 +33,7 @@ public final class StepStatistics: Sendable {
         public var failed: Int
         public var cancelled: Int
         public var rewritten: Int
+        public var repaired: Int
         public var since: ContinuousClock.Instant
     }
 
@@ -57,6 +60,7 @@ public final class StepStatistics: Sendable {
         var failed = 0
         var cancelled = 0
         var rewritten = 0
+        var repaired = 0
     }
 
     private let state = Mutex(State())
@@ -75,6 +79,7 @@ public final class StepStatistics: Sendable {
             case .failed: state.failed += 1
             case .cancelled: state.cancelled += 1
             case .rewritten: state.rewritten += 1
+            case .repaired: state.repaired += 1
             }
         }
     }
@@ -84,6 +89,7 @@ public final class StepStatistics: Sendable {
         var recent: [Series: Samples] = [:]
         for series in Series.allCases { recent[series] = Samples(state.rings[series.rawValue].values) }
         return Snapshot(recent: recent, committed: state.committed, failed: state.failed,
-                        cancelled: state.cancelled, rewritten: state.rewritten, since: since)
+                        cancelled: state.cancelled, rewritten: state.rewritten,
+                        repaired: state.repaired, since: since)
     }
 }

@@ -1,5 +1,6 @@
 import FableCore
 import FableEngine
+import Logging
 
 /// Runs one step for a reader: waits for a slot in the server-wide queue, streams the
 /// passage to the screen as the model writes it, and reports how it ended.
@@ -10,6 +11,8 @@ struct GenerationRun: Sendable {
     let registry: ReaderRegistry
     let statistics: StepStatistics
     let noticeDelay: Duration
+    /// Where a rejected reply's reasons go: readers see a short neutral notice only.
+    let logger: Logger
     let report: @Sendable (SessionInput) -> Void
 
     /// One of the storyteller's steps, told where its events go; returns the committed step.
@@ -44,11 +47,12 @@ struct GenerationRun: Sendable {
     }
 
     /// The step runs on this task; its passage goes from the model's transport straight to
-    /// the screen's event loop (no task between: issue 7).
+    /// the screen's event loop, with no task between.
     private func write(_ step: StepWriter, started: ContinuousClock.Instant) async -> GenerationOutcome {
         let screen = screen
         let statistics = statistics
         let delay = noticeDelay
+        let logger = logger
         let notice = Task {
             try await Task.sleep(for: delay)
             await screen.sayIfQuiet("(The storyteller is writing…)")
@@ -59,9 +63,14 @@ struct GenerationRun: Sendable {
                 switch event {
                 case .passage(let text):
                     screen.streamed(.passage(text, StreamedOutput.Times(started: started, decoded: .now)))
-                case .restarted(_, let reason):
+                case .restarted(let attempt, let reason):
                     statistics.count(.rewritten)
-                    screen.streamed(.restart(notice: "[The storyteller lost the thread (\(TerminalText.sanitize(reason))); writing it again.]"))
+                    logger.info("passage written again", metadata: ["attempt": "\(attempt)", "reason": "\(reason)"])
+                    screen.streamed(.restart(notice: ReaderNotice.rewriting))
+                case .repairing(let fields):
+                    statistics.count(.repaired)
+                    logger.info("reply repaired", metadata: ["fields": "\(fields.map(\.rawValue).joined(separator: ","))"])
+                    screen.streamed(.notice(ReaderNotice.repairing(fields)))
                 case .committed:
                     screen.streamed(.end)
                 }

@@ -13,7 +13,8 @@ extension ReaderSession {
             + "\(writing) step\(writing == 1 ? "" : "s") being written, \(waiting) waiting for a slot "
             + "(at most \(context.queue.capacity) at once).\n"
         text += "Steps since the start: \(figures.committed) kept, \(figures.failed) failed, \(figures.cancelled) cancelled; "
-            + "\(figures.rewritten) unusable repl\(figures.rewritten == 1 ? "y" : "ies") written again.\n"
+            + "\(figures.rewritten) passage\(figures.rewritten == 1 ? "" : "s") written again, "
+            + "\(figures.repaired) repl\(figures.repaired == 1 ? "y" : "ies") repaired.\n"
         text += "The latest steps (up to \(StepStatistics.window) of each), in ms:\n"
         text += Self.row("", ["p50", "p95", "p99", "max", "n"])
         let rows: [(StepStatistics.Series, String)] = [

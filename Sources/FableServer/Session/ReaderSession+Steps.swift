@@ -30,7 +30,7 @@ extension ReaderSession {
     private func startGeneration(_ step: @escaping GenerationRun.StepWriter) {
         let run = GenerationRun(screen: screen, queue: context.queue, registry: context.registry,
                                 statistics: context.statistics, noticeDelay: context.configuration.writingNoticeDelay,
-                                report: { [self] in post($0) })
+                                logger: context.logger, report: { [self] in post($0) })
         generation = Task { [self] in
             let outcome = await run.run(step)
             post(.generationEnded(outcome))

@@ -127,7 +127,7 @@ public actor Screen {
                     }
                 case .end:
                     if let out = screen.passageEnd() { screen.writeNow(out) }
-                case .restart(let notice):
+                case .restart(let notice), .notice(let notice):
                     let out = (screen.passageEnd() ?? "") + screen.paragraph(notice)
                     screen.writeNow(out)
                 }
@@ -215,6 +215,8 @@ enum StreamedOutput: Sendable {
     case passage(String, Times)
     /// The passage is over.
     case end
-    /// The passage so far is void; `notice` says why it starts again.
+    /// The passage so far is void; `notice` says it starts again.
     case restart(notice: String)
+    /// The passage is over and stays; `notice` says what is still being written.
+    case notice(String)
 }

@@ -18,17 +18,20 @@ struct StepTraceRecord {
     var reply: String
     /// JSON text.
     var parameters: Parameters
+    /// JSON text.
+    var calls: [ModelCall]
 
     init(stepId: Int64, _ trace: StepTrace) {
         self.stepId = stepId
         messages = trace.messages
         reply = trace.reply
         parameters = Parameters(temperature: trace.temperature, maxTokens: trace.maxTokens)
+        calls = trace.calls
     }
 
     var trace: StepTrace {
         StepTrace(messages: messages, reply: reply, temperature: parameters.temperature,
-                  maxTokens: parameters.maxTokens)
+                  maxTokens: parameters.maxTokens, calls: calls)
     }
 }
 
@@ -38,6 +41,7 @@ extension StepTraceRecord: FetchableRecord, TableRecord {
         messages = try JSONColumn.decode(row, "messages")
         reply = try row.decode(forColumn: "reply")
         parameters = try JSONColumn.decode(row, "parameters")
+        calls = try JSONColumn.decode(row, "calls")
     }
 
     /// Inserts the row through one kept statement, as `StepRecord.insert` does; SQLite writes
@@ -47,8 +51,9 @@ extension StepTraceRecord: FetchableRecord, TableRecord {
         let messages = try SQLValues.messageArray(messages)
         let parameters = SQLValues.parameters(maxTokens: parameters.maxTokens, temperature: parameters.temperature)
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO step_trace (step_id, messages, reply, parameters) VALUES (?, \(messages.sql), ?, \(parameters.sql))
+            INSERT INTO step_trace (step_id, messages, reply, parameters, calls) VALUES (?, \(messages.sql), ?, \(parameters.sql), ?)
             """)
-        try statement.execute(arguments: StatementArguments([stepId] + messages.values + [reply] + parameters.values))
+        let calls = try JSONColumn.text(calls)
+        try statement.execute(arguments: StatementArguments([stepId] + messages.values + [reply] + parameters.values + [calls]))
     }
 }

@@ -1,3 +1,4 @@
+import FableEngine
 import NIOCore
 
 /// Tells an active connection to start its world and play (sent through the pipeline).
@@ -219,12 +220,13 @@ final class LoadConnection: ChannelInboundHandler {
     }
 
     private func endNotice() {
-        guard phase == .turn || phase == .opening, noticeText.first == UInt8(ascii: "[") else { return }
+        guard phase == .turn || phase == .opening else { return }
         let text = String(decoding: noticeText, as: UTF8.self)
-        if text.hasPrefix("[The storyteller lost the thread") {
+        // The notice's start: a long one wraps, and the wrapped lines' breaks are not kept.
+        if text.hasPrefix(String(ReaderNotice.rewriting.prefix(24))) {
             run.update { $0.restarts += 1 }
             // The passage starts again; its first byte stays the first one shown.
-        } else {
+        } else if noticeText.first == UInt8(ascii: "[") {
             failedThisTurn = true
             run.error("step failed: " + String(text.prefix(48)))
         }

@@ -2,7 +2,7 @@ import FableCore
 import FableEngine
 
 /// Shows a running step on the terminal: the passage word-wrapped as it streams,
-/// a notice if a reply is rejected and written again, then the options.
+/// a short notice if the passage is written again or the other fields are mended, then the options.
 struct StepPrinter {
     var width = 78
 
@@ -14,8 +14,11 @@ struct StepPrinter {
             switch event {
             case .passage(let text):
                 Console.out(wrapper.feed(TerminalText.sanitize(text)))
-            case .restarted(_, let reason):
-                Console.out(wrapper.finish() + "\n\n[The storyteller lost the thread (\(TerminalText.sanitize(reason))); writing it again.]\n\n")
+            case .restarted:
+                Console.out(wrapper.finish() + "\n\n\(ReaderNotice.rewriting)\n\n")
+                wrapper = WordWrapper(width: width)
+            case .repairing(let fields):
+                Console.out(wrapper.finish() + "\n\n\(ReaderNotice.repairing(fields))\n")
                 wrapper = WordWrapper(width: width)
             case .committed(let step):
                 Console.out(wrapper.finish() + "\n")

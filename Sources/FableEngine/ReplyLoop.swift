@@ -1,0 +1,140 @@
+import FableCore
+
+/// Gets a usable reply for a step's prompt (SPEC §1 step 4). A reply whose passage is good
+/// keeps it, since the reader has already read it, and only the fields that failed are asked
+/// for again: a short follow-up after the reply itself, which a server's prompt cache still
+/// holds. Only a passage that cannot be used is written again whole. A transient failure of
+/// the transport is tried again after a pause; the circuit breaker refuses calls while the
+/// endpoint is down.
+struct ReplyLoop: Sendable {
+    let model: any ChatModel
+    let settings: StorySettings
+    let retryPolicy: RetryPolicy
+    let breaker: CircuitBreaker
+
+    struct Reply {
+        var content: StepContent
+        /// Every call's completion tokens, added up.
+        var completionTokens: Int?
+        /// The accepted write's prompt tokens, as the server counted them.
+        var promptTokens: Int?
+        var trace: StepTrace
+    }
+
+    func reply(to prompt: Prompt, opening: Bool, mode: StoryMode,
+               emit: @escaping Storyteller.StepEvents) async throws -> Reply {
+        let validator = ReplyValidator(settings: settings)
+        let builder = PromptBuilder(settings: settings)
+        let schema = ReplySchema.json(opening: opening, mode: mode, settings: settings)
+        var messages = prompt.messages
+        var calls: [ModelCall] = []
+        var rewrites = 0
+        while true {
+            let written = try await ask(ChatRequest(messages: messages, schemaName: ReplySchema.name, schema: schema),
+                                        purpose: .write, calls: &calls, emit: emit)
+            var reply = PartialReply.read(written.text)
+            var problems = validator.problems(in: reply, opening: opening)
+            if problems.fields.contains(.passage) {
+                let problem: ReplyProblem = if written.reason == "length" && !reply.has(.passage) {
+                    .notJSON("the reply was cut off at the token limit; write a shorter passage")
+                } else if reply == PartialReply() {
+                    .notJSON("the reply holds no JSON object")
+                } else {
+                    .invalid(problems.items.map(\.text))
+                }
+                calls.append(written.call(problem: problem.description, reply: written.text))
+                rewrites += 1
+                guard rewrites <= settings.maxReplyRetries else {
+                    throw StepError.invalidReply(problem, attempts: calls.count)
+                }
+                emit(.restarted(attempt: calls.count + 1, reason: problem.description))
+                messages = prompt.messages + [builder.correction(for: problem)]
+                continue
+            }
+            calls.append(written.call(problem: problems.isEmpty ? nil : problems.description, reply: nil))
+            if !problems.isEmpty { emit(.repairing(fields: problems.fields)) }
+            var repairs = 0
+            while !problems.isEmpty && repairs < settings.maxReplyRetries {
+                repairs += 1
+                let fields = problems.fields
+                let request = ChatRequest(
+                    messages: messages + [ChatMessage(.assistant, written.text), builder.repair(problems)],
+                    schemaName: ReplySchema.repairName, schema: ReplySchema.json(fields: fields, mode: mode, settings: settings))
+                let repaired = try await ask(request, purpose: .repair, calls: &calls, emit: nil)
+                reply = reply.replacing(fields, from: PartialReply.read(repaired.text))
+                problems = validator.problems(in: reply, opening: opening)
+                calls.append(repaired.call(fields: fields, problem: problems.isEmpty ? nil : problems.description,
+                                           reply: repaired.text))
+            }
+            if problems.isEmpty, let content = validator.content(of: reply, opening: opening) {
+                let trace = StepTrace(messages: messages, reply: written.text, temperature: model.temperature,
+                                      maxTokens: model.maxTokens, calls: calls)
+                let tokens = calls.compactMap(\.completionTokens)
+                return Reply(content: content, completionTokens: tokens.count == calls.count ? tokens.reduce(0, +) : nil,
+                             promptTokens: written.usage?.promptTokens, trace: trace)
+            }
+            // The repairs did not take: the passage is written again after all.
+            rewrites += 1
+            guard rewrites <= settings.maxReplyRetries else {
+                throw StepError.invalidReply(.invalid(problems.items.map(\.text)), attempts: calls.count)
+            }
+            emit(.restarted(attempt: calls.count + 1, reason: problems.description))
+            messages = prompt.messages + [builder.correction(for: .invalid(problems.items.map(\.text)))]
+        }
+    }
+
+    /// One answer of the model, with what it cost.
+    struct Answer {
+        var purpose: ModelCall.Purpose
+        var text: String
+        var reason: String?
+        var usage: ChatUsage?
+        var milliseconds: Int
+        var firstPassageMilliseconds: Int?
+
+        func call(fields: [ReplyField]? = nil, problem: String?, reply: String?) -> ModelCall {
+            ModelCall(purpose: purpose, fields: fields, problem: problem, reply: reply, usage: usage,
+                      milliseconds: milliseconds, firstPassageMilliseconds: firstPassageMilliseconds)
+        }
+    }
+
+    /// Calls the model, trying again after a transient failure (recorded in `calls`). With
+    /// `emit`, the passage streams to it, and a failure after it began says it starts over.
+    private func ask(_ request: ChatRequest, purpose: ModelCall.Purpose, calls: inout [ModelCall],
+                     emit: Storyteller.StepEvents?) async throws -> Answer {
+        var failures = 0
+        while true {
+            let started = ContinuousClock.now
+            let firstPassage = FirstMoment()
+            do {
+                if let wait = breaker.refusal() { throw StepError.storytellerAway(retryIn: wait) }
+                var passage: Storyteller.StepEvents?
+                if let emit {
+                    passage = { event in
+                        firstPassage.mark()
+                        emit(event)
+                    }
+                }
+                let reply = StreamedReply(emit: passage)
+                let ending: ChatEnding
+                do {
+                    ending = try await model.reply(to: request) { reply.add($0) }
+                    breaker.succeeded()
+                } catch let error as ModelError {
+                    breaker.failed(error)
+                    throw error
+                }
+                return Answer(purpose: purpose, text: reply.text, reason: ending.reason, usage: ending.usage,
+                              milliseconds: (ContinuousClock.now - started).milliseconds,
+                              firstPassageMilliseconds: firstPassage.instant.map { ($0 - started).milliseconds })
+            } catch let error as ModelError where error.isTransient {
+                failures += 1
+                calls.append(ModelCall(purpose: purpose, problem: error.description,
+                                       milliseconds: (ContinuousClock.now - started).milliseconds))
+                guard failures <= retryPolicy.transientRetries else { throw error }
+                if firstPassage.instant != nil { emit?(.restarted(attempt: calls.count + 1, reason: error.description)) }
+                try await Task.sleep(for: retryPolicy.delay(afterFailure: failures, error: error))
+            }
+        }
+    }
+}
