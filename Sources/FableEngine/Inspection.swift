@@ -85,6 +85,8 @@ public struct Inspection: Codable, Sendable, Equatable {
         /// Exactly what was sent (nil for steps written before traces were kept).
         public var messages: [ChatMessage]?
         public var reply: String?
+        /// Every call the step made: why a reply was written again or repaired, and the times.
+        public var calls: [ModelCall]?
     }
 
     public func json() throws -> String {
@@ -147,7 +149,7 @@ extension Storyteller {
                 completionTokens: telemetry.completionTokens, promptCharacters: telemetry.promptCharacters,
                 latencyMilliseconds: telemetry.latencyMilliseconds,
                 firstPassageMilliseconds: telemetry.firstPassageMilliseconds, attempts: telemetry.attempts,
-                messages: trace?.messages, reply: trace?.reply)
+                messages: trace?.messages, reply: trace?.reply, calls: trace?.calls)
         }
         return report
     }

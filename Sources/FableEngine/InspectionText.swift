@@ -49,6 +49,13 @@ extension Inspection {
             line += "\n  prompt \(call.promptTokens) tokens (\(call.promptCharacters) characters), reply \(call.completionTokens) tokens, "
                 + "\(call.latencyMilliseconds) ms" + (call.firstPassageMilliseconds.map { " (first passage text at \($0) ms)" } ?? "")
                 + ", \(call.attempts) attempt\(call.attempts == 1 ? "" : "s")"
+            if let calls = call.calls, calls.count > 1 || calls.contains(where: { $0.problem != nil }) {
+                for (number, made) in calls.enumerated() {
+                    line += "\n" + wrap("call \(number + 1), \(made.purpose.rawValue)"
+                        + (made.fields.map { " of " + $0.map(\.rawValue).joined(separator: ", ") } ?? "")
+                        + ", \(made.milliseconds) ms: " + (made.problem.map { "not used whole (\($0))" } ?? "used"))
+                }
+            }
             if let messages = call.messages {
                 for message in messages {
                     line += "\n  --- \(message.role.rawValue) ---\n" + wrap(message.content, indent: "  ")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where the model is and how to talk to it.
 public struct LLMConfiguration: Sendable, Equatable {
     /// The OpenAI-compatible base URL, ending in `/v1`.
@@ -37,6 +39,14 @@ public struct LLMConfiguration: Sendable, Equatable {
         self.stallTimeout = stallTimeout
         self.maxReplyBytes = maxReplyBytes
         self.repeatPenalty = repeatPenalty
+    }
+
+    /// The `repeat_penalty` a model server on this machine gets unless one is set: small local
+    /// models loop inside a string without it, and llama.cpp (which the scripts run on any port)
+    /// reads it. A remote API gets none, as OpenAI's has no such field.
+    public static func defaultRepeatPenalty(for baseURL: String) -> Double? {
+        guard let host = URLComponents(string: baseURL)?.host?.lowercased() else { return nil }
+        return ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) ? 1.1 : nil
     }
 
     var chatCompletionsURL: String {

@@ -91,6 +91,10 @@ func validReply(_ n: Int, opening: Bool = false) -> String {
         #expect(calls.map(\.purpose) == [ModelCall.Purpose.write, .repair])
         #expect(calls[0].problem?.contains("the options repeat") == true && calls[1].problem == nil)
         #expect(calls[1].fields == [ReplyField.outline, .memoryChange, .options])
+        // `inspect` tells an admin the same.
+        let report = try await teller.inspect(world: try #require(try await store.world(id: world.id))).text(width: 200)
+        #expect(report.contains("call 1, write") && report.contains("not used whole (") && report.contains("the options repeat"))
+        #expect(report.contains("call 2, repair of outline, memory_change, options"))
     }
 
     @Test func anUnusablePassageIsWrittenAgainWithACorrectiveNote() async throws {

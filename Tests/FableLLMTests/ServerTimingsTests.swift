@@ -37,3 +37,15 @@ import Testing
         #expect(events.last == .finished(reason: "stop", usage: ChatUsage(promptTokens: 9, completionTokens: 1)))
     }
 }
+
+@Suite struct RepeatPenaltyTests {
+    @Test(arguments: ["http://127.0.0.1:8411/v1", "http://127.0.0.1:9000/v1", "http://localhost:8080/v1", "http://[::1]:8411/v1"])
+    func aModelServerOnThisMachineGetsTheRepeatPenaltyOnAnyPort(url: String) {
+        #expect(LLMConfiguration.defaultRepeatPenalty(for: url) == 1.1)
+    }
+
+    @Test(arguments: ["https://api.openai.com/v1", "http://10.0.0.5:8411/v1", "not a url"])
+    func anotherHostGetsNone(url: String) {
+        #expect(LLMConfiguration.defaultRepeatPenalty(for: url) == nil)
+    }
+}

@@ -47,9 +47,9 @@ struct Settings {
         llm.requestTimeout = try number(pick(options.timeout.map { "\($0)" }, ["FABLE_LLM_TIMEOUT"],
                                              "timeout", in: llmFile), "timeout") ?? llm.requestTimeout
         llm.firstByteTimeout = min(llm.firstByteTimeout, llm.requestTimeout)
-        // llama.cpp's repeat_penalty: on by default for the local model, which loops without it.
+        // llama.cpp's repeat_penalty: on by default for a model server on this machine.
         llm.repeatPenalty = try number(pick(nil, ["FABLE_LLM_REPEAT_PENALTY"], "repeat_penalty", in: llmFile),
-                                       "repeat_penalty") ?? (llm.baseURL == LLMConfiguration.localURL ? 1.1 : nil)
+                                       "repeat_penalty") ?? LLMConfiguration.defaultRepeatPenalty(for: llm.baseURL)
         let db = pick(options.db, ["FABLE_DB"], "db", in: file) ?? "fable.sqlite"
         let limits = pick(nil, ["FABLE_LLM_SCHEMA_LIMITS"], "schema_limits", in: llmFile)
         guard limits == nil || ["true", "false", "1", "0"].contains(limits!.lowercased()) else {
