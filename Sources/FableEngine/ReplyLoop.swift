@@ -130,7 +130,8 @@ struct ReplyLoop: Sendable {
             } catch let error as ModelError where error.isTransient {
                 failures += 1
                 calls.append(ModelCall(purpose: purpose, problem: error.description,
-                                       milliseconds: (ContinuousClock.now - started).milliseconds))
+                                       milliseconds: (ContinuousClock.now - started).milliseconds,
+                                       firstPassageMilliseconds: firstPassage.instant.map { ($0 - started).milliseconds }))
                 guard failures <= retryPolicy.transientRetries else { throw error }
                 if firstPassage.instant != nil { emit?(.restarted(attempt: calls.count + 1, reason: error.description)) }
                 try await Task.sleep(for: retryPolicy.delay(afterFailure: failures, error: error))

@@ -46,6 +46,7 @@ import Testing
         #expect(echo.isEcho("The hero waits. Choose whichever of these moves makes the best story."))
         #expect(echo.isEcho("Memory:\n# Short-term memory\nThe bell is lost."))
         #expect(echo.isEcho("- memory: the new short-term memory: what the story needs to remember from here on"))
+        #expect(echo.isEcho("I'm to choose which one makes the last sentence. Now reply with JSON."))
     }
 
     @Test func storyTextIsNotAnEcho() {

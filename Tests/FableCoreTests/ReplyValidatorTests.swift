@@ -73,7 +73,7 @@ import Testing
 
 @Suite struct OptionShapeTests {
     @Test(arguments: ["index_line:", "Options", "\"memory\"", "The lamp may or may not remain lit: a", "Wait:",
-                      " 'passage': ", "Go on: x\u{3000}"])
+                      " 'passage': ", "Go on: x\u{3000}", "}{}.json{ default: 'Biscuit' }", "Run [1]"])
     func fieldNamesAndCutOptionsAreRefused(option: String) {
         #expect(ReplyValidator.isFieldNameOrCut(option))
     }

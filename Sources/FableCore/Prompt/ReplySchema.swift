@@ -31,10 +31,11 @@ public enum ReplySchema {
         case .outline: return string(80, settings.outlineWordCap * 5)
         // llama.cpp's grammar refuses a repetition of 2,000 or more: stay under it.
         case .passage: return mode == .novel ? string(600, 1990) : string(300, 1600)
-        case .memoryChange: return string(10, 300)
+        // One sentence each: a longer one costs the reader's wait and buys nothing.
+        case .memoryChange: return string(10, 200)
         // About five characters a word keeps the memory under its word cap.
         case .memory: return string(40, settings.memoryWordCap * 5)
-        case .indexLine: return string(10, 300)
+        case .indexLine: return string(10, 200)
         case .options:
             return limits
                 ? #"{"type":"array","items":\#(string(8, 200)),"minItems":3,"maxItems":3}"#

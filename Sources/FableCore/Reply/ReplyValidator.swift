@@ -100,10 +100,12 @@ public struct ReplyProblems: Sendable, Equatable, CustomStringConvertible {
 extension ReplyValidator {
     static let fieldNames: Set<String> = Set(ReplyField.allCases.map(\.rawValue))
 
-    /// Small models sometimes put a field's name in an option, or stop one mid-phrase ("… lit: a").
+    /// Small models sometimes put a field's name in an option, write JSON into it, or stop one
+    /// mid-phrase ("… lit: a"). A move in a story has no braces or brackets.
     static func isFieldNameOrCut(_ option: String) -> Bool {
         let bare = option.lowercased().trimming { ":\"' ".unicodeScalars.contains($0) }
         if fieldNames.contains(bare) { return true }
+        if option.contains(where: { "{}[]".contains($0) }) { return true }
         if option.hasSuffix(":") { return true }
         // A colon followed by a single short word at the very end is a cut, not a sentence.
         if let colon = option.lastIndex(of: ":") {
