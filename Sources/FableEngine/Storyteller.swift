@@ -12,6 +12,8 @@ public struct Storyteller: Sendable {
     public let breaker: CircuitBreaker
     /// Long-term search: BM25, fused with a dense ranking when an embedder is set.
     public let retriever: Retriever
+    /// The prompt budget in the model's own tokens, as its server counts them.
+    private let calibration = TokenCalibration()
 
     /// `embedder`: dense retrieval (vectors kept in `vectors`, by default the store itself
     /// when it keeps vectors). Without one, BM25 alone searches. `denseStatusChanged` is told
@@ -166,13 +168,18 @@ public struct Storyteller: Sendable {
         }
         let context = try await context(world: world, parent: parent, instruction: instruction,
                                         preferences: preferences)
-        let prompt = PromptBuilder(settings: settings).build(context)
+        var budgeted = settings
+        budgeted.promptTokenBudget = calibration.budget(settings.promptTokenBudget)
+        let prompt = PromptBuilder(settings: budgeted).build(context)
         // Dense retrieval: steps still without a vector (the endpoint was down, or came later)
         // are embedded while the model writes.
         async let backfilled = retriever.backfill(worldID: world.id, limit: Self.backfillBatch)
         let loop = ReplyLoop(model: model, settings: settings, retryPolicy: retryPolicy, breaker: breaker)
         let reply = try await loop.reply(to: prompt, opening: context.isOpening, mode: world.premise.mode, emit: emit)
         let elapsed = ContinuousClock.now - started
+        if let counted = reply.promptTokens, reply.trace.calls.filter({ $0.purpose == .write }).count == 1 {
+            calibration.learn(estimated: prompt.estimatedTokens, actual: counted)
+        }
         let telemetry = StepTelemetry(
             model: model.modelName,
             promptTokens: reply.promptTokens ?? prompt.estimatedTokens,

@@ -9,9 +9,12 @@ public final class ScriptedChatModel: ChatModel {
     private let script: Script
     private let calls = Mutex<[ChatRequest]>([])
     public let modelName = "scripted"
+    /// The prompt tokens each reply reports, as a server counts them; nil: no usage reported.
+    private let promptTokens: (@Sendable (ChatRequest) -> Int)?
 
-    public init(_ script: @escaping Script) {
+    public init(promptTokens: (@Sendable (ChatRequest) -> Int)? = nil, _ script: @escaping Script) {
         self.script = script
+        self.promptTokens = promptTokens
     }
 
     /// Answers with the `StubStoryteller`'s replies, planting `planted[n]` in reply n and
@@ -41,7 +44,10 @@ public final class ScriptedChatModel: ChatModel {
                     continuation.yield(.content(String(rest.prefix(third))))
                     rest = rest.dropFirst(third)
                 }
-                continuation.yield(.finished(reason: "stop", usage: nil))
+                let usage = promptTokens.map { count in
+                    ChatUsage(promptTokens: count(request), completionTokens: TextMeasure.tokens(text))
+                }
+                continuation.yield(.finished(reason: "stop", usage: usage))
                 continuation.finish()
             } catch {
                 continuation.finish(throwing: error)

@@ -3,6 +3,7 @@ import FableEngine
 import FableStore
 import FableStub
 import Foundation
+import Synchronization
 import Testing
 
 func temporaryDatabase() -> String {
@@ -198,6 +199,35 @@ func validReply(_ n: Int, opening: Bool = false) -> String {
 
     /// SPEC §1: a fact from step 5 is recalled at step 900 when the instruction names it,
     /// a fact from an abandoned branch never is, and the prompt stays bounded.
+    /// A tokenizer that makes half again as many tokens as the estimate: once the server has
+    /// said so, prompts are built to a budget that fits its count. Without its count (a server
+    /// that reports none), the same story's prompts go over.
+    @Test func thePromptBudgetFollowsTheServersTokenCount() async throws {
+        let budget = 1_200
+        func prompts(reported: Bool) async throws -> [Int] {
+            let store = try SQLiteStore(path: temporaryDatabase())
+            let counts = Mutex<[Int]>([])
+            let count: @Sendable (ChatRequest) -> Int = { request in
+                let counted = request.messages.reduce(0) { $0 + TextMeasure.tokens($1.content) + 4 } * 3 / 2
+                counts.withLock { $0.append(counted) }
+                return counted
+            }
+            let model = ScriptedChatModel(promptTokens: reported ? count : nil) { request, n in
+                if !reported { _ = count(request) }
+                return StubStoryteller.reply(number: n, opening: request.schema.contains("\"outline\""), passageWords: 400)
+            }
+            let teller = Storyteller(store: store, model: model, settings: StorySettings(promptTokenBudget: budget))
+            let world = try await store.createWorld(label: "t", premise: premise)
+            _ = try await collect(teller.begin(worldID: world.id))
+            for _ in 1...6 { _ = try await collect(teller.advance(worldID: world.id, instruction: .auto)) }
+            return counts.withLock { $0 }
+        }
+        let learnt = try await prompts(reported: true)
+        let unlearnt = try await prompts(reported: false)
+        #expect(learnt.allSatisfy { $0 <= budget }, "\(learnt)")
+        #expect(unlearnt.contains { $0 > budget }, "\(unlearnt)")
+    }
+
     @Test func recallsAnEarlyFactAtStep900WithABoundedPrompt() async throws {
         let fact = "The brass astrolabe lies buried beneath the crooked willow."
         let store = try SQLiteStore(path: temporaryDatabase())
