@@ -59,6 +59,22 @@ public final class StubLLMServer: Sendable {
         return StubLLMServer(port: boundPort, task: task, log: log)
     }
 
+    /// Starts a stub, runs `body` with it, and stops it however `body` ends, waiting until the
+    /// socket and every connection are closed.
+    public static func serving<Result>(script: @escaping StubScript,
+                                       embeddings: @escaping StubEmbeddingsScript = StubEmbeddings.reply,
+                                       _ body: (StubLLMServer) async throws -> Result) async throws -> Result {
+        let server = try await start(script: script, embeddings: embeddings)
+        do {
+            let result = try await body(server)
+            await server.stop()
+            return result
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
     /// Closes the socket and every open connection.
     public func stop() async {
         task.cancel()

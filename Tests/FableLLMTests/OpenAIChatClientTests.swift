@@ -46,14 +46,7 @@ func call(_ model: OpenAIChatClient, _ form: CallForm = .stream) async throws
 }
 
 func withStub(_ script: @escaping StubScript, _ body: (StubLLMServer) async throws -> Void) async throws {
-    let server = try await StubLLMServer.start(script: script)
-    do {
-        try await body(server)
-    } catch {
-        await server.stop()
-        throw error
-    }
-    await server.stop()
+    try await StubLLMServer.serving(script: script, body)
 }
 
 @Suite(.timeLimit(.minutes(1))) struct OpenAIChatClientTests {

@@ -50,7 +50,7 @@ struct ServerHarness {
                       stories extraStories: [String: String] = [:],
                       configure: (inout ServerConfiguration) -> Void = { _ in },
                       script: StubScript? = nil) async throws -> ServerHarness {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fable-server-\(UUID().uuidString)")
+        let folder = ScratchFolder.make("fable-server")
         let stories = folder.appendingPathComponent("stories")
         try FileManager.default.createDirectory(at: stories, withIntermediateDirectories: true)
         try story.write(to: stories.appendingPathComponent("marsh.md"), atomically: true, encoding: .utf8)
