@@ -15,14 +15,7 @@ private final class BodyLog: Sendable {
 /// A stub server whose chat path is never used; `embeddings` answers `POST …/embeddings`.
 private func withEmbeddingsStub(_ embeddings: @escaping StubEmbeddingsScript = StubEmbeddings.reply,
                                 _ body: (StubLLMServer) async throws -> Void) async throws {
-    let server = try await StubLLMServer.start(script: { _ in .status(404) }, embeddings: embeddings)
-    do {
-        try await body(server)
-    } catch {
-        await server.stop()
-        throw error
-    }
-    await server.stop()
+    try await StubLLMServer.serving(script: { _ in .status(404) }, embeddings: embeddings, body)
 }
 
 private func embeddingsClient(_ url: String, model: String = "multilingual-e5-small",
