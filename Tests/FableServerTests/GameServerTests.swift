@@ -121,7 +121,7 @@ import Testing
             #expect(try await harness.store.stepCount(worldID: world.id) == 2, "the opening and option 2's step, no other")
             let head = try await headStep(harness, world.id)
             #expect(head.parentID == opening.id && head.instruction != "I wade into the reeds")
-            #expect(head.content.passage.hasPrefix("Step 3."), "the stopped reply (Step 2.) was not kept")
+            #expect(head.content.passage.hasPrefix("Step 3."), "the head is the reply to option 2")
             await client.close()
         }
     }
