@@ -67,7 +67,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
 
-        // A raw line client (like `nc`) for tests that play over real sockets.
+        // For tests: a raw line client (like `nc`) that plays over real sockets, and scratch folders.
         .target(name: "FableTestSupport", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -75,12 +75,12 @@ let package = Package(
 
         .testTarget(name: "FableCoreTests", dependencies: ["FableCore"]),
         .testTarget(name: "FableBenchTests", dependencies: ["FableCore", "FableEngine", "FableStore", "FableBench", "FableStub"]),
-        .testTarget(name: "FableEngineTests", dependencies: ["FableCore", "FableEngine", "FableStore", "FableStub"]),
+        .testTarget(name: "FableEngineTests", dependencies: ["FableCore", "FableEngine", "FableStore", "FableStub", "FableTestSupport"]),
         .testTarget(name: "FableStoreTests", dependencies: [
-            "FableCore", "FableEngine", "FableStore", .product(name: "GRDB", package: "GRDB.swift"),
+            "FableCore", "FableEngine", "FableStore", "FableTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "FableLLMTests", dependencies: ["FableCore", "FableLLM", "FableStub"]),
-        .testTarget(name: "FableStoriesTests", dependencies: ["FableCore", "FableStories"]),
+        .testTarget(name: "FableStoriesTests", dependencies: ["FableCore", "FableStories", "FableTestSupport"]),
         .testTarget(name: "FableTelnetTests", dependencies: [
             "FableTelnet",
             .product(name: "NIOCore", package: "swift-nio"),

@@ -8,12 +8,13 @@ extension Inspection {
             var wrapper = WordWrapper(width: width - indent.count)
             let wrapped = wrapper.feed(TerminalText.sanitize(text)) + wrapper.finish()
             return wrapped.split(separator: "\n", omittingEmptySubsequences: false)
-                .map { indent + $0 }.joined(separator: "\n")
+                .map { $0.isEmpty ? "" : indent + $0 }.joined(separator: "\n")
         }
         var out: [String] = []
         let who = reader.map { "\($0.name)\($0.isAdmin ? " (admin)" : "")" } ?? "no reader"
         out.append("World \(world.id): \(TerminalText.sanitize(world.title)) [\(world.storyID), \(world.mode), \(world.language)] — \(who)")
-        out.append("Premise:\n" + wrap(world.premise))
+        // The premise is Markdown with the story file's line breaks: wrapped by paragraph.
+        out.append("Premise:\n" + wrap(Paragraphs.unwrapped(world.premise)))
         if !world.answers.isEmpty {
             out.append("Answers: " + world.answers.sorted { $0.key < $1.key }
                 .map { "\($0.key)=\(TerminalText.sanitize($0.value))" }.joined(separator: ", "))

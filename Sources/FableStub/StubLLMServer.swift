@@ -17,6 +17,9 @@ public final class StubLLMServer: Sendable {
     /// The requests received so far, oldest first.
     public var requests: [StubRequest] { log.all }
 
+    /// What became of the streamed replies so far.
+    public var streams: StreamTally { log.streams }
+
     private init(port: Int, task: Task<Void, Never>, log: RequestLog) {
         self.port = port
         self.task = task
@@ -56,6 +59,22 @@ public final class StubLLMServer: Sendable {
         return StubLLMServer(port: boundPort, task: task, log: log)
     }
 
+    /// Starts a stub, runs `body` with it, and stops it however `body` ends, waiting until the
+    /// socket and every connection are closed.
+    public static func serving<Result>(script: @escaping StubScript,
+                                       embeddings: @escaping StubEmbeddingsScript = StubEmbeddings.reply,
+                                       _ body: (StubLLMServer) async throws -> Result) async throws -> Result {
+        let server = try await start(script: script, embeddings: embeddings)
+        do {
+            let result = try await body(server)
+            await server.stop()
+            return result
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
     /// Closes the socket and every open connection.
     public func stop() async {
         task.cancel()
@@ -63,11 +82,14 @@ public final class StubLLMServer: Sendable {
     }
 }
 
-/// Every request received, shared by the connection tasks.
+/// Every request received and what became of each stream, shared by the connection tasks.
 private final class RequestLog: Sendable {
     private let requests = Mutex<[StubRequest]>([])
+    private let tally = Mutex(StreamTally())
     func append(_ request: StubRequest) { requests.withLock { $0.append(request) } }
     var all: [StubRequest] { requests.withLock { $0 } }
+    func count(_ change: (inout StreamTally) -> Void) { tally.withLock { change(&$0) } }
+    var streams: StreamTally { tally.withLock { $0 } }
 }
 
 private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>,
@@ -75,21 +97,23 @@ private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServ
     try? await connection.executeThenClose { inbound, outbound in
         var body = ByteBuffer()
         var uri = ""
+        var headers: [String: String] = [:]
         for try await part in inbound {
             switch part {
             case .head(let head):
                 body.clear()
                 uri = head.uri
+                headers = Dictionary(head.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { $1 })
             case .body(var chunk):
                 body.writeBuffer(&chunk)
             case .end where uri.hasSuffix("/embeddings"):
-                let request = StubRequest(body: Data(body.readableBytesView))
-                let keepOpen = try await respond(await embeddings(request.body), to: request, outbound: outbound)
+                let request = StubRequest(body: Data(body.readableBytesView), headers: headers)
+                let keepOpen = try await respond(await embeddings(request.body), to: request, outbound: outbound, log: log)
                 if !keepOpen { return }
             case .end:
-                let request = StubRequest(body: Data(body.readableBytesView))
+                let request = StubRequest(body: Data(body.readableBytesView), headers: headers)
                 log.append(request)
-                let keepOpen = try await respond(await script(request), to: request, outbound: outbound)
+                let keepOpen = try await respond(await script(request), to: request, outbound: outbound, log: log)
                 if !keepOpen { return }
             }
         }
@@ -98,7 +122,7 @@ private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServ
 
 /// Writes one reply; returns false when the connection must be dropped.
 private func respond(_ reply: StubReply, to request: StubRequest,
-                     outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>) async throws -> Bool {
+                     outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, log: RequestLog) async throws -> Bool {
     func head(_ status: HTTPResponseStatus, _ headers: [(String, String)]) async throws {
         try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: status,
                                                         headers: HTTPHeaders(headers))))
@@ -109,21 +133,29 @@ private func respond(_ reply: StubReply, to request: StubRequest,
     switch reply {
     case .stream(let content, let chunkSize, let firstDelay, let chunkDelay, let finishReason, let cut):
         guard request.stream else {
-            return try await respond(.json(content: content, finishReason: finishReason), to: request, outbound: outbound)
+            return try await respond(.json(content: content, finishReason: finishReason), to: request, outbound: outbound,
+                                     log: log)
         }
         try await Task.sleep(for: firstDelay)
         try await head(.ok, [("content-type", "text/event-stream")])
-        let pieces = StubWire.split(content, size: chunkSize)
-        for (index, piece) in pieces.enumerated() {
-            if let cut, index == cut { return false }
-            if index > 0 { try await Task.sleep(for: chunkDelay) }
-            try await body(StubWire.event(StubWire.chunk(content: piece)))
+        log.count { $0.started += 1 }
+        do {
+            let pieces = StubWire.split(content, size: chunkSize)
+            for (index, piece) in pieces.enumerated() {
+                if let cut, index == cut { return false }
+                if index > 0 { try await Task.sleep(for: chunkDelay) }
+                try await body(StubWire.event(StubWire.chunk(content: piece)))
+            }
+            let usage = (prompt: TextMeasure.tokens(request.promptText), completion: TextMeasure.tokens(content))
+            try await body(StubWire.event(StubWire.chunk(content: nil, finishReason: finishReason)))
+            try await body(StubWire.event(StubWire.usageChunk(prompt: usage.prompt, completion: usage.completion)))
+            try await body("data: [DONE]\n\n")
+            try await outbound.write(.end(nil))
+        } catch {
+            log.count { $0.aborted += 1 }
+            throw error
         }
-        let usage = (prompt: TextMeasure.tokens(request.promptText), completion: TextMeasure.tokens(content))
-        try await body(StubWire.event(StubWire.chunk(content: nil, finishReason: finishReason)))
-        try await body(StubWire.event(StubWire.usageChunk(prompt: usage.prompt, completion: usage.completion)))
-        try await body("data: [DONE]\n\n")
-        try await outbound.write(.end(nil))
+        log.count { $0.finished += 1 }
     case .json(let content, let finishReason):
         let text = StubWire.completion(content: content, finishReason: finishReason)
         try await head(.ok, [("content-type", "application/json"), ("content-length", "\(text.utf8.count)")])

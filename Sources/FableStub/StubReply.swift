@@ -27,6 +27,8 @@ public struct StubRequest: Sendable {
     public var maxTokens: Int?
     public var hasSchema: Bool
     public var body: Data
+    /// The request's headers, by lowercased name (the last of a repeated one).
+    public var headers: [String: String]
 
     /// The reply schema has an outline: the opening step.
     public var asksForOutline: Bool { String(decoding: body, as: UTF8.self).contains(#""outline""#) }
@@ -34,7 +36,7 @@ public struct StubRequest: Sendable {
     /// All message text, joined: what a test searches for planted facts.
     public var promptText: String { messages.map(\.content).joined(separator: "\n") }
 
-    init(body: Data) {
+    init(body: Data, headers: [String: String] = [:]) {
         struct Shape: Decodable {
             struct Format: Decodable { var type: String? }
             var messages: [ChatMessage]?
@@ -48,6 +50,7 @@ public struct StubRequest: Sendable {
         maxTokens = shape?.max_tokens
         hasSchema = shape?.response_format?.type == "json_schema"
         self.body = body
+        self.headers = headers
     }
 }
 

@@ -48,7 +48,6 @@ import Testing
         let pieces = ["mill", "Mill", "old", " ", "\n", "\t", "windmill", "millstone", ".", ",", "R2", "d2", "灯塔", "的",
                       "Elsbeth's", "écluse", "É", "a", "b", "oil", "lamp", "toil", "_", "x", "9", "é"]
         var generator = SeededGenerator(seed: 7)
-        var agreed = 0
         for _ in 0..<400 {
             let text = (0..<Int.random(in: 1...8, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
             for key in keys {
@@ -57,10 +56,8 @@ import Testing
                 // An entry's keys are prepared once per process and reused: the same answer.
                 #expect(LoreEntry(keys: [key], text: "").isTriggered(by: text) == expected,
                         "prepared key \(key) in \(text.debugDescription)")
-                agreed += 1
             }
         }
-        #expect(agreed == 4_000)
     }
 
     /// Word boundaries are decided for ASCII without Unicode property look-ups; every ASCII
@@ -68,17 +65,14 @@ import Testing
     @Test func everyASCIICharacterBesideAKeyAgreesWithTheRegularExpression() throws {
         let neighbours = (0..<128).compactMap { Unicode.Scalar(UInt32($0)) }.map { String($0) }
             + ["é", "ß", "Ω", "٣", "²", "灯", "カ", "\u{00A0}", "\u{2003}", "😀"]
-        var checked = 0
         for key in ["mill", "r2", "_x", "é"] {
             for neighbour in neighbours {
                 for text in [neighbour + key, key + neighbour, neighbour + key + neighbour] {
                     let expected = try Self.regexMatch(key: key, text: text)
                     #expect(matches(key, text) == expected, "key \(key) in \(text.debugDescription)")
-                    checked += 1
                 }
             }
         }
-        #expect(checked == 4 * 3 * (128 + 10))
     }
 
     /// The regular expression word keys used to compile to.
@@ -154,18 +148,5 @@ import Testing
         let full = Premise(storyID: "k", title: "K", rating: .mature, body: "B", canon: ["c"],
                            lore: [LoreEntry(keys: ["k"], text: "t")], answers: ["a": "b"])
         #expect(try JSONDecoder().decode(Premise.self, from: JSONEncoder().encode(full)) == full)
-    }
-}
-
-/// SplitMix64: the same texts on every run, so a disagreement can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

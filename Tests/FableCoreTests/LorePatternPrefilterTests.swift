@@ -81,7 +81,6 @@ import Testing
                 checked += 1
             }
         }
-        #expect(checked == 1_500 * patterns.count)
         // The prefilter answered a good share without ICU (else this test tests nothing new).
         #expect(prefiltered > checked / 4, "\(prefiltered) of \(checked)")
     }

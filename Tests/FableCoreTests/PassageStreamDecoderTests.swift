@@ -53,7 +53,8 @@ import Testing
 
     @Test func randomChunkings() throws {
         let bytes = Array(try Self.reply(Self.passage, escapeUnicode: true).utf8)
-        var generator = SystemRandomNumberGenerator()
+        let seed = TestSeed.make()
+        var generator = SeededGenerator(seed: seed)
         for _ in 0..<200 {
             var chunks: [[UInt8]] = []
             var index = 0
@@ -62,7 +63,7 @@ import Testing
                 chunks.append(Array(bytes[index..<min(bytes.count, index + size)]))
                 index += size
             }
-            #expect(decode(chunks) == Self.passage)
+            #expect(decode(chunks) == Self.passage, "chunks of \(chunks.map(\.count)); \(TestSeed.replay(seed))")
         }
     }
 
@@ -71,7 +72,8 @@ import Testing
     @Test(arguments: [false, true])
     func stringPiecesGiveWhatBytesGive(escapeUnicode: Bool) throws {
         let characters = Array(try Self.reply(Self.passage + "\\u12", escapeUnicode: escapeUnicode))
-        var generator = SystemRandomNumberGenerator()
+        let seed = TestSeed.make()
+        var generator = SeededGenerator(seed: seed)
         for _ in 0..<200 {
             var byString = PassageStreamDecoder()
             var byByte = PassageStreamDecoder()
@@ -80,11 +82,11 @@ import Testing
                 let size = Int.random(in: 1...9, using: &generator)
                 let piece = String(characters[index..<min(characters.count, index + size)])
                 let bytewise = piece.utf8.map { byByte.feed(bytes: [$0]) }.joined()
-                #expect(byString.feed(piece) == bytewise)
-                #expect(byString.passageFinished == byByte.passageFinished)
+                #expect(byString.feed(piece) == bytewise, "piece \(piece.debugDescription) at \(index); \(TestSeed.replay(seed))")
+                #expect(byString.passageFinished == byByte.passageFinished, "\(TestSeed.replay(seed))")
                 index += size
             }
-            #expect(byString.passageFinished)
+            #expect(byString.passageFinished, "\(TestSeed.replay(seed))")
         }
     }
 

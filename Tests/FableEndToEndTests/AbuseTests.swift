@@ -64,7 +64,8 @@ import Testing
                     try await Task.sleep(for: .seconds(1))
                 }
                 try await client.waitFor("No login for 3 seconds; goodbye.", timeout: .seconds(15))
-                #expect(client.isClosed || client.transcript.contains("goodbye"))
+                // The server closes the connection itself: the place it held is free again.
+                try await client.waitFor("\u{0}CLOSED", timeout: .seconds(5))
                 await client.close()
             }),
             ("1,000 connections", 1, { port in
@@ -121,9 +122,13 @@ import Testing
         for (name, samples) in rows {
             let sorted = samples.sorted()
             print("  \(name): \(Self.format(sorted[sorted.count / 2])) / \(Self.format(Self.percentile(sorted, 0.99))) / \(Self.format(sorted.last!))")
-            // Responsive = every command answered (within `roundTrips`' generous wait); the
-            // figures are printed, not asserted: this machine is shared and noisy.
-            #expect(sorted.count == 16, "\(name): the calm reader got every answer")
+        }
+        // Responsive = every command answered within `roundTrips`' generous wait (it throws
+        // otherwise); the figures are printed, not asserted: this machine is shared and noisy.
+        // The attackers share the calm reader's address, yet no limit that stopped them
+        // reached it: each is counted per connection (or per name, for logins).
+        for notice in ["Too fast", "Too much input", "Too many", "longer than 2048 bytes", "No login"] {
+            #expect(!calm.transcript.contains(notice), "the calm reader was told \(notice.debugDescription)")
         }
         #expect(!calm.isClosed)
         await calm.close()

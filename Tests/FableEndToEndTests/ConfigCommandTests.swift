@@ -5,7 +5,6 @@ import Testing
 @Suite struct ConfigCommandTests {
     @Test func aModelURLInFableYamlIsWhatFableWouldUseAndTheKeyIsNeverPrinted() async throws {
         let folder = temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
         let unset = ["FABLE_LLM_URL": "", "OPENAI_BASE_URL": "", "FABLE_LLM_API_KEY": "", "OPENAI_API_KEY": "",
                      "FABLE_LLM_REPEAT_PENALTY": ""]
         // Nothing configured: the local model, with the repeat penalty a local server gets.

@@ -24,80 +24,80 @@ import Testing
         let folder = temporaryFolder()
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("stories"), withIntermediateDirectories: true)
         try Self.story.write(to: folder.appendingPathComponent("stories/tiny.md"), atomically: true, encoding: .utf8)
-        let stub = try await StubLLMServer.start(script: StubStoryteller(passageWords: 60).script(
-            chunkSize: 8, chunkDelay: .milliseconds(10)))
-        defer { Task { await stub.stop() } }
-        let names = (1...readerCount).map { "reader\($0)" }
-        var seen: [String: Set<Int>] = [:]
-        var headAtKill: [String: Int] = [:]
-        var resumeChecks = 0
-        var committedTotal = 0
+        try await StubLLMServer.serving(script: StubStoryteller(passageWords: 60).script(
+            chunkSize: 8, chunkDelay: .milliseconds(10))) { stub in
+            let names = (1...readerCount).map { "reader\($0)" }
+            var seen: [String: Set<Int>] = [:]
+            var headAtKill: [String: Int] = [:]
+            var resumeChecks = 0
+            var committedTotal = 0
 
-        for round in 0...kills {
-            let server = try ServerProcess(folder: folder, llmURL: stub.url)
-            let port = try await server.port()
-            // Log in everyone (creating them in the first round) and, from the second round on,
-            // check each resumes exactly where the store was when the server died.
-            let clients = try await withThrowingTaskGroup(of: (String, LineClient, Int).self) { group in
-                for name in names {
-                    group.addTask {
-                        let client = try await LineClient.connect(port: port)
-                        try await client.waitFor("Name: ", timeout: .seconds(30))
-                        let mark = try await client.say("\(round == 0 ? "create" : "connect") \(name) secret1",
-                                                        expect: "> ", timeout: .seconds(30))
-                        return (name, client, mark)
+            for round in 0...kills {
+                let server = try ServerProcess(folder: folder, llmURL: stub.url)
+                let port = try await server.port()
+                // Log in everyone (creating them in the first round) and, from the second round on,
+                // check each resumes exactly where the store was when the server died.
+                let clients = try await withThrowingTaskGroup(of: (String, LineClient, Int).self) { group in
+                    for name in names {
+                        group.addTask {
+                            let client = try await LineClient.connect(port: port)
+                            try await client.waitFor("Name: ", timeout: .seconds(30))
+                            let mark = try await client.say("\(round == 0 ? "create" : "connect") \(name) secret1",
+                                                            expect: "> ", timeout: .seconds(30))
+                            return (name, client, mark)
+                        }
+                    }
+                    var all: [(String, LineClient, Int)] = []
+                    for try await entry in group { all.append(entry) }
+                    return all
+                }
+                if round > 0 {
+                    for (name, client, _) in clients {
+                        guard let expected = headAtKill[name] else { continue }
+                        let shown = Self.committedNumbers(in: client.transcript).first
+                        #expect(shown == expected, "\(name) resumed at \(String(describing: shown)), the store's head was \(expected)")
+                        resumeChecks += 1
                     }
                 }
-                var all: [(String, LineClient, Int)] = []
-                for try await entry in group { all.append(entry) }
-                return all
-            }
-            if round > 0 {
+                // Everyone plays until the server dies under them.
+                let players = clients.map { entry in
+                    Task { await Self.play(entry.1, firstTime: round == 0) }
+                }
+                if round < kills {
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 1500...4000)))
+                    server.kill()
+                } else {
+                    try await Task.sleep(for: .seconds(3))
+                    server.terminate()
+                }
+                for player in players { await player.value }
                 for (name, client, _) in clients {
-                    guard let expected = headAtKill[name] else { continue }
-                    let shown = Self.committedNumbers(in: client.transcript).first
-                    #expect(shown == expected, "\(name) resumed at \(String(describing: shown)), the store's head was \(expected)")
-                    resumeChecks += 1
+                    seen[name, default: []].formUnion(Self.committedNumbers(in: client.transcript))
+                    await client.close()
+                }
+                // The file after the crash: sound, and holding every step anyone saw.
+                let store = try SQLiteStore(path: folder.appendingPathComponent("crash.sqlite").path)
+                #expect(try await store.integrityCheck() == "ok")
+                committedTotal = 0
+                for name in names {
+                    let account = try #require(try await store.account(name: name))
+                    guard let world = try await store.worlds(ownerID: account.id).first, let head = world.headStepID else { continue }
+                    let path = try await store.path(to: head)
+                    committedTotal += path.count
+                    let stored = Set(path.compactMap { Self.stubNumber(of: $0.content.passage) })
+                    let missing = seen[name, default: []].subtracting(stored)
+                    #expect(missing.isEmpty, "\(name) saw steps \(missing.sorted()) committed that the store lost")
+                    #expect(path.allSatisfy { !$0.content.passage.isEmpty && $0.content.options.count == 3 },
+                            "no half-written step")
+                    #expect(path.map(\.depth) == Array(1...path.count), "one unbroken chain")
+                    headAtKill[name] = path.last.flatMap { Self.stubNumber(of: $0.content.passage) }
                 }
             }
-            // Everyone plays until the server dies under them.
-            let players = clients.map { entry in
-                Task { await Self.play(entry.1, firstTime: round == 0) }
-            }
-            if round < kills {
-                try await Task.sleep(for: .milliseconds(Int.random(in: 1500...4000)))
-                server.kill()
-            } else {
-                try await Task.sleep(for: .seconds(3))
-                server.terminate()
-            }
-            for player in players { await player.value }
-            for (name, client, _) in clients {
-                seen[name, default: []].formUnion(Self.committedNumbers(in: client.transcript))
-                await client.close()
-            }
-            // The file after the crash: sound, and holding every step anyone saw.
-            let store = try SQLiteStore(path: folder.appendingPathComponent("crash.sqlite").path)
-            #expect(try await store.integrityCheck() == "ok")
-            committedTotal = 0
-            for name in names {
-                let account = try #require(try await store.account(name: name))
-                guard let world = try await store.worlds(ownerID: account.id).first, let head = world.headStepID else { continue }
-                let path = try await store.path(to: head)
-                committedTotal += path.count
-                let stored = Set(path.compactMap { Self.stubNumber(of: $0.content.passage) })
-                let missing = seen[name, default: []].subtracting(stored)
-                #expect(missing.isEmpty, "\(name) saw steps \(missing.sorted()) committed that the store lost")
-                #expect(path.allSatisfy { !$0.content.passage.isEmpty && $0.content.options.count == 3 },
-                        "no half-written step")
-                #expect(path.map(\.depth) == Array(1...path.count), "one unbroken chain")
-                headAtKill[name] = path.last.flatMap { Self.stubNumber(of: $0.content.passage) }
-            }
+            let seenTotal = seen.values.reduce(0) { $0 + $1.count }
+            print("crash safety: \(readerCount) readers, \(kills) kill -9s, \(committedTotal) steps committed, "
+                  + "\(seenTotal) seen committed by readers, 0 lost, \(resumeChecks) resumes checked")
+            #expect(seenTotal > readerCount, "readers did play between kills")
         }
-        let seenTotal = seen.values.reduce(0) { $0 + $1.count }
-        print("crash safety: \(readerCount) readers, \(kills) kill -9s, \(committedTotal) steps committed, "
-              + "\(seenTotal) seen committed by readers, 0 lost, \(resumeChecks) resumes checked")
-        #expect(seenTotal > readerCount, "readers did play between kills")
     }
 
     /// Keeps choosing option 1 (or beginning the world) until the connection drops.

@@ -8,32 +8,32 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(5))) struct DenseRetrievalCommandTests {
     @Test func writeStoresAVectorPerStepFromTheFlagOrTheConfigFile() async throws {
         // The stub answers chat completions and embeddings on the same port.
-        let stub = try await StubLLMServer.start(script: StubStoryteller().script())
-        defer { Task { await stub.stop() } }
-        let folder = temporaryFolder()
-        let arguments = ["write", "--story", storyPath, "--out", "story.md", "--db", "d.sqlite"]
-        let first = try await FableProcess.run(arguments + ["--steps", "5", "--embeddings-url", stub.url],
-                                               in: folder, llmURL: stub.url)
-        #expect(first.status == 0, "\(first.err)")
-        let label = "write:" + folder.appendingPathComponent("story.md").standardizedFileURL.path
-        do {
+        try await StubLLMServer.serving(script: StubStoryteller().script()) { stub in
+            let folder = temporaryFolder()
+            let arguments = ["write", "--story", storyPath, "--out", "story.md", "--db", "d.sqlite"]
+            let first = try await FableProcess.run(arguments + ["--steps", "5", "--embeddings-url", stub.url],
+                                                   in: folder, llmURL: stub.url)
+            #expect(first.status == 0, "\(first.err)")
+            let label = "write:" + folder.appendingPathComponent("story.md").standardizedFileURL.path
+            do {
+                let store = try SQLiteStore(path: folder.appendingPathComponent("d.sqlite").path)
+                let world = try #require(try await store.world(label: label))
+                #expect(try await store.vectorCount(worldID: world.id, model: "multilingual-e5-small")
+                        == (try await store.pieceCount(worldID: world.id)))
+            }
+
+            // Another model, from the config file: new steps get its vectors and fill in the old ones.
+            try "embeddings:\n  url: \(stub.url)\n  model: other-model\n"
+                .write(to: folder.appendingPathComponent("fable.yaml"), atomically: true, encoding: .utf8)
+            let second = try await FableProcess.run(arguments + ["--steps", "7"], in: folder, llmURL: stub.url,
+                                                    environment: ["FABLE_EMBEDDINGS_URL": ""])
+            #expect(second.status == 0, "\(second.err)")
             let store = try SQLiteStore(path: folder.appendingPathComponent("d.sqlite").path)
             let world = try #require(try await store.world(label: label))
-            #expect(try await store.vectorCount(worldID: world.id, model: "multilingual-e5-small")
-                    == (try await store.pieceCount(worldID: world.id)))
+            #expect(try await store.stepCount(worldID: world.id) == 7)
+            #expect(try await store.vectorCount(worldID: world.id, model: "other-model") == (try await store.pieceCount(worldID: world.id)))
+            #expect(try await store.vectorCount(worldID: world.id, model: "multilingual-e5-small") == 0)
         }
-
-        // Another model, from the config file: new steps get its vectors and fill in the old ones.
-        try "embeddings:\n  url: \(stub.url)\n  model: other-model\n"
-            .write(to: folder.appendingPathComponent("fable.yaml"), atomically: true, encoding: .utf8)
-        let second = try await FableProcess.run(arguments + ["--steps", "7"], in: folder, llmURL: stub.url,
-                                                environment: ["FABLE_EMBEDDINGS_URL": ""])
-        #expect(second.status == 0, "\(second.err)")
-        let store = try SQLiteStore(path: folder.appendingPathComponent("d.sqlite").path)
-        let world = try #require(try await store.world(label: label))
-        #expect(try await store.stepCount(worldID: world.id) == 7)
-        #expect(try await store.vectorCount(worldID: world.id, model: "other-model") == (try await store.pieceCount(worldID: world.id)))
-        #expect(try await store.vectorCount(worldID: world.id, model: "multilingual-e5-small") == 0)
     }
 
     /// `fable write` plants facts in ordinary prose, and later offers options that ask for
@@ -59,33 +59,33 @@ import Testing
             planted[2 + index * 3] = fact.fact
             options[20 + index] = ["Walk down to the quay.", paraphrased ? fact.paraphrase : fact.lexical, "Rest a while."]
         }
-        let stub = try await StubLLMServer.start(script: StubStoryteller(planted: planted, options: options).script())
-        defer { Task { await stub.stop() } }
-        let result = try await FableProcess.run(
-            ["write", "--story", storyPath, "--out", "story.md", "--db", "d.sqlite", "--steps", "25",
-             "--embeddings-url", paraphrased ? real ?? "" : stub.url], in: temporaryFolder(), llmURL: stub.url,
-            timeout: .seconds(240))
-        #expect(result.status == 0, "\(result.err)")
-        let prompts = stub.requests.filter(\.hasSchema).map(\.promptText)
-        #expect(prompts.count == 25)
-        for (index, fact) in facts.enumerated() {
-            // Request 21 + index follows reply 20 + index, whose options ask for the fact.
-            #expect(prompts[20 + index].contains(fact.fact), "\(fact.fact) not retrieved for its question")
+        try await StubLLMServer.serving(script: StubStoryteller(planted: planted, options: options).script()) { stub in
+            let result = try await FableProcess.run(
+                ["write", "--story", storyPath, "--out", "story.md", "--db", "d.sqlite", "--steps", "25",
+                 "--embeddings-url", paraphrased ? real ?? "" : stub.url], in: temporaryFolder(), llmURL: stub.url,
+                timeout: .seconds(240))
+            #expect(result.status == 0, "\(result.err)")
+            let prompts = stub.requests.filter(\.hasSchema).map(\.promptText)
+            #expect(prompts.count == 25)
+            for (index, fact) in facts.enumerated() {
+                // Request 21 + index follows reply 20 + index, whose options ask for the fact.
+                #expect(prompts[20 + index].contains(fact.fact), "\(fact.fact) not retrieved for its question")
+            }
         }
     }
 
     @Test func anUnreachableEmbeddingsServerDoesNotStopTheStory() async throws {
-        let stub = try await StubLLMServer.start(script: StubStoryteller().script())
-        defer { Task { await stub.stop() } }
-        let folder = temporaryFolder()
-        let result = try await FableProcess.run(
-            ["write", "--story", storyPath, "--out", "story.md", "--db", "d.sqlite", "--steps", "4",
-             "--embeddings-url", "http://127.0.0.1:9/v1"], in: folder, llmURL: stub.url)
-        #expect(result.status == 0, "\(result.err)")
-        let store = try SQLiteStore(path: folder.appendingPathComponent("d.sqlite").path)
-        let world = try #require(try await store.latestWorld(storyID: "lighthouse"))
-        #expect(try await store.stepCount(worldID: world.id) == 4)
-        #expect(try await store.vectorCount(worldID: world.id, model: "multilingual-e5-small") == 0)
+        try await StubLLMServer.serving(script: StubStoryteller().script()) { stub in
+            let folder = temporaryFolder()
+            let result = try await FableProcess.run(
+                ["write", "--story", storyPath, "--out", "story.md", "--db", "d.sqlite", "--steps", "4",
+                 "--embeddings-url", "http://127.0.0.1:9/v1"], in: folder, llmURL: stub.url)
+            #expect(result.status == 0, "\(result.err)")
+            let store = try SQLiteStore(path: folder.appendingPathComponent("d.sqlite").path)
+            let world = try #require(try await store.latestWorld(storyID: "lighthouse"))
+            #expect(try await store.stepCount(worldID: world.id) == 4)
+            #expect(try await store.vectorCount(worldID: world.id, model: "multilingual-e5-small") == 0)
+        }
     }
 
     @Test func aBadPrefixSettingIsRefused() async throws {

@@ -6,18 +6,18 @@ import Testing
 /// `--durability`, `FABLE_DURABILITY` or the config file's `durability`.
 @Suite(.serialized, .timeLimit(.minutes(5))) struct DurabilitySettingTests {
     @Test func eitherDurabilityKeepsEveryStep() async throws {
-        let stub = try await StubLLMServer.start(script: StubStoryteller().script())
-        defer { Task { await stub.stop() } }
-        let folder = temporaryFolder()
-        for (steps, durability) in [(3, "every-step"), (5, "every-second")] {
-            let result = try await FableProcess.run(
-                ["write", "--story", storyPath, "--out", "story.md", "--db", "d.sqlite", "--steps", "\(steps)",
-                 "--durability", durability], in: folder, llmURL: stub.url)
-            #expect(result.status == 0, "\(result.err)")
+        try await StubLLMServer.serving(script: StubStoryteller().script()) { stub in
+            let folder = temporaryFolder()
+            for (steps, durability) in [(3, "every-step"), (5, "every-second")] {
+                let result = try await FableProcess.run(
+                    ["write", "--story", storyPath, "--out", "story.md", "--db", "d.sqlite", "--steps", "\(steps)",
+                     "--durability", durability], in: folder, llmURL: stub.url)
+                #expect(result.status == 0, "\(result.err)")
+            }
+            let store = try SQLiteStore(path: folder.appendingPathComponent("d.sqlite").path)
+            let world = try #require(try await store.latestWorld(storyID: "lighthouse"))
+            #expect(try await store.stepCount(worldID: world.id) == 5)
         }
-        let store = try SQLiteStore(path: folder.appendingPathComponent("d.sqlite").path)
-        let world = try #require(try await store.latestWorld(storyID: "lighthouse"))
-        #expect(try await store.stepCount(worldID: world.id) == 5)
     }
 
     @Test func anUnknownDurabilityIsRefusedFromTheFlagOrTheFile() async throws {

@@ -1,3 +1,4 @@
+import FableTestSupport
 import Foundation
 import Testing
 
@@ -74,9 +75,7 @@ struct FableProcess {
 }
 
 func temporaryFolder() -> URL {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fable-e2e-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    return folder
+    ScratchFolder.make("fable-e2e")
 }
 
 /// The story shipped with the project.

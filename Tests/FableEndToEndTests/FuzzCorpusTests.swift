@@ -1,3 +1,4 @@
+import FableTestSupport
 import Foundation
 import Testing
 
@@ -19,9 +20,7 @@ import Testing
         let seeds = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }
         #expect(seeds.count >= 20, "the \(corpus) corpus holds only \(seeds.count) seeds")
 
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("fable-fuzz-replay-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
+        let scratch = ScratchFolder.make("fable-fuzz-replay")
         let outFile = scratch.appendingPathComponent("out.txt")
         let errFile = scratch.appendingPathComponent("err.txt")
         _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)

@@ -2,14 +2,13 @@ import FableCore
 import FableEngine
 import FableStore
 import FableStub
+import FableTestSupport
 import Foundation
 import Synchronization
 import Testing
 
 func temporaryDatabase() -> String {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fable-test-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    return folder.appendingPathComponent("fable.sqlite").path
+    ScratchFolder.file("fable.sqlite", prefix: "fable-test")
 }
 
 let premise = Premise(storyID: "marsh", title: "The Marsh", genre: "fantasy", body: "A bell is lost in the marsh.")

@@ -41,7 +41,6 @@ import Testing
     /// every length, with every byte deleted, and with every byte replaced by JSON's special ones.
     @Test func agreesWithJSONDecoderOnEveryMutation() {
         var accepted = 0
-        var checked = 0
         let specials = Array(#"{}[]":,\ u0n"#.utf8) + [0x00, 0x1F, 0xC3, 0xFF]
         for chunk in Self.chunks {
             let bytes = Array(chunk.utf8)
@@ -58,7 +57,6 @@ import Testing
                 }
             }
             for variant in variants {
-                checked += 1
                 guard let fast = ChunkScanner.delta(in: variant) else { continue }
                 accepted += 1
                 let decoded = ChatStreamReader.decodedDelta(variant)
@@ -66,7 +64,6 @@ import Testing
                 #expect(decoded?.usageOrError == false, "\(String(decoding: variant, as: UTF8.self))")
             }
         }
-        #expect(checked > 10_000)
         #expect(accepted > 500, "the mutations keep many chunks valid")
     }
 }

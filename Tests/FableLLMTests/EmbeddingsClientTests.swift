@@ -15,14 +15,7 @@ private final class BodyLog: Sendable {
 /// A stub server whose chat path is never used; `embeddings` answers `POST …/embeddings`.
 private func withEmbeddingsStub(_ embeddings: @escaping StubEmbeddingsScript = StubEmbeddings.reply,
                                 _ body: (StubLLMServer) async throws -> Void) async throws {
-    let server = try await StubLLMServer.start(script: { _ in .status(404) }, embeddings: embeddings)
-    do {
-        try await body(server)
-    } catch {
-        await server.stop()
-        throw error
-    }
-    await server.stop()
+    try await StubLLMServer.serving(script: { _ in .status(404) }, embeddings: embeddings, body)
 }
 
 private func embeddingsClient(_ url: String, model: String = "multilingual-e5-small",
@@ -150,16 +143,16 @@ private func embeddingsClient(_ url: String, model: String = "multilingual-e5-sm
 
     @Test func theChatPathIsUnchanged() async throws {
         // A chat request to the same stub still reaches the chat script.
-        let server = try await StubLLMServer.start(script: { _ in .json(content: "hello") })
-        defer { Task { await server.stop() } }
-        let chat = OpenAIChatClient(configuration: LLMConfiguration(baseURL: server.url, model: "stub"))
-        var text = ""
-        for try await event in chat.stream(ChatRequest(messages: [ChatMessage(.user, "hi")], schemaName: "s", schema: "{}")) {
-            if case .content(let piece) = event { text += piece }
+        try await StubLLMServer.serving(script: { _ in .json(content: "hello") }) { server in
+            let chat = OpenAIChatClient(configuration: LLMConfiguration(baseURL: server.url, model: "stub"))
+            var text = ""
+            for try await event in chat.stream(ChatRequest(messages: [ChatMessage(.user, "hi")], schemaName: "s", schema: "{}")) {
+                if case .content(let piece) = event { text += piece }
+            }
+            #expect(text == "hello")
+            #expect(server.requests.count == 1)
+            _ = try await embeddingsClient(server.url).embed(["x"])
+            #expect(server.requests.count == 1, "embeddings requests are not chat requests")
         }
-        #expect(text == "hello")
-        #expect(server.requests.count == 1)
-        _ = try await embeddingsClient(server.url).embed(["x"])
-        #expect(server.requests.count == 1, "embeddings requests are not chat requests")
     }
 }

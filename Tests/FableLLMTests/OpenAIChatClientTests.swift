@@ -46,14 +46,7 @@ func call(_ model: OpenAIChatClient, _ form: CallForm = .stream) async throws
 }
 
 func withStub(_ script: @escaping StubScript, _ body: (StubLLMServer) async throws -> Void) async throws {
-    let server = try await StubLLMServer.start(script: script)
-    do {
-        try await body(server)
-    } catch {
-        await server.stop()
-        throw error
-    }
-    await server.stop()
+    try await StubLLMServer.serving(script: script, body)
 }
 
 @Suite(.timeLimit(.minutes(1))) struct OpenAIChatClientTests {
@@ -84,7 +77,11 @@ func withStub(_ script: @escaping StubScript, _ body: (StubLLMServer) async thro
     @Test(arguments: CallForm.allCases) func sendsTheAPIKey(_ form: CallForm) async throws {
         try await withStub({ _ in .json(content: "{}") }) { server in
             _ = try await call(client(server) { $0.apiKey = "sk-test" }, form)
-            #expect(server.requests.count == 1)
+            _ = try await call(client(server), form)
+            let sent = server.requests
+            try #require(sent.count == 2)
+            #expect(sent[0].headers["authorization"] == "Bearer sk-test")
+            #expect(sent[1].headers["authorization"] == nil, "no key, no header")
         }
     }
 
@@ -235,6 +232,12 @@ func withStub(_ script: @escaping StubScript, _ body: (StubLLMServer) async thro
             let started = ContinuousClock.now
             _ = try? await task.value
             #expect(ContinuousClock.now - started < .seconds(3))
+            // The stub writes a chunk every 50 ms, so the whole reply takes it many seconds:
+            // it sees the stream end sooner only if the client closed the connection.
+            while server.streams.open > 0, ContinuousClock.now - started < .seconds(20) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(server.streams == StreamTally(started: 1, finished: 0, aborted: 1))
         }
     }
 }

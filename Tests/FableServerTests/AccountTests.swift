@@ -1,6 +1,7 @@
 @testable import FableServer
 import FableCore
 import FableStore
+import FableTestSupport
 import Foundation
 import Testing
 
@@ -97,9 +98,7 @@ import Testing
 
 @Suite struct AccountStoreTests {
     func store() throws -> SQLiteStore {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fable-accounts-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return try SQLiteStore(path: folder.appendingPathComponent("fable.sqlite").path)
+        try SQLiteStore(path: ScratchFolder.file("fable.sqlite", prefix: "fable-accounts"))
     }
 
     @Test func namesAreUniqueWhateverTheirCase() async throws {

@@ -3,6 +3,7 @@ import FableEngine
 import FableLLM
 @testable import FableServer
 import FableStore
+import FableTestSupport
 import Foundation
 import Logging
 import NIOCore
@@ -36,9 +37,7 @@ private final class StalledSocket: ChannelOutboundHandler, Sendable {
 
 @Suite struct SessionInboxTests {
     @Test func aReaderWhoSendsWithoutReadingIsClosedBeforeTheirLinesPileUp() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fable-inbox-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = ScratchFolder.make("fable-inbox")
         let store = try SQLiteStore(path: folder.appendingPathComponent("fable.sqlite").path)
         let storyteller = Storyteller(store: store,
                                       model: OpenAIChatClient(configuration: LLMConfiguration(baseURL: "http://127.0.0.1:9/v1")))

@@ -1,13 +1,12 @@
 import FableCore
 import FableStore
+import FableTestSupport
 import Foundation
 import Testing
 
-/// A fresh database file in a temporary folder.
+/// A fresh database file in a scratch folder of its own.
 func temporaryDatabase(_ name: String = "fable.sqlite") -> String {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fable-test-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    return folder.appendingPathComponent(name).path
+    ScratchFolder.file(name, prefix: "fable-test")
 }
 
 let testPremise = Premise(storyID: "test", title: "Test", body: "A test premise.")

@@ -1,13 +1,12 @@
 import FableCore
 @testable import FableStore
+import FableTestSupport
 import Foundation
 import Testing
 
 /// A fresh database file of its own.
 private func vectorDatabase() -> String {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fable-vectors-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    return folder.appendingPathComponent("fable.sqlite").path
+    ScratchFolder.file("fable.sqlite", prefix: "fable-vectors")
 }
 
 private let vectorPremise = Premise(storyID: "vectors", title: "Vectors", body: "A premise.")

@@ -1,5 +1,6 @@
 import FableCore
 import FableStories
+import FableTestSupport
 import Foundation
 import Testing
 
@@ -93,8 +94,7 @@ let fullStory = """
     }
 
     @Test func loadNamesTheStoryAfterItsFile() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fable-story-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = ScratchFolder.make("fable-story")
         let path = folder.appendingPathComponent("keep.md").path
         try fullStory.write(toFile: path, atomically: true, encoding: .utf8)
         #expect(try StoryFile.load(path: path).id == "keep")

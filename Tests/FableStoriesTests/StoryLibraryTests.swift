@@ -1,5 +1,6 @@
 import FableCore
 import FableStories
+import FableTestSupport
 import Foundation
 import Testing
 
@@ -7,8 +8,7 @@ import Testing
     let folder: URL
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("fable-library-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        folder = ScratchFolder.make("fable-library")
     }
 
     func write(_ name: String, _ text: String) throws {
@@ -72,8 +72,7 @@ import Testing
         #expect(report.files.count == 3 && report.problems.count == 1 && report.badFileCount == 1)
         #expect(report.problems[0].description.hasSuffix("bad.md:4: write the premise below the front matter: "
             + "a few paragraphs in Markdown that set the scene, the hero and what is at stake"))
-        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("fable-empty-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let empty = ScratchFolder.make("fable-empty")
         #expect(StoryFolder.check(paths: [empty.path]).problems.map(\.message) == ["no story files (*.md) in this folder"])
     }
 }

@@ -115,7 +115,7 @@ extension ReaderSession {
         var text = "\(readers.count) reader\(readers.count == 1 ? "" : "s") here:\n"
         for reader in readers {
             let idle = Int(-reader.lastInput.timeIntervalSinceNow)
-            text += "  \(TerminalText.sanitize(reader.name ?? "?"))  (idle \(Self.duration(idle)), \(reader.activity))\n"
+            text += "  \(TerminalText.sanitize(reader.name ?? "?"))  (idle \(Self.duration(idle)), \(TerminalText.sanitize(reader.activity)))\n"
         }
         await screen.raw(text)
     }

@@ -44,14 +44,20 @@ struct ServerHarness {
         ${hero} sets out across the marsh in ${season} to carry a message for the heron queen.
         """
 
-    static func start(chunkDelay: Duration = .zero, firstChunkDelay: Duration = .zero,
+    /// Starts the server; the stories folder holds `marsh.md`, `heron.md` and `stories`
+    /// (file name: text). The caller must `stop()` it: `with` does.
+    private static func start(chunkDelay: Duration = .zero, firstChunkDelay: Duration = .zero,
+                      stories extraStories: [String: String] = [:],
                       configure: (inout ServerConfiguration) -> Void = { _ in },
                       script: StubScript? = nil) async throws -> ServerHarness {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fable-server-\(UUID().uuidString)")
+        let folder = ScratchFolder.make("fable-server")
         let stories = folder.appendingPathComponent("stories")
         try FileManager.default.createDirectory(at: stories, withIntermediateDirectories: true)
         try story.write(to: stories.appendingPathComponent("marsh.md"), atomically: true, encoding: .utf8)
         try askingStory.write(to: stories.appendingPathComponent("heron.md"), atomically: true, encoding: .utf8)
+        for (name, text) in extraStories {
+            try text.write(to: stories.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
         let stub = try await StubLLMServer.start(script: script ?? StubStoryteller().script(
             chunkDelay: chunkDelay, firstChunkDelay: firstChunkDelay))
         let store = try SQLiteStore(path: folder.appendingPathComponent("fable.sqlite").path)
@@ -79,6 +85,50 @@ struct ServerHarness {
         let server = GameServer(context: context)
         let port = try await server.start()
         return ServerHarness(stub: stub, server: server, store: store, port: port, folder: folder)
+    }
+
+    /// Starts a harness, runs `body` with it, and stops it however `body` ends, waiting for
+    /// the server, the stub and the temporary folder to be gone: a test leaves nothing running
+    /// that could answer the next one, and nothing on disk.
+    static func with<Result>(chunkDelay: Duration = .zero, firstChunkDelay: Duration = .zero,
+                             stories: [String: String] = [:],
+                             configure: (inout ServerConfiguration) -> Void = { _ in },
+                             script: StubScript? = nil,
+                             _ body: (ServerHarness) async throws -> Result) async throws -> Result {
+        let harness = try await start(chunkDelay: chunkDelay, firstChunkDelay: firstChunkDelay, stories: stories,
+                                      configure: configure, script: script)
+        do {
+            let result = try await body(harness)
+            await harness.stop()
+            return result
+        } catch {
+            await harness.stop()
+            throw error
+        }
+    }
+
+    /// Waits until `count` steps have ended (kept, failed or cancelled) and the stub has no
+    /// stream left open, then returns the server's figures: a step's outcome is settled, not
+    /// still on its way, when a test looks at the store.
+    func stepsEnded(_ count: Int, timeout: Duration = .seconds(30)) async throws -> StepStatistics.Snapshot {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let figures = await server.context.statistics.snapshot
+            if figures.committed + figures.failed + figures.cancelled >= count, stub.streams.open == 0 { return figures }
+            guard ContinuousClock.now < deadline else {
+                throw Unsettled(figures: figures, streams: stub.streams)
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    struct Unsettled: Error, CustomStringConvertible {
+        var figures: StepStatistics.Snapshot
+        var streams: StreamTally
+        var description: String {
+            "steps still running: \(figures.committed) kept, \(figures.failed) failed, \(figures.cancelled) cancelled; "
+                + "stub streams \(streams)"
+        }
     }
 
     func connect() async throws -> LineClient {
