@@ -2,8 +2,8 @@ import FableCore
 
 /// Gets a usable reply for a step's prompt (SPEC §1 step 4). A reply whose passage is good
 /// keeps it, since the reader has already read it, and only the fields that failed are asked
-/// for again: a short follow-up after the reply itself, which a server's prompt cache still
-/// holds. Only a passage that cannot be used is written again whole. A transient failure of
+/// for again: a short follow-up with the passage after the step's own prompt, which a server's
+/// prompt cache still holds. Only a passage that cannot be used is written again whole. A transient failure of
 /// the transport is tried again after a pause; the circuit breaker refuses calls while the
 /// endpoint is down.
 struct ReplyLoop: Sendable {
@@ -58,7 +58,7 @@ struct ReplyLoop: Sendable {
                 repairs += 1
                 let fields = problems.fields
                 let request = ChatRequest(
-                    messages: messages + [ChatMessage(.assistant, written.text), builder.repair(problems)],
+                    messages: messages + [builder.repair(problems, passage: reply.passage ?? "")],
                     schemaName: ReplySchema.repairName, schema: ReplySchema.json(fields: fields, mode: mode, settings: settings))
                 let repaired = try await ask(request, purpose: .repair, calls: &calls, emit: nil)
                 reply = reply.replacing(fields, from: PartialReply.read(repaired.text))

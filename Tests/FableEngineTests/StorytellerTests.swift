@@ -77,14 +77,14 @@ func validReply(_ n: Int, opening: Bool = false) -> String {
         #expect(result.step.content.memory == "m")
         #expect(result.step.content.options == PartialReply.read(validReply(2, opening: true)).options)
         #expect(result.step.telemetry.attempts == 2)
-        // The follow-up: the prompt, the model's own reply, and a note naming only what failed.
+        // The follow-up: the prompt, then a note with the passage, naming only what failed.
         #expect(model.requests.count == 2)
         let repair = model.requests[1]
         #expect(repair.schemaName == ReplySchema.repairName)
         #expect(repair.schema == ReplySchema.json(fields: [.outline, .memoryChange, .options]))
-        #expect(Array(repair.messages.prefix(2)) == model.requests[0].messages)
-        #expect(repair.messages[2].role == .assistant && repair.messages[2].content.contains("The bell rings"))
+        #expect(Array(repair.messages.prefix(2)) == model.requests[0].messages && repair.messages.count == 3)
         let note = try #require(repair.messages.last)
+        #expect(note.role == .user && note.content.contains("The bell rings under the water."))
         #expect(note.content.contains("the options repeat") && note.content.contains("outline, memory_change and options"))
         // The trace keeps why: the first call's problem, and the repair that mended it.
         let calls = try #require(try await store.trace(stepID: result.step.id)?.calls)

@@ -37,12 +37,12 @@ import Testing
                 #expect(!shown.contains(words), "\(words) reached the reader: \(shown)")
             }
 
-            // One repair request: the prompt, the model's reply, and a note asking for the options only.
+            // One repair request: the prompt, and a note with the passage asking for the options only.
             let sent = harness.stub.requests
             #expect(sent.count == 3)
             let repair = try #require(sent.last)
-            #expect(repair.messages.count == 4 && repair.messages[2].role == .assistant)
-            #expect(repair.messages[2].content == broken)
+            #expect(repair.messages.count == 3 && repair.messages[2].role == .user)
+            #expect(repair.messages[2].content.contains("bell answers.") && repair.messages[2].content.contains("options"))
             let body = String(decoding: repair.body, as: UTF8.self)
             #expect(body.contains(ReplySchema.repairName) && !body.contains(#""passage":{"#))
 

@@ -114,11 +114,14 @@ public struct PromptBuilder: Sendable {
         return chosen
     }
 
-    /// The follow-up that asks again for `fields` alone, after a reply whose passage is kept.
-    public func repair(_ problems: ReplyProblems) -> ChatMessage {
+    /// The follow-up that asks again for the fields with `problems` alone, after a reply whose
+    /// `passage` is kept; it goes after the step's own prompt.
+    public func repair(_ problems: ReplyProblems, passage: String) -> ChatMessage {
         let fields = problems.fields.map(\.rawValue)
         let list = fields.count == 1 ? fields[0] : fields.dropLast().joined(separator: ", ") + " and " + fields.last!
-        return ChatMessage(.user, PromptTemplate.fill(PromptText.repair, ["problems": problems.description, "fields": list]))
+        return ChatMessage(.user, PromptTemplate.fill(PromptText.repair, [
+            "passage": passage, "problems": problems.description, "fields": list,
+        ]))
     }
 
     /// The corrective note sent with a retry after a rejected reply.

@@ -94,10 +94,16 @@ public enum PromptText {
         """
 
     /// Sent after a reply whose passage is kept but some other field is not usable: the
-    /// model writes only those fields again, its passage in front of it.
+    /// model writes only those fields again, for the passage it wrote. The passage alone, not
+    /// the whole reply: a server's cache holds the prompt before it but not the reply (text
+    /// written under a grammar tokenizes differently when read back), so every token of the
+    /// follow-up is read anew.
     public static let repair = """
-        Your passage stays as it is. These fields of your reply could not be used: {problems}. \
-        Reply with one JSON object holding only {fields}, written for the passage above.
+        You wrote this passage, and it stays as it is:
+        {passage}
+
+        These fields of your reply could not be used: {problems}. Reply with one JSON object \
+        holding only {fields}, written for that passage.
         """
 
     public static var sectionHeadings: [String] {
