@@ -3,6 +3,11 @@ import PackageDescription
 
 let package = Package(
     name: "Fable",
+    // Linux only: Fable is built and tested on Debian 12, and FableLLM's HTTP driver waits on
+    // its sockets with epoll, which macOS lacks (`SocketWatch.swift` and `CCurl.h` stop a build
+    // elsewhere with an #error saying so). The macOS entry does not mean Fable builds there: it
+    // only sets the deployment target the sources need (Synchronization's types are macOS 15),
+    // so a macOS build stops at that error rather than at availability errors before it.
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "fable", targets: ["fable"]),

@@ -4,7 +4,7 @@ import Synchronization
 
 /// The JSON of a streamed chat-completions request. The reply schema is JSON text already: it
 /// is spliced in as it is, once it has been seen to parse, instead of being parsed and written
-/// again for every request (that was 3 % of the server's CPU at 500 readers, issue 7).
+/// again for every request.
 enum ChatRequestBody {
     private struct Body: Encodable {
         struct Message: Encodable {

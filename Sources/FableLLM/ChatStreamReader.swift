@@ -60,7 +60,7 @@ struct ChatStreamReader: Sendable {
         if let scanned = ChunkScanner.delta(in: bytes) {
             delta = scanned
         } else {
-            // Invalid UTF-8 becomes U+FFFD, as it did when events were read as text.
+            // Invalid UTF-8 becomes U+FFFD, as reading the event as text would make it.
             let chunk = try Self.decode(Array(String(decoding: bytes, as: UTF8.self).utf8))
             if let error = chunk.error {
                 throw .http(status: error.code ?? 500, body: error.message ?? "error in stream")
@@ -92,7 +92,7 @@ struct ChatStreamReader: Sendable {
     private static let decoder = JSONDecoder()
 
     /// `[DONE]`, with any spaces or tabs around it, compared as bytes (Foundation's
-    /// trimming went through NSString for every event).
+    /// trimming goes through NSString, too dear for every event).
     static func isDoneMarker(_ data: [UInt8]) -> Bool {
         let bytes = data.drop { $0 == 0x20 || $0 == 0x09 }
         var end = bytes.endIndex

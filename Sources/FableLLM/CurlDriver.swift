@@ -4,15 +4,15 @@ import Foundation
 import Synchronization
 
 /// Runs HTTP transfers on one thread through libcurl's multi socket interface; the process
-/// has a few (`next()` hands them out in turn). A thread per call (the easy interface) meant
-/// 500 threads each polling its own socket with 500 readers generating: a quarter of the
-/// server's CPU went to context switches (issue 7). Here one epoll wait serves every transfer
-/// of the driver, libcurl is told which socket is ready (`curl_multi_socket_action`), so a token
-/// costs the work of its own transfer only, and connections to the model are kept alive and
-/// reused. More than one thread, because a single one, always busy, waits behind every other
-/// runnable thread when the machine is loaded, and every stream's next token waits with it; one
-/// per core, since more only wake more often (on 2 cores, 4 drivers cost 5 % more CPU per step
-/// than 2 at 500 readers generating, in two alternating pairs).
+/// has a few (`next()` hands them out in turn). Not a thread per call (the easy interface):
+/// with hundreds of readers generating, that is hundreds of threads each polling its own
+/// socket, and the server's CPU goes to context switches. Here one epoll wait serves every
+/// transfer of the driver, libcurl is told which socket is ready (`curl_multi_socket_action`),
+/// so a token costs the work of its own transfer only, and connections to the model are kept
+/// alive and reused. More than one thread, because a single one, always busy, waits behind every
+/// other runnable thread when the machine is loaded, and every stream's next token waits with
+/// it; one per core, since more only wake more often and cost CPU per step. Linux only, as
+/// `SocketWatch` (epoll) is.
 final class CurlDriver: @unchecked Sendable {
     private static let drivers = (0..<max(2, ProcessInfo.processInfo.activeProcessorCount)).map {
         CurlDriver(number: $0)

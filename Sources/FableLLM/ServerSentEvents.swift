@@ -1,6 +1,7 @@
 /// Splits a `text/event-stream` body into the data of its events, as bytes. Fed bytes split
 /// anywhere. Bytes, not Strings: this runs for every token, and the chunk scanner reads bytes
-/// (a String per line, per field and per event, then bytes again, was most of its cost).
+/// (a String per line, per field and per event, turned back into bytes, would be most of its
+/// cost).
 struct ServerSentEventParser: Sendable {
     private var line: [UInt8] = []
     private var data: [UInt8] = []

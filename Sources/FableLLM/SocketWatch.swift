@@ -1,4 +1,6 @@
-#if canImport(Glibc)
+#if !os(Linux)
+#error("Fable builds on Linux only: its HTTP driver (CurlDriver) waits on sockets with Linux's epoll and eventfd.")
+#else
 import CCurl // also brings sys/epoll.h and sys/eventfd.h
 import Glibc
 

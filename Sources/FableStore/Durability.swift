@@ -2,8 +2,8 @@
 /// Either way a killed server loses nothing: a commit is in the write-ahead log before it
 /// returns, and the log outlives the process. The two differ on a power cut or a kernel crash.
 public enum Durability: Sendable, Equatable {
-    /// Every commit waits for the disk (`synchronous = FULL`): one fsync per step. On the machine
-    /// of docs/benchmarks.md that fsync is most of a commit: 1.54 ms at p50 with it, 0.66 without.
+    /// Every commit waits for the disk (`synchronous = FULL`): one fsync per step, which on an
+    /// ordinary disk is most of a commit's time (docs/benchmarks.md has figures).
     case everyCommit
     /// Commits do not wait for the disk (`synchronous = NORMAL`); a checkpoint on a connection
     /// of its own puts them there every `interval`, so a power cut loses at most that much.

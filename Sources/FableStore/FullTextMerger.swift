@@ -8,9 +8,8 @@ import Synchronization
 /// merge it sleeps until the store writes again: an idle server does not wake its writer
 /// ten times a second.
 enum FullTextMerger {
-    /// 64 pages every 100 ms: ~0.2 ms a call at p50, 7 ms at p90 while commits arrive
-    /// (measured on a copy of the 10,000-step bench world), against ~20 ms merges inside every
-    /// 64th commit before.
+    /// 64 pages every 100 ms: a commit that waits behind a call waits far less than for the
+    /// whole merge FTS5's automerge would run inside it (figures in docs/benchmarks.md).
     static let interval = Duration.milliseconds(100)
 
     static func start(pool: DatabasePool, writes: WriteSignal, interval: Duration = interval,

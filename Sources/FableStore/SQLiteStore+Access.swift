@@ -4,16 +4,15 @@ import GRDB
 /// a word to the merger.
 ///
 /// A step's short reads run on the caller's thread: GRDB's async read hops to a reader's queue
-/// and back, which cost more than most of them (issue 7: an empty read took 0.27 ms that way,
-/// 0.085 ms here). They have a read-only connection of their own (`shortReads`), not the pool's
-/// readers: an awaited read gives its reader back only once a task's thread resumes it, so
-/// tasks' threads blocked waiting for a reader could be the very ones those reads need (a
-/// deadlock, seen in the fourth round). Reads that may run long (exports, listings, the dense
-/// scan) stay awaited, so they do not hold one of the few threads the server's tasks share.
+/// and back, which costs more than most of those reads do. They have a read-only connection of
+/// their own (`shortReads`), not the pool's readers: an awaited read gives its reader back only
+/// once a task's thread resumes it, so tasks' threads blocked waiting for a reader could be the
+/// very ones those reads need (a deadlock). Reads that may run long (exports, listings, the
+/// dense scan) stay awaited, so they do not hold one of the few threads the server's tasks share.
 ///
-/// Writes stay awaited too, though a commit on the caller's thread measured 1.22 ms against
-/// 1.64: its fsync is disk I/O of no bound (tens of ms on a busy disk), and two of them would
-/// hold every thread Swift's tasks have.
+/// Writes stay awaited too, though a commit on the caller's thread would be faster: its fsync
+/// is disk I/O of no bound (tens of ms on a busy disk), and two of them would hold every thread
+/// Swift's tasks have.
 extension SQLiteStore {
     /// A short read, on the caller's thread. Like GRDB's async read, a cancelled task reads nothing.
     func readHere<T>(_ value: (Database) throws -> T) throws -> T {
@@ -31,7 +30,7 @@ extension SQLiteStore {
 extension Database {
     /// `body` in one transaction begun by `begin` and ended through kept statements. GRDB's
     /// `read` and `write` prepare their SAVEPOINT or BEGIN and its end anew at every call, four
-    /// of a step's few dozen statements (issue 7). Any error rolls the transaction back.
+    /// of a step's few dozen statements. Any error rolls the transaction back.
     func inKeptTransaction<T>(_ begin: String, _ body: (Database) throws -> T) throws -> T {
         try cachedStatement(sql: begin).execute()
         do {

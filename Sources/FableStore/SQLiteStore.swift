@@ -8,7 +8,7 @@ public final class SQLiteStore: StoryStore {
     let pool: DatabasePool
     /// The connection of `readHere`, the step's short reads (see `SQLiteStore+Access.swift`).
     let shortReads: DatabaseQueue
-    /// Each world's tree, branch and term counts, so a step's search reads little (issue 7).
+    /// Each world's tree, branch and term counts, so a step's search reads little.
     let cache = SearchCache()
     /// Branch openings already read (they never change).
     let openings = OpeningCache()
@@ -35,7 +35,7 @@ public final class SQLiteStore: StoryStore {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             // SQLite's automatic checkpoint runs inside the commit that fills the log to 1,000
-            // pages: that one commit copies the log and fsyncs the file (issue 7). The
+            // pages: that one commit copies the log and fsyncs the file. The
             // checkpointer's own connection does it instead; this limit only bounds the log
             // should that connection ever stop.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.fallbackCheckpointPages)")
@@ -265,7 +265,7 @@ public final class SQLiteStore: StoryStore {
     public func commit(_ draft: StepDraft, expectedHead: Int64?) async throws -> Step {
         try await write { db in
             // Only what the checks need is read and only the head is written: decoding and
-            // encoding the world's premise and the parent's row was most of a commit (issue 7).
+            // encoding the world's premise and the parent's row would be most of a commit.
             guard let world = try Row.fetchOne(db.cachedStatement(sql: "SELECT head_step_id FROM world WHERE id = ?"),
                                                arguments: [draft.worldID]) else {
                 throw StoreError.noSuchWorld(draft.worldID)
@@ -346,7 +346,7 @@ public final class SQLiteStore: StoryStore {
     }
 
     /// Rows by id through kept statements: `fetchOne(db, key:)` writes its SQL anew at every
-    /// call, which was a quarter of a one-row read (issue 7).
+    /// call, a large part of a one-row read.
     static func worldRecord(_ id: Int64, _ db: Database) throws -> WorldRecord? {
         try WorldRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM world WHERE id = ?"), arguments: [id])
     }

@@ -27,8 +27,8 @@ public enum TelnetPipeline {
 }
 
 /// Encodes each frame (`TelnetEncoder`) into a buffer of its own. NIO's `MessageToByteHandler`
-/// keeps one buffer per connection and reuses it, so every idle connection held a buffer as
-/// big as the longest message it was ever sent (a kilobyte or more after the login); here the
+/// keeps one buffer per connection and reuses it, so every idle connection would hold a buffer
+/// as big as the longest message it was ever sent (a kilobyte or more after the login); here the
 /// buffer goes once the socket has written it.
 public final class TelnetFrameWriter: ChannelOutboundHandler {
     public typealias OutboundIn = TelnetFrame

@@ -41,8 +41,8 @@ import Testing
         #expect(matches("Ölmühle", "die ÖLMÜHLE brennt"))
     }
 
-    /// The word keys were once ICU regular expressions; the scalar matcher that replaced
-    /// them (compiling a regex per key per step was 40 % of the server's CPU) must agree.
+    /// The scalar matcher must agree with the ICU regular expression a word key stands for
+    /// (`regexMatch`), which states the whole-word rules but is too dear to compile per step.
     @Test func wordMatchingAgreesWithTheRegularExpressionItReplaced() throws {
         let keys = ["mill", "old mill", "Elsbeth", "R2", "灯塔", "the  old\tmill", "écluse", "a", "oil lamp", "_x"]
         let pieces = ["mill", "Mill", "old", " ", "\n", "\t", "windmill", "millstone", ".", ",", "R2", "d2", "灯塔", "的",
@@ -75,7 +75,7 @@ import Testing
         }
     }
 
-    /// The regular expression word keys used to compile to.
+    /// The regular expression a word key stands for: the reference the matcher is checked against.
     static func regexMatch(key: String, text: String) throws -> Bool {
         let wordCharacter = #"[\p{L}\p{N}_&&[^\p{Han}\p{Hiragana}\p{Katakana}]]"#
         let parts = key.split(whereSeparator: \.isWhitespace)

@@ -20,9 +20,9 @@ struct RealModelTests {
         let started = ContinuousClock.now
         let session = try await FableProcess.run(["play", "--story", storyPath, "--db", "real.sqlite"],
                                                  in: folder, llmURL: url, stdin: script,
-                                                 // SmolLM2-135M gives an unusable reply often enough (~3 % of
-                                                 // steps fail after 3 tries) to fail this 4-step test one run
-                                                 // in ten; the test is about Fable, not the model's skill.
+                                                 // SmolLM2-135M gives unusable replies often enough that a
+                                                 // step sometimes fails after 3 tries, which would fail this
+                                                 // 4-step test; the test is about Fable, not the model's skill.
                                                  environment: ["FABLE_LLM_REPLY_RETRIES": "5"], timeout: .seconds(840))
         print("real model: 4 steps played in \(ContinuousClock.now - started)")
         #expect(session.status == 0, "\(session.err)")

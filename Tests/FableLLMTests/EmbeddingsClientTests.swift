@@ -20,8 +20,8 @@ private func withEmbeddingsStub(_ embeddings: @escaping StubEmbeddingsScript = S
 
 private func embeddingsClient(_ url: String, model: String = "multilingual-e5-small",
                               configure: (inout EmbeddingsConfiguration) -> Void = { _ in }) -> OpenAIEmbeddingsClient {
-    // No test here is about time-outs: a generous one, since a loaded CI machine once took over 5 s
-    // to answer from the in-process stub while every suite started at once.
+    // No test here is about time-outs: a generous one, since a loaded CI machine can take
+    // seconds to answer from the in-process stub while every suite starts at once.
     var configuration = EmbeddingsConfiguration(baseURL: url, model: model, requestTimeout: 30, connectTimeout: 10)
     configure(&configuration)
     return OpenAIEmbeddingsClient(configuration: configuration)

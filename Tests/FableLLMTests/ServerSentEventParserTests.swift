@@ -30,7 +30,7 @@ import Testing
     }
 
     /// A chunk with a byte that is not UTF-8 still streams its text, the bad byte as U+FFFD
-    /// (as when events were read as text), and the valid chunks around it are unchanged.
+    /// (as reading the event as text would make it), and the valid chunks around it are unchanged.
     @Test func anInvalidByteInAChunkBecomesAReplacementCharacter() throws {
         var reader = ChatStreamReader()
         let good = Array(#"data: {"choices":[{"delta":{"content":"Step 1."},"finish_reason":null}]}"#.utf8) + [0x0A, 0x0A]

@@ -209,8 +209,9 @@ import Testing
 
     /// A refused reader who types at once (32 KB here; a telnet client's option replies) reads
     /// the refusal, and the server closes the connection though the reader never hangs up (the
-    /// gentle close's linger). On loopback the reset that unread input causes never overtook
-    /// the refusal, even with the old immediate close; over a lossy network it can.
+    /// gentle close's linger). On loopback the reset that unread input causes does not overtake
+    /// the refusal even with an immediate close, so this cannot show that; over a lossy network
+    /// it can.
     @Test func aRefusedReaderWhoTypesAtOnceStillReadsWhy() async throws {
         try await ServerHarness.with(configure: { $0.connectionsPerAddress = 1 }) { harness in
             let one = try await harness.connect()

@@ -4,7 +4,7 @@ import Foundation
 import GRDB
 import Testing
 
-/// FTS5 merges no longer run inside commits (migration v7 turns automerge off);
+/// FTS5 merges do not run inside commits (migration v7 turns automerge off);
 /// `FullTextMerger` merges between them.
 @Suite struct FullTextMergerTests {
     private func indexRows(_ store: SQLiteStore) throws -> Int {

@@ -97,7 +97,7 @@ func comparable(_ archive: WorldArchive) -> WorldArchive {
         #expect(comparable(again) == comparable(exported))
         #expect(try comparable(again).encoded() == comparable(exported).encoded())
 
-        // Field by field, what issue 6 asks for: passages, memory, options, pins, kinds, tree, head, redo.
+        // Field by field, everything a world is: passages, memory, options, pins, kinds, tree, head, redo.
         #expect(again.steps.map(\.content) == exported.steps.map(\.content))
         #expect(again.steps.map(\.kind) == exported.steps.map(\.kind))
         #expect(again.steps.map(\.parent) == exported.steps.map(\.parent))

@@ -1,6 +1,10 @@
 #ifndef FABLE_CCURL_H
 #define FABLE_CCURL_H
 
+#ifndef __linux__
+#error "Fable builds on Linux only: its HTTP driver (FableLLM's CurlDriver) waits on sockets with Linux's epoll and eventfd."
+#endif
+
 #include <curl/curl.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>

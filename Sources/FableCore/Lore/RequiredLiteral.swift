@@ -1,7 +1,7 @@
 /// The plain text a `/pattern/` lore key cannot match without: its leading run of ASCII
 /// letters, digits and spaces (`/strange lights?/` needs `strange light`). Looking for it
-/// before ICU spares most calls: each hands the whole text to ICU anew (~7 µs a text), and a
-/// story's patterns are checked against three texts at every step (issue 7).
+/// before ICU spares most calls: each hands the whole text to ICU anew, and a story's
+/// patterns are checked against three texts at every step.
 enum RequiredLiteral {
     /// Lower-cased; nil when the pattern has no such run of at least two characters, or an
     /// alternative outside any group (`a|b`), which would make the run optional.

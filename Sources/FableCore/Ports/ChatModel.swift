@@ -95,7 +95,8 @@ public protocol ChatModel: Sendable {
     /// Streams the reply; ends with `.finished`, or throws a `ModelError`.
     func stream(_ request: ChatRequest) -> AsyncThrowingStream<ChatEvent, any Error>
     /// The reply, each piece of its text handed to `onContent` as it arrives, on whatever
-    /// thread receives it: no hop to the caller's task per piece (issue 7). `onContent`
+    /// thread receives it: no hop to the caller's task per piece, which under load would cost
+    /// a thread wake-up per token. `onContent`
     /// must not block. Returns how the reply ended, or throws a `ModelError`; cancelling the
     /// calling task stops the call.
     func reply(to request: ChatRequest, onContent: @escaping @Sendable (String) -> Void) async throws -> ChatEnding

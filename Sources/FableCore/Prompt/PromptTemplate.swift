@@ -1,6 +1,7 @@
 /// Fills a prompt text's `{name}` placeholders in one pass over its bytes. Foundation's
-/// `replacingOccurrences`, once per placeholder, was a quarter of a prompt's cost (issue 7),
-/// and it also rewrote placeholders inside values already filled in (a title with "{genre}").
+/// `replacingOccurrences`, once per placeholder, would be a large part of a prompt's cost,
+/// and it would also rewrite placeholders inside values already filled in (a title with
+/// "{genre}").
 enum PromptTemplate {
     /// `template` with each `{name}` in `values` replaced; other braces are kept as they are.
     static func fill(_ template: String, _ values: KeyValuePairs<String, String>) -> String {

@@ -117,7 +117,7 @@ public enum PromptText {
         return languageNames[base] ?? tag
     }
 
-    /// Built once: as a literal inside `languageName` it was built at every prompt (issue 7).
+    /// Built once: a literal inside `languageName` would be built at every prompt.
     private static let languageNames = [
         "en": "English", "zh": "Chinese (简体中文)", "es": "Spanish", "fr": "French",
         "de": "German", "it": "Italian", "pt": "Portuguese", "ja": "Japanese", "ko": "Korean",

@@ -19,7 +19,7 @@ public enum SearchTerms {
     /// Walked over the UTF-8 bytes: an ASCII byte followed by another (or the end) is a whole
     /// character, answered here; anything else is taken as the `Character` it starts and asked
     /// of Unicode (`isLetter`, `isNumber`). Going character by character through Unicode's
-    /// properties was most of picking the terms.
+    /// properties would be most of picking the terms.
     static func words(_ text: String) -> [String] {
         let lowered = text.lowercased()
         let utf8 = lowered.utf8

@@ -32,8 +32,8 @@ public enum TextMeasure {
     }
 
     /// Unicode's White_Space, with ASCII answered without a look-up of the scalar's properties
-    /// (the same answer: tab to carriage return, and space), which was most of counting a
-    /// memory's words (issue 7).
+    /// (the same answer: tab to carriage return, and space): the look-up would be most of
+    /// counting a memory's words.
     static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.isASCII { return scalar == " " || (0x09...0x0D).contains(scalar.value) }
         return scalar.properties.isWhitespace

@@ -3,8 +3,8 @@ import FableEngine
 import Logging
 
 /// What every session shares: the store, the storyteller and the server-wide limits.
-/// A class, so each session holds one reference to it rather than its own copy (issue 7:
-/// a copy of every field made each idle session ~0.6 KB bigger).
+/// A class, so each session holds one reference to it rather than its own copy: a copy of
+/// every field would make each idle session bigger.
 public final class GameContext: Sendable {
     public let store: any StoryStore & AccountStore
     public let storyteller: Storyteller

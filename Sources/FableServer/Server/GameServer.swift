@@ -22,8 +22,9 @@ public actor GameServer {
         let context = context
         let connections = connections
         // Each connection is its pipeline and a `SessionHandler` at its end: no task waits
-        // on an idle connection (issue 7). Reads start small (a reader types a line at a time):
-        // the channel keeps its last read buffer, so its size is paid by every idle connection.
+        // on an idle connection (a waiting task holds memory). Reads start small (a reader
+        // types a line at a time): the channel keeps its last read buffer, so its size is paid
+        // by every idle connection.
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 512)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

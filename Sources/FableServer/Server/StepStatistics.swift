@@ -3,7 +3,7 @@ import Synchronization
 
 /// What the server's steps took lately, for `@stats`: the last 1,000 figures of each kind and
 /// the outcomes since the start, in memory only. Lets an admin see what the server adds to
-/// the model while it serves, without `fable load` (issue 7). Recorded from any thread.
+/// the model while it serves, without `fable load`. Recorded from any thread.
 public final class StepStatistics: Sendable {
     public enum Series: Int, CaseIterable, Sendable {
         /// From asking for a generation slot to getting it (`--max-generations`).

@@ -9,8 +9,8 @@ import Synchronization
 /// (`SessionInput`, `post`) and is handled here one item at a time, so the session's state
 /// needs no lock; only the running step works beside it, on the `Screen` actor.
 ///
-/// No task waits on the inbox (issue 7: an idle connection costs memory, and a task keeps every
-/// slab its deepest call chain ever needed — the login's is deep). The first item posted to an
+/// No task waits on the inbox: an idle connection costs memory, and a task keeps every slab
+/// its deepest call chain ever needed (the login's is deep). The first item posted to an
 /// empty inbox starts a short-lived task that handles items until the inbox is empty, then ends;
 /// the next item starts the next. So an idle reader holds no task at all, and the items are
 /// still handled in the order they were posted, one at a time: the inbox hands the session's
@@ -59,7 +59,7 @@ final class ReaderSession: @unchecked Sendable {
     var isTelnetClient = false
     var limiter: RateLimiter
     /// The last line in and whether the login is still open, kept where `post` can read them: most
-    /// ticks find nothing to do and are dropped there, without starting a task (issue 7).
+    /// ticks find nothing to do and are dropped there, without starting a task.
     private let lastInputAt = Atomic<Int64>(Moment.now())
     private let loginOpen = Atomic<Bool>(true)
     var lastInput: ContinuousClock.Instant {

@@ -8,7 +8,8 @@ import Synchronization
 /// An actor, so the passage streaming from a generation and the session's own messages
 /// never interleave mid-line. It runs on its connection's event loop: its writes reach the
 /// channel without another hop, and a step's passage, which arrives on the model transport's
-/// thread, is queued there in order (`streamed`) instead of through a task (issue 7).
+/// thread, is queued there in order (`streamed`) instead of through a task, which would cost
+/// a thread wake-up per token.
 public actor Screen {
     private let channel: any Channel
     /// Kept: an event loop's executor may be made on each request (NIO's default wrapper).

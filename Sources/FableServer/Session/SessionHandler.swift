@@ -4,7 +4,8 @@ import NIOCore
 /// The last handler of a connection's pipeline: opens a `ReaderSession` when the connection
 /// becomes active and posts it what the telnet handlers read, in order, then `.disconnected`.
 /// A handler rather than a task reading an async channel, so an idle connection holds no task
-/// (issue 7); the session writes through the channel itself (`Screen`).
+/// (a task keeps the memory of its deepest call chain); the session writes through the channel
+/// itself (`Screen`).
 final class SessionHandler: ChannelInboundHandler {
     typealias InboundIn = TelnetEvent
 

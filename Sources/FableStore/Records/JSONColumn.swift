@@ -4,7 +4,8 @@ import Synchronization
 
 /// A column holding JSON text, read and written as GRDB's Codable records did (the same
 /// encoder settings, so rows written before and after read alike), with one encoder and one
-/// decoder for the process instead of a new pair per column of every row (issue 7).
+/// decoder for the process instead of a new pair per column of every row (making them costs
+/// more than decoding a small column).
 enum JSONColumn {
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -38,7 +39,7 @@ enum JSONColumn {
             throw DecodingError.valueNotFound(Value.self, .init(codingPath: [], debugDescription: "column \(column) is NULL or missing"))
         }
         // An empty array, what most of these columns hold (pins, a redo stack), without the
-        // decoder: two of every step's reads (issue 7).
+        // decoder: two of every step's reads are such columns.
         if data.count == 2, data.first == UInt8(ascii: "["), data.last == UInt8(ascii: "]"),
            let empty = [Never]() as? Value {
             return empty
@@ -48,7 +49,7 @@ enum JSONColumn {
 }
 
 /// Values already decoded, by their JSON text: for a column read at every step whose text
-/// seldom changes (a world's premise, with its lore: 80 % of reading a world, issue 7).
+/// seldom changes (a world's premise, with its lore: most of the cost of reading a world).
 /// Keyed by the whole text, so an edited premise is decoded afresh.
 final class DecodedJSON<Value: Decodable & Sendable>: Sendable {
     private let values = Mutex<[Text: Value]>([:])

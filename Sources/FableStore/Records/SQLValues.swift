@@ -3,10 +3,10 @@ import Foundation
 import GRDB
 
 /// SQL expressions that write a column's text in SQLite, with the values they bind in order,
-/// where Foundation was slow: a commit spent more CPU in `JSONEncoder` and in GRDB's
-/// `DateFormatter` (ICU) than in the rest of its own work (issue 7). The text reads back as
-/// before: the same JSON values (sorted keys, as `JSONColumn` writes them; SQLite does not
-/// escape `/`), and dates in GRDB's own format.
+/// where Foundation is slow: through `JSONEncoder` and GRDB's `DateFormatter` (ICU) a commit
+/// spends more CPU on them than on the rest of its own work. The text reads back as Foundation
+/// would have written it: the same JSON values (sorted keys, as `JSONColumn` writes them;
+/// SQLite does not escape `/`), and dates in GRDB's own format.
 ///
 /// An expression depends on a count, so a statement using it has one SQL text per count, and
 /// GRDB keeps one statement per text: a handful in practice (options are three, pins few).

@@ -100,7 +100,7 @@ extension StepRecord: FetchableRecord, TableRecord {
 
     /// Inserts the row through one kept statement. GRDB's record insert builds a persistence
     /// container (a case-insensitive dictionary of 22 columns) and looks its statement up at
-    /// every call, which was more than half of a commit's CPU (issue 7). The JSON columns and
+    /// every call, which costs more than the rest of a commit's CPU. The JSON columns and
     /// the date are written by SQLite (`SQLValues`), not Foundation. An opening (no `rootId`)
     /// is its own branch's root, which only its new id can say.
     mutating func insert(_ db: Database) throws {

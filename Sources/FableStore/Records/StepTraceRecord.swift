@@ -45,8 +45,8 @@ extension StepTraceRecord: FetchableRecord, TableRecord {
     }
 
     /// Inserts the row through one kept statement, as `StepRecord.insert` does; SQLite writes
-    /// the JSON columns (`SQLValues`): encoding the prompt's messages (~7,000 characters) with
-    /// `JSONEncoder` was the largest part of a commit's own CPU (issue 7).
+    /// the JSON columns (`SQLValues`): encoding the prompt's messages (thousands of characters)
+    /// with `JSONEncoder` would be the largest part of a commit's own CPU.
     func insert(_ db: Database) throws {
         let messages = try SQLValues.messageArray(messages)
         let parameters = SQLValues.parameters(maxTokens: parameters.maxTokens, temperature: parameters.temperature)

@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 
 /// A row of `world`. Read and written by hand, not through `Codable`: GRDB's record coders
-/// were more than half of a one-row read and much of a commit (issue 7).
+/// cost more than the rest of a one-row read, and much of a commit.
 struct WorldRecord {
     static let databaseTableName = "world"
 

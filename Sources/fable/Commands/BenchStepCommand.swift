@@ -7,7 +7,7 @@ import FableStories
 import FableStub
 import Foundation
 
-/// What a step costs apart from the model (issue 7): on worlds of several sizes, each part
+/// What a step costs apart from the model: on worlds of several sizes, each part
 /// of `Storyteller`'s step timed on its own — loading the world, BM25 and fused retrieval,
 /// the prompt, decoding the streamed passage, validating the reply, the commit with its
 /// fsync — then the whole engine against an instant in-process model.
@@ -403,7 +403,7 @@ struct BenchStepCommand: AsyncParsableCommand {
     private func printSummary(_ summaries: [SizeSummary]) {
         guard let smallest = summaries.first else { return }
         print("")
-        print("## Summary (targets of issue 7: 10,000 steps p50 ≤ 2 ms, p99 ≤ 10 ms, ≤ 1.5× the 100-step figure; "
+        print("## Summary (the step overhead's targets: 10,000 steps p50 ≤ 2 ms, p99 ≤ 10 ms, ≤ 1.5× the 100-step figure; "
               + "BM25 p50 ≤ 1 ms, fused p50 ≤ 5 ms; prompt ≤ 1.2× step 10's)")
         print("")
         print("| steps | total BM25 p50 / p99 ms | × smallest (p50) | total BM25 CPU p50 ms | total fused p50 / p99 ms | BM25 p50 / p99 ms | "

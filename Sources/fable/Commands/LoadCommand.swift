@@ -3,7 +3,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 
-/// A load generator for a running `fable serve` (issue 7): N readers over raw TCP, M of them
+/// A load generator for a running `fable serve`: N readers over raw TCP, M of them
 /// playing turns against a paced stub model that this command runs in process.
 struct LoadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The machine a benchmark ran on, as the first line of `fable load`'s and `fable bench step`'s
-/// reports: machines of one kind differ (issue 7's load figures halved from one VM to the next,
-/// at the same code), so every figure carries its machine and how busy it was when it started.
+/// reports: machines of one kind can differ by a factor of two at the same code, so every
+/// figure carries its machine and how busy it was when it started.
 struct MachineDescription: Sendable {
     var cores: Int
     var memoryGiB: Double
