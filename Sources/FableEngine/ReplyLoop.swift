@@ -1,4 +1,5 @@
 import FableCore
+import Synchronization
 
 /// Gets a usable reply for a step's prompt (SPEC §1 step 4). A reply whose passage is good
 /// keeps it, since the reader has already read it, and only the fields that failed are asked
@@ -34,8 +35,14 @@ struct ReplyLoop: Sendable {
                                         purpose: .write, calls: &calls, emit: emit)
             var reply = PartialReply.read(written.text)
             var problems = validator.problems(in: reply, opening: opening)
+            if let cut = written.cutShort {
+                problems = ReplyProblems()
+                problems.add(.passage, cut)
+            }
             if problems.fields.contains(.passage) {
-                let problem: ReplyProblem = if written.reason == "length" && !reply.has(.passage) {
+                let problem: ReplyProblem = if written.cutShort != nil {
+                    .invalid(problems.items.map(\.text))
+                } else if written.reason == "length" && !reply.has(.passage) {
                     .notJSON("the reply was cut off at the token limit; write a shorter passage")
                 } else if reply == PartialReply() {
                     .notJSON("the reply holds no JSON object")
@@ -47,7 +54,10 @@ struct ReplyLoop: Sendable {
                 guard rewrites <= settings.maxReplyRetries else {
                     throw StepError.invalidReply(problem, attempts: calls.count)
                 }
-                emit(.restarted(attempt: calls.count + 1, reason: problem.description))
+                // A passage the gate stopped before the reader saw any of it is written again unseen.
+                if written.firstPassageMilliseconds != nil {
+                    emit(.restarted(attempt: calls.count + 1, reason: problem.description))
+                }
                 messages = prompt.messages + [builder.correction(for: problem)]
                 continue
             }
@@ -91,6 +101,8 @@ struct ReplyLoop: Sendable {
         var usage: ChatUsage?
         var milliseconds: Int
         var firstPassageMilliseconds: Int?
+        /// Why the passage's gate cut the call short, if it did: the passage is unusable.
+        var cutShort: String?
 
         func call(fields: [ReplyField]? = nil, problem: String?, reply: String?) -> ModelCall {
             ModelCall(purpose: purpose, fields: fields, problem: problem, reply: reply, usage: usage,
@@ -115,18 +127,30 @@ struct ReplyLoop: Sendable {
                         emit(event)
                     }
                 }
-                let reply = StreamedReply(emit: passage)
-                let ending: ChatEnding
+                // The call runs as a task of its own, so the passage's gate can cut it short.
+                let cut = CallCutter()
+                let reply = StreamedReply(emit: passage, stop: { cut.cut() })
+                let model = model
+                let call = Task { try await model.reply(to: request) { reply.add($0) } }
+                cut.arm(call)
+                var ending = ChatEnding(reason: nil, usage: nil)
                 do {
-                    ending = try await model.reply(to: request) { reply.add($0) }
+                    ending = try await withTaskCancellationHandler { try await call.value } onCancel: { call.cancel() }
                     breaker.succeeded()
                 } catch let error as ModelError {
-                    breaker.failed(error)
-                    throw error
+                    // A call the gate cut is no failure of the endpoint: its reply is answered below.
+                    guard reply.problem != nil, !Task.isCancelled else {
+                        breaker.failed(error)
+                        throw error
+                    }
+                    breaker.succeeded()
+                } catch where reply.problem != nil && !Task.isCancelled {
+                    breaker.succeeded()
                 }
                 return Answer(purpose: purpose, text: reply.text, reason: ending.reason, usage: ending.usage,
                               milliseconds: (ContinuousClock.now - started).milliseconds,
-                              firstPassageMilliseconds: firstPassage.instant.map { ($0 - started).milliseconds })
+                              firstPassageMilliseconds: firstPassage.instant.map { ($0 - started).milliseconds },
+                              cutShort: reply.problem)
             } catch let error as ModelError where error.isTransient {
                 failures += 1
                 calls.append(ModelCall(purpose: purpose, problem: error.description,
@@ -137,5 +161,27 @@ struct ReplyLoop: Sendable {
                 try await Task.sleep(for: retryPolicy.delay(afterFailure: failures, error: error))
             }
         }
+    }
+}
+
+/// Cuts one model call short, from whichever thread asks first; a cut asked for before the
+/// call is armed takes effect when it is.
+final class CallCutter: Sendable {
+    private let state = Mutex<(call: Task<ChatEnding, any Error>?, cut: Bool)>((nil, false))
+
+    func arm(_ call: Task<ChatEnding, any Error>) {
+        let cutAlready = state.withLock { state in
+            state.call = call
+            return state.cut
+        }
+        if cutAlready { call.cancel() }
+    }
+
+    func cut() {
+        let call = state.withLock { state in
+            state.cut = true
+            return state.call
+        }
+        call?.cancel()
     }
 }

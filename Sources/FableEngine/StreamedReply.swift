@@ -2,15 +2,23 @@ import FableCore
 import Synchronization
 
 /// A reply as the model streams it: the whole text kept for validation and, when there is
-/// somewhere to send it, each piece of the passage handed on as soon as the decoder can tell
-/// it apart from the JSON around it. Fed on the model transport's thread; read on the step's
-/// task once the reply has ended.
+/// somewhere to send it, the passage handed on as soon as the decoder can tell it apart from
+/// the JSON around it and the gate lets it through. When the gate finds the passage unusable,
+/// `stop` is called once, to cut the model's call short. Fed on the model transport's thread;
+/// read on the step's task once the reply has ended.
 final class StreamedReply: Sendable {
     private let emit: Storyteller.StepEvents?
-    private let state = Mutex<(text: String, decoder: PassageStreamDecoder)>(("", PassageStreamDecoder()))
+    private let stop: @Sendable () -> Void
+    private struct State {
+        var text = ""
+        var decoder = PassageStreamDecoder()
+        var gate = PassageGate()
+    }
+    private let state = Mutex(State())
 
-    init(emit: Storyteller.StepEvents?) {
+    init(emit: Storyteller.StepEvents?, stop: @escaping @Sendable () -> Void = {}) {
         self.emit = emit
+        self.stop = stop
     }
 
     func add(_ piece: String) {
@@ -18,12 +26,19 @@ final class StreamedReply: Sendable {
             state.withLock { $0.text += piece }
             return
         }
-        let passage = state.withLock { state in
+        let (passage, stopped) = state.withLock { state -> (String, Bool) in
             state.text += piece
-            return state.decoder.feed(piece)
+            let decoded = state.decoder.feed(piece)
+            let wasOpen = state.gate.problem == nil
+            let shown = decoded.isEmpty && !state.decoder.passageFinished ? "" : state.gate.feed(decoded, finished: state.decoder.passageFinished)
+            return (shown, wasOpen && state.gate.problem != nil)
         }
         if !passage.isEmpty { emit(.passage(passage)) }
+        if stopped { stop() }
     }
 
     var text: String { state.withLock { $0.text } }
+
+    /// Why the gate stopped the passage, if it did.
+    var problem: String? { state.withLock { $0.gate.problem } }
 }

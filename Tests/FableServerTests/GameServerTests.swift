@@ -348,7 +348,7 @@ func headStep(_ harness: ServerHarness, _ worldID: Int64) async throws -> Step {
         try await ServerHarness.with(script: { request in
             let number = requests.withLock { $0 += 1; return $0 }
             if number == 2 {
-                return .stream(content: #"{"passage": "Halfway words the reader sees. And then"#, chunkSize: 5,
+                return .stream(content: #"{"passage": "Halfway words the reader sees. The lantern gutters on the reed bridge, the water below is black and slow, and somewhere under it a bell answers the wind. You stop. And then"#, chunkSize: 5,
                                chunkDelay: .milliseconds(5))
             }
             return .stream(content: StubStoryteller.reply(number: number, opening: request.asksForOutline), chunkSize: 7)

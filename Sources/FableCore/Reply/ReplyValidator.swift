@@ -85,7 +85,7 @@ public struct ReplyProblems: Sendable, Equatable, CustomStringConvertible {
 
     public init() {}
 
-    mutating func add(_ field: ReplyField, _ text: String) {
+    public mutating func add(_ field: ReplyField, _ text: String) {
         items.append(Item(field: field, text: text))
     }
 

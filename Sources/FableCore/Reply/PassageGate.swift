@@ -1,0 +1,53 @@
+/// Stands between a streamed passage and the reader. It holds back the passage's first
+/// characters until they read as a story, and keeps watching the rest: a passage that opens
+/// with code or JSON, or repeats Fable's own instructions, is stopped at once, so the model's
+/// call can be cut and the passage written again, before the reader has seen any of it when
+/// the fault shows in its opening words.
+public struct PassageGate: Sendable {
+    /// How much is held back: about forty tokens, a fraction of a second of a small local
+    /// model's writing, and enough for the faults a small model makes in its first sentences.
+    public static let heldCharacters = 160
+    /// Scalars that never open a passage of prose.
+    static let codeOpeners: Set<Character> = ["[", "]", "{", "}", "<", ">", "#", "/", "\\", "|", "*", "=", "`", "~", "^"]
+
+    private let echo: PromptEcho
+    private let held: Int
+    private var text = ""
+    /// Counts in Unicode scalars, which add up when pieces are joined (characters may not).
+    private var count = 0
+    private var shownCount = 0
+    private var checkedCount = 0
+    /// Why the passage cannot be used, once that shows.
+    public private(set) var problem: String?
+
+    public init(echo: PromptEcho = .fable, heldCharacters: Int = PassageGate.heldCharacters) {
+        self.echo = echo
+        held = heldCharacters
+    }
+
+    /// Takes the next piece of the passage (`finished`: the passage's closing quote has been
+    /// read); returns what the reader may see now. Nothing once a problem has shown.
+    public mutating func feed(_ piece: String, finished: Bool) -> String {
+        guard problem == nil else { return "" }
+        text += piece
+        count += piece.unicodeScalars.count
+        check()
+        guard problem == nil, finished || count >= held else { return "" }
+        let shown = String(String.UnicodeScalarView(text.unicodeScalars.dropFirst(shownCount)))
+        shownCount = count
+        return shown
+    }
+
+    private mutating func check() {
+        if let first = text.first(where: { !$0.isWhitespace }), Self.codeOpeners.contains(first) {
+            problem = "the passage begins with code or JSON, not the story"
+            return
+        }
+        // Only new words can make a new echo: look at what came since the last look, with the
+        // words before it that a run of the instructions could start in.
+        guard count > checkedCount, text.last.map({ $0.isWhitespace || $0.isPunctuation }) ?? false else { return }
+        let window = String(String.UnicodeScalarView(text.unicodeScalars.dropFirst(max(0, checkedCount - 80))))
+        checkedCount = count
+        if echo.isEcho(window) { problem = "the passage repeats the instructions instead of telling the story" }
+    }
+}

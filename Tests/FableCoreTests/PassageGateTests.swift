@@ -1,0 +1,46 @@
+@testable import FableCore
+import Testing
+
+@Suite struct PassageGateTests {
+    let story = "The lantern gutters as you step onto the reed bridge. Below, the water is black and slow, "
+        + "and somewhere under it a bell answers the wind. You stop, and the keeper's daughter stops beside you."
+
+    /// Feeds `text` a few characters at a time; returns what was shown and the gate.
+    func run(_ text: String, finishing: Bool = true, held: Int = PassageGate.heldCharacters) -> (shown: String, gate: PassageGate) {
+        var gate = PassageGate(heldCharacters: held)
+        var shown = ""
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            let piece = rest.prefix(7)
+            rest = rest.dropFirst(7)
+            shown += gate.feed(String(piece), finished: finishing && rest.isEmpty)
+        }
+        return (shown, gate)
+    }
+
+    @Test func aStoryIsHeldBackAtFirstThenShownWhole() {
+        var gate = PassageGate()
+        #expect(gate.feed(String(story.prefix(100)), finished: false) == "", "the first characters wait")
+        let rest = gate.feed(String(story.dropFirst(100)), finished: true)
+        #expect(rest == story && gate.problem == nil)
+        #expect(run(story).shown == story)
+        // A short passage is shown when it ends.
+        #expect(run("You wake.").shown == "You wake.")
+    }
+
+    @Test(arguments: ["{2} # The Last Keeper of Gull Rock", "]/*#[0]+(123)|/*: I am on the ship", "  [6] Choose anything else",
+                      "# Short-term memory\nThe bell"])
+    func aPassageThatOpensWithCodeIsStoppedUnseen(opening: String) {
+        let (shown, gate) = run(opening + " " + story)
+        #expect(shown == "" && gate.problem?.contains("begins with code") == true)
+    }
+
+    @Test func anEchoIsStoppedUnseenWhenItShowsEarlyAndAsSoonAsItShowsLater() {
+        let early = run("The Last Keeper of Gull Rock. Reply with one JSON object using a dictionary. " + story)
+        #expect(early.shown == "" && early.gate.problem?.contains("repeats the instructions") == true)
+        // After the held characters, the passage was shown; the echo still stops what follows.
+        let late = run(story + " Choose whichever of these moves makes the best story, and write it.")
+        #expect(late.gate.problem != nil)
+        #expect(late.shown.hasPrefix(String(story.prefix(PassageGate.heldCharacters))) && !late.shown.contains("best story"))
+    }
+}
