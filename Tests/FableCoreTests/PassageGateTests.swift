@@ -20,8 +20,9 @@ import Testing
 
     @Test func aStoryIsHeldBackAtFirstThenShownWhole() {
         var gate = PassageGate()
-        #expect(gate.feed(String(story.prefix(100)), finished: false) == "", "the first characters wait")
-        let rest = gate.feed(String(story.dropFirst(100)), finished: true)
+        let held = PassageGate.heldCharacters - 10
+        #expect(gate.feed(String(story.prefix(held)), finished: false) == "", "the first characters wait")
+        let rest = gate.feed(String(story.dropFirst(held)), finished: true)
         #expect(rest == story && gate.problem == nil)
         #expect(run(story).shown == story)
         // A short passage is shown when it ends.
@@ -29,10 +30,22 @@ import Testing
     }
 
     @Test(arguments: ["{2} # The Last Keeper of Gull Rock", "]/*#[0]+(123)|/*: I am on the ship", "  [6] Choose anything else",
-                      "# Short-term memory\nThe bell"])
+                      "# Short-term memory\nThe bell", ",#1-3, #4:67:80592945(1) #1-4", ": and so"])
     func aPassageThatOpensWithCodeIsStoppedUnseen(opening: String) {
         let (shown, gate) = run(opening + " " + story)
         #expect(shown == "" && gate.problem?.contains("begins with code") == true)
+    }
+
+    @Test(arguments: ["“Wake up,” she says.", "— Who goes there?", "1923 was the year the lamp failed.", "…and then the bell.",
+                      "(Later.) You wake.", "¿Quién anda ahí?", "*Thunder.* You wake."])
+    func proseMayOpenWithQuotesDashesDigitsAndMarks(opening: String) {
+        let (shown, gate) = run(opening + " " + story)
+        #expect(gate.problem == nil && shown == opening + " " + story)
+    }
+
+    @Test func bracesAnywhereStopThePassage() {
+        let (shown, gate) = run(story + " }</jsonObject>{text} 2016-07-28")
+        #expect(gate.problem?.contains("JSON") == true && !shown.contains("jsonObject"))
     }
 
     @Test func anEchoIsStoppedUnseenWhenItShowsEarlyAndAsSoonAsItShowsLater() {

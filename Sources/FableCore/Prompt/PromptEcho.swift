@@ -33,14 +33,14 @@ public struct PromptEcho: Sendable {
         self.headings = Set(headings.map { Self.words($0).joined(separator: " ") })
     }
 
-    /// Words only the instructions use: a story field that names the reply's format is
-    /// talking to Fable, not to the reader.
-    static let formatWords: Set<Substring> = ["json"]
+    /// What only the instructions speak of: a story field that names the reply's format (even
+    /// run into another word, "jsonObject") is talking to Fable, not to the reader.
+    static let formatWord = "json"
 
     /// Whether `text` repeats the instructions.
     public func isEcho(_ text: String) -> Bool {
         let words = Self.words(text)
-        if words.contains(where: Self.formatWords.contains) { return true }
+        if words.contains(where: { $0.contains(Self.formatWord) }) { return true }
         if words.count >= Self.runLength {
             for start in 0...(words.count - Self.runLength) where runs.contains(Array(words[start..<(start + Self.runLength)])) {
                 return true

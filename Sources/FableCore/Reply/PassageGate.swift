@@ -4,11 +4,12 @@
 /// call can be cut and the passage written again, before the reader has seen any of it when
 /// the fault shows in its opening words.
 public struct PassageGate: Sendable {
-    /// How much is held back: about forty tokens, a fraction of a second of a small local
-    /// model's writing, and enough for the faults a small model makes in its first sentences.
-    public static let heldCharacters = 160
-    /// Scalars that never open a passage of prose.
-    static let codeOpeners: Set<Character> = ["[", "]", "{", "}", "<", ">", "#", "/", "\\", "|", "*", "=", "`", "~", "^"]
+    /// How much is held back: about twenty tokens, a few tenths of a second of a small local
+    /// model's writing, and enough for the faults a small model makes in its first words.
+    public static let heldCharacters = 80
+    /// What a passage of prose may open with besides a letter or a digit: quotes, dashes,
+    /// an ellipsis, a parenthesis, Spanish marks, Markdown emphasis.
+    static let proseOpeners: Set<Character> = ["\"", "'", "“", "‘", "«", "„", "「", "『", "—", "–", "-", "…", "(", "¿", "¡", "*", "_"]
 
     private let echo: PromptEcho
     private let held: Int
@@ -31,16 +32,22 @@ public struct PassageGate: Sendable {
         guard problem == nil else { return "" }
         text += piece
         count += piece.unicodeScalars.count
-        check()
+        check(piece)
         guard problem == nil, finished || count >= held else { return "" }
         let shown = String(String.UnicodeScalarView(text.unicodeScalars.dropFirst(shownCount)))
         shownCount = count
         return shown
     }
 
-    private mutating func check() {
-        if let first = text.first(where: { !$0.isWhitespace }), Self.codeOpeners.contains(first) {
+    private mutating func check(_ piece: String) {
+        if let first = text.first(where: { !$0.isWhitespace }),
+           !(first.isLetter || first.isNumber || Self.proseOpeners.contains(first)) {
             problem = "the passage begins with code or JSON, not the story"
+            return
+        }
+        // Prose has no braces: a passage with one is the model writing JSON into the story.
+        if piece.contains(where: { $0 == "{" || $0 == "}" }) {
+            problem = "the passage holds JSON, not only the story"
             return
         }
         // Only new words can make a new echo: look at what came since the last look, with the
