@@ -34,7 +34,7 @@ def tokens(text):
 def pct(x): return f"{100 * x / max(1, total):.1f}%"
 
 visible, repaired, calls_total = 0, 0, 0
-first_word, first_prompt_eval, first_ratio = [], [], []
+first_word, first_prompt_eval, first_ratio, first_added = [], [], [], []
 turn, server_turn, turn_ratio = [], [], []
 cached_share, uncached_tokens = [], []
 fields = {"passage": [], "memory_change": [], "memory": [], "index_line": [], "options": [], "JSON around them": []}
@@ -54,19 +54,24 @@ for (latency, first, prompt_tokens, completion, attempts, passage, change, memor
     timed = [call for call in calls if call.get("server")]
     # The model's own time to the first word the reader saw: every call before the one that
     # showed it (a passage stopped unseen), then that call's prompt evaluation.
+    # A call the gate cut short reports no timings (its stream was aborted): all of its time
+    # is counted as the model's.
+    def model_ms(call):
+        server = call.get("server")
+        return server["promptMilliseconds"] + server["generationMilliseconds"] if server else call["milliseconds"]
     shown_at = next((i for i, call in enumerate(calls) if call.get("firstPassageMilliseconds") is not None), None)
-    if shown_at is not None and first is not None and all(call.get("server") for call in calls[:shown_at + 1]):
-        before = sum(call["server"]["promptMilliseconds"] + call["server"]["generationMilliseconds"] for call in calls[:shown_at])
-        evaluate = before + calls[shown_at]["server"]["promptMilliseconds"]
+    if shown_at is not None and first is not None and calls[shown_at].get("server"):
+        evaluate = sum(model_ms(call) for call in calls[:shown_at]) + calls[shown_at]["server"]["promptMilliseconds"]
         first_word.append(first)
         first_prompt_eval.append(evaluate)
         first_ratio.append(first / max(1.0, evaluate))
+        first_added.append(first - evaluate)
     if writes and writes[0].get("server"):
         uncached_tokens.append(writes[0]["server"]["promptTokens"])
         if writes[0].get("promptTokens"):
             cached_share.append((writes[0].get("cachedPromptTokens") or 0) / writes[0]["promptTokens"])
-    if timed and len(timed) == len(calls):
-        raw = sum(call["server"]["promptMilliseconds"] + call["server"]["generationMilliseconds"] for call in calls)
+    if calls:
+        raw = sum(model_ms(call) for call in calls)
         turn.append(latency)
         server_turn.append(raw)
         turn_ratio.append(latency / max(1.0, raw))
@@ -96,6 +101,7 @@ print("| --- | --- | --- |")
 print(f"| choice → first passage word (Fable) | {q(first_word, .5):.0f} | {q(first_word, .95):.0f} |")
 print(f"| the server's own time to it: the uncached prompt's evaluation (and any call stopped unseen before) | {q(first_prompt_eval, .5):.0f} | {q(first_prompt_eval, .95):.0f} |")
 print(f"| ratio, step by step | {q(first_ratio, .5):.2f} | {q(first_ratio, .95):.2f} |")
+print(f"| added to it, step by step (search, prompt, the reply's opening tokens, the held-back start) | {q(first_added, .5):.0f} | {q(first_added, .95):.0f} |")
 print(f"| choice → options shown (Fable: whole step, commit included) | {q(turn, .5):.0f} | {q(turn, .95):.0f} |")
 print(f"| the server's own time, every call of the step (prompt + generation) | {q(server_turn, .5):.0f} | {q(server_turn, .95):.0f} |")
 print(f"| ratio, step by step | {q(turn_ratio, .5):.2f} | {q(turn_ratio, .95):.2f} |")
