@@ -52,7 +52,7 @@ public struct PassageGate: Sendable {
         }
         // Only new words can make a new echo: look at what came since the last look, with the
         // words before it that a run of the instructions could start in.
-        guard count > checkedCount, text.last.map({ $0.isWhitespace || $0.isPunctuation }) ?? false else { return }
+        guard count > checkedCount else { return }
         let window = String(String.UnicodeScalarView(text.unicodeScalars.dropFirst(max(0, checkedCount - 80))))
         checkedCount = count
         if echo.isEcho(window) { problem = "the passage repeats the instructions instead of telling the story" }
