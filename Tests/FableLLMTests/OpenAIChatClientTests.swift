@@ -227,7 +227,12 @@ func withStub(_ script: @escaping StubScript, _ body: (StubLLMServer) async thro
                 }
                 return pieces
             }
-            try await Task.sleep(for: .milliseconds(300))
+            // Cancel once the stream is under way (on a busy machine the request can take a while to arrive).
+            let asked = ContinuousClock.now
+            while server.streams.started == 0, ContinuousClock.now - asked < .seconds(20) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try await Task.sleep(for: .milliseconds(200))
             task.cancel()
             let started = ContinuousClock.now
             _ = try? await task.value
