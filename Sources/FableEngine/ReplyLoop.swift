@@ -13,6 +13,10 @@ struct ReplyLoop: Sendable {
     let retryPolicy: RetryPolicy
     let breaker: CircuitBreaker
 
+    /// Passages stopped by the gate before the reader saw any of them, written again before
+    /// the step fails.
+    static let unseenRewrites = 6
+
     struct Reply {
         var content: StepContent
         /// Every call's completion tokens, added up.
@@ -30,6 +34,7 @@ struct ReplyLoop: Sendable {
         var messages = prompt.messages
         var calls: [ModelCall] = []
         var rewrites = 0
+        var unseen = 0
         while true {
             let written = try await ask(ChatRequest(messages: messages, schemaName: ReplySchema.name, schema: schema),
                                         purpose: .write, calls: &calls, emit: emit)
@@ -50,8 +55,14 @@ struct ReplyLoop: Sendable {
                     .invalid(problems.items.map(\.text))
                 }
                 calls.append(written.call(problem: problem.description, reply: written.text))
-                rewrites += 1
-                guard rewrites <= settings.maxReplyRetries else {
+                // A passage the gate stopped before the reader saw it cost a few tokens and
+                // nothing on screen: such tries have a budget of their own.
+                if written.cutShort != nil && written.firstPassageMilliseconds == nil {
+                    unseen += 1
+                } else {
+                    rewrites += 1
+                }
+                guard rewrites <= settings.maxReplyRetries, unseen <= Self.unseenRewrites else {
                     throw StepError.invalidReply(problem, attempts: calls.count)
                 }
                 // A passage the gate stopped before the reader saw any of it is written again unseen.

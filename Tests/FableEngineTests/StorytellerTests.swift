@@ -113,6 +113,18 @@ func validReply(_ n: Int, opening: Bool = false) -> String {
         #expect(model.requests[0].messages.count == 2 && model.requests[1].schemaName == ReplySchema.name)
     }
 
+    /// Passages stopped unseen cost the reader nothing: more of them are tried than of the
+    /// rewrites a reader sees, before a step fails.
+    @Test func passagesStoppedUnseenHaveABudgetOfTheirOwn() async throws {
+        let (_, model, teller, world) = try await setUp { request, n in
+            n <= 5 ? #"{"outline":"o","passage":"[1] {json} and so on","memory_change":"c","memory":"m","index_line":"i","options":["a","b","c"]}"#
+                   : validReply(n, opening: true)
+        }
+        let result = try await collect(teller.begin(worldID: world.id))
+        #expect(result.restarts.isEmpty && model.requests.count == 6)
+        #expect(result.passage == result.step.content.passage)
+    }
+
     @Test func repairsThatKeepFailingEndInARewriteNotAFailure() async throws {
         let broken = #"{"outline":"A plan.","passage":"The bell rings.","memory_change":"c","memory":"m","index_line":"i","options":["a","a","a"]}"#
         let (_, model, teller, world) = try await setUp { request, n in
