@@ -89,7 +89,7 @@ for (latency, first, prompt_tokens, completion, attempts, passage, change, memor
         for block in ("\n\n" + message["content"]).split("\n\n# "):
             if not block.strip():
                 continue
-            heading = block.split("\n", 1)[0].split(":")[0].strip("# ")
+            heading = block.split("\n", 1)[0].split(":")[0].strip("# ") or "(a part without a heading)"
             sections.setdefault(heading, []).append(tokens("# " + block))
 
 print("| steps tried | failed | passage rewritten (seen by the reader) | repaired (passage kept) | model calls per kept step |")
