@@ -2,7 +2,7 @@ import Synchronization
 
 /// How many of the model's own tokens a prompt makes for each token `TextMeasure` estimates,
 /// learnt from the token counts the server reports. The estimate (about four bytes a token)
-/// runs low for some tokenizers; scaling the budget by what was measured keeps real prompts
+/// runs low for some tokenizers; scaling the budget by the server's counts keeps real prompts
 /// within it. It rises at once and falls slowly, and never goes below one.
 final class TokenCalibration: Sendable {
     private let ratio = Mutex<Double>(1)

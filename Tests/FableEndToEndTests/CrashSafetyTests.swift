@@ -35,7 +35,7 @@ import Testing
             for round in 0...kills {
                 let server = try ServerProcess(folder: folder, llmURL: stub.url)
                 let port = try await server.port()
-                // Log in everyone (creating them in the first round) and, from the second round on,
+                // Log in everyone (creating them on the first start) and, after each restart,
                 // check each resumes exactly where the store was when the server died.
                 let clients = try await withThrowingTaskGroup(of: (String, LineClient, Int).self) { group in
                     for name in names {

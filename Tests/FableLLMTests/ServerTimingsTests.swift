@@ -3,7 +3,7 @@ import FableCore
 import Testing
 
 /// The last chunk of a llama.cpp stream carries the usage, the cached prompt tokens and the
-/// server's own timings: what a step's time is measured against.
+/// server's own timings: what a step's time is compared with.
 @Suite struct ServerTimingsTests {
     @Test func theUsageChunkYieldsCachedTokensAndTheServersTimings() throws {
         var reader = ChatStreamReader()

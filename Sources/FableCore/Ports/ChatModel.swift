@@ -51,7 +51,7 @@ public struct ChatUsage: Sendable, Equatable {
 }
 
 /// How long the model server itself spent on a call: reading the part of the prompt it had
-/// not cached, and generating. What Fable's own time per step is measured against.
+/// not cached, and generating. Fable's own time per step is compared with it.
 public struct ServerTimings: Codable, Sendable, Equatable {
     /// Prompt tokens evaluated (not taken from the cache).
     public var promptTokens: Int
