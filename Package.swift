@@ -25,6 +25,9 @@ let package = Package(
         .target(name: "FableCore"),
         // Runs one recurrence step against a store and a model (both protocols from the core).
         .target(name: "FableEngine", dependencies: ["FableCore"]),
+        // Reader commands as values, grouped in sets, with their parser, help and checks:
+        // shared by `fable serve` and `fable play`.
+        .target(name: "FableCommands", dependencies: ["FableCore", "FableEngine"]),
         // SQLite persistence through GRDB.
         .target(name: "FableStore", dependencies: [
             "FableCore",
@@ -52,7 +55,7 @@ let package = Package(
         ]),
         // The telnet game server: accounts, the reader's session and commands.
         .target(name: "FableServer", dependencies: [
-            "FableCore", "FableEngine", "FableStories", "FableTelnet",
+            "FableCore", "FableEngine", "FableCommands", "FableStories", "FableTelnet",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -62,7 +65,7 @@ let package = Package(
         // Benchmarks as a library: the recall benchmark's corpora, world and measurement.
         .target(name: "FableBench", dependencies: ["FableCore", "FableEngine", "FableStore"]),
         .executableTarget(name: "fable", dependencies: [
-            "FableCore", "FableEngine", "FableStore", "FableLLM", "FableStories", "FableStub", "FableServer", "FableBench",
+            "FableCore", "FableEngine", "FableCommands", "FableStore", "FableLLM", "FableStories", "FableStub", "FableServer", "FableBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
@@ -79,6 +82,9 @@ let package = Package(
         ]),
 
         .testTarget(name: "FableCoreTests", dependencies: ["FableCore"]),
+        .testTarget(name: "FableCommandsTests", dependencies: [
+            "FableCore", "FableEngine", "FableCommands", "FableStore", "FableStub", "FableTestSupport",
+        ]),
         .testTarget(name: "FableBenchTests", dependencies: ["FableCore", "FableEngine", "FableStore", "FableBench", "FableStub"]),
         .testTarget(name: "FableEngineTests", dependencies: ["FableCore", "FableEngine", "FableStore", "FableStub", "FableTestSupport"]),
         .testTarget(name: "FableStoreTests", dependencies: [

@@ -15,7 +15,7 @@ import Testing
             #expect(session.status == 0, "\(session.err)")
             #expect(session.out.contains("Step 1. ") && session.out.contains("Step 4. "))
             #expect(session.out.contains("  1. ") && session.out.contains("  3. "))
-            #expect(session.out.contains("Short-term memory:"))
+            #expect(session.out.contains("What the storyteller keeps in mind:"))
             #expect(session.out.contains("Saved 2 steps to saved.md."))
             #expect(session.out.contains("undo / redo"))
 

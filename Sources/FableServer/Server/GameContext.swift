@@ -8,6 +8,8 @@ import Logging
 public final class GameContext: Sendable {
     public let store: any StoryStore & AccountStore
     public let storyteller: Storyteller
+    /// The only way sessions reach a world.
+    public let worlds: WorldService
     public let catalog: any StoryCatalog
     public let configuration: ServerConfiguration
     public let registry: ReaderRegistry
@@ -22,6 +24,7 @@ public final class GameContext: Sendable {
                 configuration: ServerConfiguration, logger: Logger) {
         self.store = store
         self.storyteller = storyteller
+        worlds = WorldService(storyteller: storyteller)
         self.catalog = catalog
         self.configuration = configuration
         self.logger = logger

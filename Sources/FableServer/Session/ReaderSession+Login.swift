@@ -183,13 +183,13 @@ extension ReaderSession {
         await applyWidth()
         await screen.say(isNew ? "Welcome, \(account.name). Type `help` at any time."
                                : "Welcome back, \(account.name).")
-        if let last = account.lastWorldID, let world = try? await context.store.world(id: last),
+        if let last = account.lastWorldID, let world = try? await worlds.world(id: last),
            world.ownerID == account.id {
             await enter(world)
         } else {
             await context.registry.update(registryID, activity: "choosing a story")
-            await showWorlds()
-            await showStories()
+            await ListWorlds().run(in: self)
+            await ListStories().run(in: self)
         }
     }
 

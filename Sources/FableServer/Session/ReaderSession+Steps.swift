@@ -4,25 +4,25 @@ import FableEngine
 /// Writing steps: one at a time per reader, streamed to the screen, then the options.
 extension ReaderSession {
     func begin(_ worldID: Int64) async {
-        let storyteller = context.storyteller
+        let worlds = worlds
         let preferences = preferences
-        startGeneration { events in try await storyteller.begin(worldID: worldID, preferences: preferences, events: events) }
+        startGeneration { events in try await worlds.begin(worldID: worldID, preferences: preferences, events: events) }
     }
 
     func advance(_ instruction: Instruction) async {
         guard let worldID else { return }
-        let storyteller = context.storyteller
+        let worlds = worlds
         let preferences = preferences
         startGeneration { events in
-            try await storyteller.advance(worldID: worldID, instruction: instruction, preferences: preferences, events: events)
+            try await worlds.advance(worldID: worldID, instruction: instruction, preferences: preferences, events: events)
         }
     }
 
     func retry() async {
         guard let worldID else { return }
-        let storyteller = context.storyteller
+        let worlds = worlds
         let preferences = preferences
-        startGeneration { events in try await storyteller.retry(worldID: worldID, preferences: preferences, events: events) }
+        startGeneration { events in try await worlds.retry(worldID: worldID, preferences: preferences, events: events) }
     }
 
     private var preferences: ReaderPreferences { account?.settings.preferences ?? .none }
@@ -31,7 +31,8 @@ extension ReaderSession {
         let run = GenerationRun(screen: screen, queue: context.queue, registry: context.registry,
                                 statistics: context.statistics, noticeDelay: context.configuration.writingNoticeDelay,
                                 logger: context.logger, report: { [self] in post($0) })
-        generation = Task { [self] in
+        // Detached from the actor: the step runs beside the session, which keeps reading lines.
+        generation = Task.detached { [self] in
             let outcome = await run.run(step)
             post(.generationEnded(outcome))
         }
@@ -73,25 +74,6 @@ extension ReaderSession {
     }
 
     func showOptions(_ step: Step) async {
-        let width = await screen.width
-        var text = "\n"
-        for (index, option) in step.content.options.enumerated() {
-            var wrapper = WordWrapper(width: width - 5)
-            let wrapped = wrapper.feed(TerminalText.sanitize(option)) + wrapper.finish()
-            text += "  \(index + 1). " + wrapped.replacingOccurrences(of: "\n", with: "\n     ") + "\n"
-        }
-        await screen.raw(text)
-    }
-
-    /// undo, redo: move the head, then show where the reader is.
-    func move(_ change: @Sendable (any StoryStore & AccountStore) async throws -> World) async {
-        do {
-            _ = try await change(context.store)
-            if let head = await headStep() { await show(head) }
-        } catch let error as StoreError {
-            await screen.say(error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
-        } catch {
-            await screen.say("That did not work (\(error)).")
-        }
+        await screen.raw("\n" + OptionList.text(step.content.options, width: await screen.width))
     }
 }

@@ -1,3 +1,4 @@
+import FableCommands
 import FableCore
 import FableStories
 
@@ -12,54 +13,10 @@ struct PendingQuestions {
 extension ReaderSession {
     func ownWorlds() async -> [World] {
         guard let account else { return [] }
-        return (try? await context.store.worlds(ownerID: account.id)) ?? []
+        return (try? await worlds.worlds(ownerID: account.id)) ?? []
     }
 
-    func showWorlds() async {
-        let worlds = await ownWorlds()
-        guard !worlds.isEmpty else {
-            await screen.say("You have no worlds yet.")
-            return
-        }
-        var text = "Your worlds (`play N` resumes one):\n"
-        for (index, world) in worlds.enumerated() {
-            let here = world.id == worldID ? "  ← here" : ""
-            text += "  \(index + 1). \(TerminalText.sanitize(world.premise.title)) (\(world.premise.storyID))\(here)\n"
-        }
-        await screen.raw(text)
-    }
-
-    func showStories() async {
-        let stories = context.catalog.listings()
-        guard !stories.isEmpty else {
-            await screen.say("There are no stories on this server yet.")
-            return
-        }
-        var text = "Stories (`new STORY` starts one):\n"
-        for story in stories {
-            let details = [story.genre, story.mode.rawValue, story.language].filter { !$0.isEmpty }
-            text += "  \(story.id) — \(TerminalText.sanitize(story.title)) (\(details.joined(separator: ", ")))\n"
-        }
-        await screen.raw(text)
-    }
-
-    func newWorld(_ storyID: String?) async {
-        guard let storyID else {
-            await showStories()
-            return
-        }
-        let stories = context.catalog.listings()
-        guard let story = stories.first(where: { $0.id.lowercased() == storyID.lowercased() }) else {
-            let near = NearMiss.suggestions(for: storyID, among: stories.map(\.id))
-            await screen.say("There is no story `\(storyID)`." + (near.isEmpty ? " Type `stories` for the list."
-                                                                                : " Did you mean `new \(near[0])`?"))
-            return
-        }
-        questions = PendingQuestions(story: story)
-        await askNextQuestion()
-    }
-
-    private func askNextQuestion() async {
+    func askNextQuestion() async {
         guard let pending = questions else { return }
         guard pending.index < pending.story.questions.count else {
             questions = nil
@@ -98,23 +55,13 @@ extension ReaderSession {
         guard let account else { return }
         do {
             let premise = try context.catalog.premise(storyID: story.id, answers: answers)
-            let world = try await context.store.createWorld(label: "reader:\(account.id)", premise: premise,
-                                                            ownerID: account.id)
+            let world = try await worlds.createWorld(label: "reader:\(account.id)", premise: premise,
+                                                     ownerID: account.id)
             context.logger.info("world started", metadata: ["reader": "\(account.name)", "story": "\(story.id)"])
             await enter(world)
         } catch {
             await screen.say("That story cannot start: \(error).")
         }
-    }
-
-    func playWorld(_ number: Int) async {
-        let worlds = await ownWorlds()
-        guard worlds.indices.contains(number - 1) else {
-            await screen.say(worlds.isEmpty ? "You have no worlds yet; `new STORY` starts one."
-                                            : "Choose a world from 1 to \(worlds.count) (see `worlds`).")
-            return
-        }
-        await enter(worlds[number - 1])
     }
 
     /// Makes `world` the reader's current one: shows where they are, or begins it.
@@ -127,7 +74,7 @@ extension ReaderSession {
         self.account?.lastWorldID = world.id
         await context.registry.update(registryID, activity: "playing \(world.premise.title)")
         await screen.say("— \(TerminalText.sanitize(world.premise.title)) —")
-        if let head = await headStep() {
+        if let head = try? await worlds.head(worldID: world.id) {
             await screen.say("(Step \(head.depth). `recap` for the story so far, `help` for commands.)")
             await show(head)
         } else {

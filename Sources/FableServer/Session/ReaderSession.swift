@@ -1,3 +1,4 @@
+import FableCommands
 import FableCore
 import FableEngine
 import FableTelnet
@@ -5,22 +6,22 @@ import Foundation
 import NIOCore
 import Synchronization
 
-/// One connection, from greeting to goodbye. Everything arrives through one ordered inbox
-/// (`SessionInput`, `post`) and is handled here one item at a time, so the session's state
-/// needs no lock; only the running step works beside it, on the `Screen` actor.
+/// One connection, from greeting to goodbye: its state, the login, and dispatch of the
+/// reader's lines to the commands (`ServerSets`). Everything arrives through one ordered inbox
+/// (`SessionInput`, `post`) and is handled one item at a time on the actor; only the running
+/// step works beside it, on the `Screen` actor.
 ///
 /// No task waits on the inbox: an idle connection costs memory, and a task keeps every slab
 /// its deepest call chain ever needed (the login's is deep). The first item posted to an
 /// empty inbox starts a short-lived task that handles items until the inbox is empty, then ends;
 /// the next item starts the next. So an idle reader holds no task at all, and the items are
-/// still handled in the order they were posted, one at a time: the inbox hands the session's
-/// state from one such task to the next under its lock (hence `@unchecked Sendable`).
-final class ReaderSession: @unchecked Sendable {
-    let context: GameContext
-    let screen: Screen
-    let address: String
-    private let channel: any Channel
-    private let inbox = Mutex(Inbox())
+/// still handled in the order they were posted, one at a time.
+actor ReaderSession {
+    nonisolated let context: GameContext
+    nonisolated let screen: Screen
+    nonisolated let address: String
+    private nonisolated let channel: any Channel
+    private nonisolated let inbox = Mutex(Inbox())
 
     private struct Inbox {
         var items: [SessionInput] = []
@@ -40,7 +41,7 @@ final class ReaderSession: @unchecked Sendable {
     static let inboxLimit = 1_000
 
     /// Items waiting to be handled (tests).
-    var waitingItems: Int { inbox.withLock { $0.items.count } }
+    nonisolated var waitingItems: Int { inbox.withLock { $0.items.count } }
 
     var registryID: UInt64 = 0
     var loginStep: LoginStep? = .name
@@ -60,14 +61,14 @@ final class ReaderSession: @unchecked Sendable {
     var limiter: RateLimiter
     /// The last line in and whether the login is still open, kept where `post` can read them: most
     /// ticks find nothing to do and are dropped there, without starting a task.
-    private let lastInputAt = Atomic<Int64>(Moment.now())
-    private let loginOpen = Atomic<Bool>(true)
+    private nonisolated let lastInputAt = Atomic<Int64>(Moment.now())
+    private nonisolated let loginOpen = Atomic<Bool>(true)
     var lastInput: ContinuousClock.Instant {
         get { Moment.instant(lastInputAt.load(ordering: .relaxed)) }
         set { lastInputAt.store(Moment.nanoseconds(since: newValue), ordering: .relaxed) }
     }
     /// Set when the reader has logged in (the login time-out no longer applies).
-    func loginClosed() { loginOpen.store(false, ordering: .relaxed) }
+    nonisolated func loginClosed() { loginOpen.store(false, ordering: .relaxed) }
     var floodStart: ContinuousClock.Instant?
     var droppedLines = 0
     var closing = false
@@ -85,7 +86,7 @@ final class ReaderSession: @unchecked Sendable {
 
     /// Queues an item for the session (from any thread); it is handled after every item
     /// posted before it. Post `.opened` first.
-    func post(_ item: SessionInput) {
+    nonisolated func post(_ item: SessionInput) {
         if case .notice(.tick) = item, !tickIsDue() { return }
         var overflow = false
         let start = inbox.withLock { inbox in
@@ -111,7 +112,7 @@ final class ReaderSession: @unchecked Sendable {
     }
 
     /// A tick has work only for a login that timed out or a screen silent for the keep-alive interval.
-    private func tickIsDue() -> Bool {
+    private nonisolated func tickIsDue() -> Bool {
         let now = Moment.now()
         let configuration = context.configuration
         if loginOpen.load(ordering: .relaxed),
@@ -227,8 +228,9 @@ final class ReaderSession: @unchecked Sendable {
             if loginStep == nil { await promptIfIdle() }
             return
         }
+        let parsed = ServerSets.parser.parse(line)
         if generation != nil {
-            await lineDuringGeneration(line)
+            await lineDuringGeneration(line, parsed: parsed)
             return
         }
         if !pager.isEmpty, await page(line) {
@@ -238,7 +240,7 @@ final class ReaderSession: @unchecked Sendable {
         if questions != nil {
             await answer(line)
         } else {
-            await perform(CommandParser.parse(line))
+            await CommandRunner.run(parsed, in: self)
         }
         await promptIfIdle()
     }
@@ -248,18 +250,13 @@ final class ReaderSession: @unchecked Sendable {
         if !closing, generation == nil, loginStep == nil, questions == nil { await screen.prompt(promptText) }
     }
 
-    private func lineDuringGeneration(_ line: String) async {
-        switch CommandParser.parse(line) {
-        case .stop:
-            autoRemaining = 0
-            generation?.cancel()
-        case .quit:
-            autoRemaining = 0
-            generation?.cancel()
-            await screen.say("Leaving: the passage being written is dropped; your world is at its last step.")
-            closing = true
+    /// While a passage is written, `stop` and `quit` act at once; other lines wait their turn.
+    private func lineDuringGeneration(_ line: String, parsed: ParsedLine) async {
+        switch parsed {
         case .empty:
             break
+        case .command(let command) where type(of: command).actsWhileWriting:
+            await CommandRunner.run(parsed, in: self)
         default:
             pending.append(line)
             await screen.say("(Waiting: that runs after this passage. `stop` cancels the passage.)")

@@ -35,13 +35,13 @@ struct StepPrinter {
         showOptions(step)
     }
 
+    /// Fable's words and the story's, made safe and wrapped to the terminal's width.
+    func wrap(_ text: String) -> String {
+        var wrapper = WordWrapper(width: width)
+        return wrapper.feed(TerminalText.sanitize(text)) + wrapper.finish()
+    }
+
     func showOptions(_ step: Step) {
-        var text = "\n"
-        for (index, option) in step.content.options.enumerated() {
-            var wrapper = WordWrapper(width: width - 5)
-            let wrapped = wrapper.feed(TerminalText.sanitize(option)) + wrapper.finish()
-            text += "  \(index + 1). " + wrapped.replacingOccurrences(of: "\n", with: "\n     ") + "\n"
-        }
-        Console.out(text)
+        Console.out("\n" + OptionList.text(step.content.options, width: width))
     }
 }

@@ -1,15 +1,29 @@
+import FableCommands
 import FableCore
 
 /// `@stats`: what an admin needs to see at a glance on a busy server (`@who` lists every
 /// reader), and what the server adds to the model, measured as it serves.
-extension ReaderSession {
-    func statisticsReport() async -> String {
+struct AdminStats: SessionCommand {
+    static let words = ["@stats"]
+    static let access = CommandAccess.admin
+    static let help = CommandHelp(usage: "@stats", summary: "readers, steps being written, what the latest steps took",
+                                  topic: "@stats: readers, steps being written, and what the latest steps took.")
+
+    static func parse(_ arguments: String) -> ArgumentFit {
+        arguments.isEmpty ? .command(AdminStats()) : AdminUnknown.misfit("stats", arguments)
+    }
+
+    func run(in session: isolated ReaderSession) async {
+        await session.screen.raw(await Self.report(session.context))
+    }
+
+    static func report(_ context: GameContext) async -> String {
         let readers = await context.registry.connectionCount
         let writing = await context.queue.inFlight
         let waiting = await context.queue.queued
         let figures = context.statistics.snapshot
         let up = Int((ContinuousClock.now - figures.since).components.seconds)
-        var text = "Up \(Self.duration(up)): \(readers) connection\(readers == 1 ? "" : "s"); "
+        var text = "Up \(Durations.words(up)): \(readers) connection\(readers == 1 ? "" : "s"); "
             + "\(writing) step\(writing == 1 ? "" : "s") being written, \(waiting) waiting for a slot "
             + "(at most \(context.queue.capacity) at once).\n"
         text += "Steps since the start: \(figures.committed) kept, \(figures.failed) failed, \(figures.cancelled) cancelled; "
@@ -33,7 +47,7 @@ extension ReaderSession {
             text += Self.row(label, cells)
         }
         text += "(hand-off: the passage's first bytes, from the model's stream to the reader's socket)\n"
-        text += "Long-term search: \(context.storyteller.retriever.denseStatus).\n"
+        text += "Long-term search: \(context.worlds.denseStatus).\n"
         return text
     }
 
