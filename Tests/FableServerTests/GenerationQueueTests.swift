@@ -44,6 +44,42 @@ import Testing
         try await second.value
         #expect(await queue.inFlight == 1)
     }
+
+    @Test func closingRefusesNewStepsAndThoseWaitingInLine() async throws {
+        let queue = GenerationQueue(capacity: 1)
+        try await queue.acquire { _ in }
+        let waiting = Task { try await queue.acquire { _ in } }
+        while await queue.queued < 1 { await Task.yield() }
+        await queue.close()
+        await #expect(throws: GenerationQueue.Closed.self) { try await waiting.value }
+        await #expect(throws: GenerationQueue.Closed.self) { try await queue.acquire { _ in } }
+        #expect(await queue.inFlight == 1, "the step already writing goes on")
+    }
+
+    @Test func waitingUntilIdleEndsWhenTheLastStepEndsOrTheWaitIsCancelled() async throws {
+        let queue = GenerationQueue(capacity: 2)
+        await queue.waitUntilIdle()
+        try await queue.acquire { _ in }
+        try await queue.acquire { _ in }
+        let ended = Log()
+        let waiter = Task {
+            await queue.waitUntilIdle()
+            ended.add("idle")
+        }
+        await queue.release()
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(ended.entries.isEmpty, "one step is still being written")
+        await queue.release()
+        await waiter.value
+        #expect(ended.entries == ["idle"])
+
+        try await queue.acquire { _ in }
+        let cancelled = Task { await queue.waitUntilIdle() }
+        try await Task.sleep(for: .milliseconds(20))
+        cancelled.cancel()
+        await cancelled.value
+        #expect(await queue.inFlight == 1)
+    }
 }
 
 final class Log: Sendable {

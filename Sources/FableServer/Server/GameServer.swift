@@ -68,12 +68,16 @@ public actor GameServer {
         let grace = grace ?? context.configuration.shutdownGrace
         let registry = context.registry
         try? await serverChannel?.close()
-        await registry.closeForNewSteps()
+        let queue = context.queue
+        await queue.close()
         let seconds = grace.components.seconds
         await registry.broadcast(.message("\(reason) in \(seconds) second\(seconds == 1 ? "" : "s"). Your worlds are saved."))
-        let deadline = ContinuousClock.now + grace
-        while await registry.generationsInFlight > 0, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(50))
+        // The steps being written finish, or the grace runs out, whichever comes first.
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await queue.waitUntilIdle() }
+            group.addTask { try? await Task.sleep(for: grace) }
+            await group.next()
+            group.cancelAll()
         }
         await registry.broadcast(.boot("\(reason) now. Goodbye."))
         await sessionsEnded()
@@ -89,11 +93,8 @@ public actor GameServer {
 
     /// Every connection closed and every session gone from the registry.
     private func sessionsEnded() async {
-        while true {
-            let sessions = await context.registry.connectionCount
-            if sessions == 0, connections.total == 0 { return }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
+        await context.registry.waitUntilEmpty()
+        await connections.waitUntilAllClosed()
     }
 
     public var openConnections: Int { connections.total }

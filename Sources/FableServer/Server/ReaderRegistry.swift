@@ -9,26 +9,28 @@ public actor ReaderRegistry {
         public let connectedAt: Date
         public var name: String?
         public var activity: String
-        public var lastInput: Date
+        /// The session's clock of its reader's last line, read without a hop to the session.
+        let input: InputClock
+        /// When the reader last sent a line.
+        public var lastInput: Date { input.lastDate }
         let screen: Screen
         let deliver: @Sendable (SessionNotice) -> Void
     }
 
     private var entries: [UInt64: Entry] = [:]
     private var nextID: UInt64 = 1
-    private var generating = 0
-    /// Set on shutdown: no new step may start.
-    public private(set) var closedForNewSteps = false
+    private var emptyWaiters: [CheckedContinuation<Void, Never>] = []
 
     public init() {}
 
     private var shutdownHandler: (@Sendable (Duration) -> Void)?
 
-    public func register(address: String, screen: Screen, deliver: @escaping @Sendable (SessionNotice) -> Void) -> UInt64 {
+    func register(address: String, screen: Screen, input: InputClock,
+                  deliver: @escaping @Sendable (SessionNotice) -> Void) -> UInt64 {
         let id = nextID
         nextID += 1
         entries[id] = Entry(id: id, address: address, connectedAt: Date(), name: nil, activity: "logging in",
-                            lastInput: Date(), screen: screen, deliver: deliver)
+                            input: input, screen: screen, deliver: deliver)
         return id
     }
 
@@ -62,6 +64,17 @@ public actor ReaderRegistry {
 
     public func remove(_ id: UInt64) {
         entries[id] = nil
+        if entries.isEmpty {
+            let waiters = emptyWaiters
+            emptyWaiters = []
+            for waiter in waiters { waiter.resume() }
+        }
+    }
+
+    /// Returns once no session is registered.
+    public func waitUntilEmpty() async {
+        guard !entries.isEmpty else { return }
+        await withCheckedContinuation { emptyWaiters.append($0) }
     }
 
     /// Marks the session as this reader's, telling any older session of the same reader to close.
@@ -72,9 +85,8 @@ public actor ReaderRegistry {
         entries[id]?.name = name
     }
 
-    public func update(_ id: UInt64, activity: String? = nil, input: Bool = false) {
-        if let activity { entries[id]?.activity = activity }
-        if input { entries[id]?.lastInput = Date() }
+    public func update(_ id: UInt64, activity: String) {
+        entries[id]?.activity = activity
     }
 
     /// Readers who have logged in, by name.
@@ -87,18 +99,6 @@ public actor ReaderRegistry {
     public func broadcast(_ notice: SessionNotice) {
         for entry in entries.values { entry.deliver(notice) }
     }
-
-    public func closeForNewSteps() { closedForNewSteps = true }
-
-    /// Counts a step as started unless the server is shutting down (then false).
-    public func generationStarted() -> Bool {
-        guard !closedForNewSteps else { return false }
-        generating += 1
-        return true
-    }
-
-    public func generationEnded() { generating = max(0, generating - 1) }
-    public var generationsInFlight: Int { generating }
 }
 
 /// What the server or another session tells a session.

@@ -8,7 +8,6 @@ import Logging
 struct GenerationRun: Sendable {
     let screen: Screen
     let queue: GenerationQueue
-    let registry: ReaderRegistry
     let statistics: StepStatistics
     let noticeDelay: Duration
     /// Where a rejected reply's reasons go: readers see a short neutral notice only.
@@ -18,24 +17,24 @@ struct GenerationRun: Sendable {
     /// One of the storyteller's steps, told where its events go; returns the committed step.
     typealias StepWriter = @Sendable (_ events: @escaping Storyteller.StepEvents) async throws -> Step
 
-    func run(_ step: StepWriter) async -> GenerationOutcome {
+    /// Reports the outcome (`.generationEnded`) before the slot is released, so that whatever
+    /// waits for the queue to go idle (shutdown) comes to the session after it.
+    func run(_ step: StepWriter) async {
         let asked = ContinuousClock.now
         do {
             try await queue.acquire { place in report(.queuePlace(place)) }
+        } catch is GenerationQueue.Closed {
+            statistics.count(.failed)
+            report(.generationEnded(.failed("The server is shutting down, so nothing new can be written.")))
+            return
         } catch {
             statistics.count(.cancelled)
-            return .cancelled
+            report(.generationEnded(.cancelled))
+            return
         }
         let started = ContinuousClock.now
         statistics.record(.slotWait, started - asked)
-        guard await registry.generationStarted() else {
-            await queue.release()
-            statistics.count(.failed)
-            return .failed("The server is shutting down, so nothing new can be written.")
-        }
         let outcome = await write(step, started: started)
-        await registry.generationEnded()
-        await queue.release()
         switch outcome {
         case .committed:
             statistics.record(.wholeStep, .now - started)
@@ -43,7 +42,8 @@ struct GenerationRun: Sendable {
         case .failed: statistics.count(.failed)
         case .cancelled: statistics.count(.cancelled)
         }
-        return outcome
+        report(.generationEnded(outcome))
+        await queue.release()
     }
 
     /// The step runs on this task; its passage goes from the model's transport straight to
@@ -72,7 +72,8 @@ struct GenerationRun: Sendable {
                     logger.info("reply repaired", metadata: ["fields": "\(fields.map(\.rawValue).joined(separator: ","))"])
                     screen.streamed(.notice(ReaderNotice.repairing(fields)))
                 case .committed:
-                    screen.streamed(.end)
+                    // The session ends the passage, whichever way the step ended.
+                    break
                 }
             }
             return .committed(committed)

@@ -28,14 +28,11 @@ extension ReaderSession {
     private var preferences: ReaderPreferences { account?.settings.preferences ?? .none }
 
     private func startGeneration(_ step: @escaping GenerationRun.StepWriter) {
-        let run = GenerationRun(screen: screen, queue: context.queue, registry: context.registry,
+        let run = GenerationRun(screen: screen, queue: context.queue,
                                 statistics: context.statistics, noticeDelay: context.configuration.writingNoticeDelay,
                                 logger: context.logger, report: { [self] in post($0) })
         // Detached from the actor: the step runs beside the session, which keeps reading lines.
-        generation = Task.detached { [self] in
-            let outcome = await run.run(step)
-            post(.generationEnded(outcome))
-        }
+        generation = Task.detached { await run.run(step) }
     }
 
     func finishGeneration(_ outcome: GenerationOutcome) async {

@@ -61,12 +61,8 @@ actor ReaderSession {
     var limiter: RateLimiter
     /// The last line in and whether the login is still open, kept where `post` can read them: most
     /// ticks find nothing to do and are dropped there, without starting a task.
-    private nonisolated let lastInputAt = Atomic<Int64>(Moment.now())
+    private nonisolated let input = InputClock()
     private nonisolated let loginOpen = Atomic<Bool>(true)
-    var lastInput: ContinuousClock.Instant {
-        get { Moment.instant(lastInputAt.load(ordering: .relaxed)) }
-        set { lastInputAt.store(Moment.nanoseconds(since: newValue), ordering: .relaxed) }
-    }
     /// Set when the reader has logged in (the login time-out no longer applies).
     nonisolated func loginClosed() { loginOpen.store(false, ordering: .relaxed) }
     var floodStart: ContinuousClock.Instant?
@@ -116,7 +112,7 @@ actor ReaderSession {
         let now = Moment.now()
         let configuration = context.configuration
         if loginOpen.load(ordering: .relaxed),
-           now - lastInputAt.load(ordering: .relaxed) > Moment.nanoseconds(configuration.loginIdleTimeout) {
+           now - input.nanoseconds > Moment.nanoseconds(configuration.loginIdleTimeout) {
             return true
         }
         return now - screen.lastWriteAt.load(ordering: .relaxed) > Moment.nanoseconds(configuration.keepAliveInterval)
@@ -144,7 +140,7 @@ actor ReaderSession {
 
     /// The first item: the session joins the registry and greets the reader.
     private func open() async {
-        registryID = await context.registry.register(address: address, screen: screen) { [self] notice in
+        registryID = await context.registry.register(address: address, screen: screen, input: input) { [self] notice in
             post(.notice(notice))
         }
         await greet()
@@ -202,12 +198,11 @@ actor ReaderSession {
     private func handle(_ event: TelnetEvent) async {
         switch event {
         case .line(let raw):
-            lastInput = .now
+            input.touch()
             guard limiter.allow() else {
                 await dropped()
                 return
             }
-            await context.registry.update(registryID, input: true)
             await handleLine(TerminalText.sanitize(raw).replacingOccurrences(of: "\n", with: " "))
         case .lineTruncated(let limit):
             await screen.say("(That line was longer than \(limit) bytes; only its start was kept.)")
@@ -289,7 +284,7 @@ actor ReaderSession {
     private func tick() async {
         let now = ContinuousClock.now
         let configuration = context.configuration
-        if loginStep != nil, now - lastInput > configuration.loginIdleTimeout {
+        if loginStep != nil, now - input.last > configuration.loginIdleTimeout {
             await screen.say("No login for \(configuration.loginIdleTimeout.components.seconds) seconds; goodbye.")
             closing = true
             return

@@ -126,8 +126,6 @@ public actor Screen {
                         screen.statistics.record(.firstPassage, now - times.started)
                         screen.statistics.record(.handOff, now - times.decoded)
                     }
-                case .end:
-                    if let out = screen.passageEnd() { screen.writeNow(out) }
                 case .restart(let notice), .notice(let notice):
                     let out = (screen.passageEnd() ?? "") + screen.paragraph(notice)
                     screen.writeNow(out)
@@ -214,8 +212,6 @@ enum StreamedOutput: Sendable {
     }
 
     case passage(String, Times)
-    /// The passage is over.
-    case end
     /// The passage so far is void; `notice` says it starts again.
     case restart(notice: String)
     /// The passage is over and stays; `notice` says what is still being written.
