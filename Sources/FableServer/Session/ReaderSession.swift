@@ -44,7 +44,7 @@ actor ReaderSession {
     nonisolated var waitingItems: Int { inbox.withLock { $0.items.count } }
 
     var registryID: UInt64 = 0
-    var loginStep: LoginStep? = .name
+    var login = LoginFlow()
     var account: Account?
     var worldID: Int64?
     /// Questions being asked before a new world starts.
@@ -217,10 +217,10 @@ actor ReaderSession {
     }
 
     func handleLine(_ line: String) async {
-        if let step = loginStep {
-            await login(step, line: line)
+        if !login.isFinished {
+            await perform(login.line(line))
             // A login that just finished needs its first game prompt.
-            if loginStep == nil { await promptIfIdle() }
+            if login.isFinished { await promptIfIdle() }
             return
         }
         let parsed = ServerSets.parser.parse(line)
@@ -242,7 +242,7 @@ actor ReaderSession {
 
     /// The prompt, unless a step is being written (it prompts when done) or a question is open.
     func promptIfIdle() async {
-        if !closing, generation == nil, loginStep == nil, questions == nil { await screen.prompt(promptText) }
+        if !closing, generation == nil, login.isFinished, questions == nil { await screen.prompt(promptText) }
     }
 
     /// While a passage is written, `stop` and `quit` act at once; other lines wait their turn.
@@ -284,7 +284,7 @@ actor ReaderSession {
     private func tick() async {
         let now = ContinuousClock.now
         let configuration = context.configuration
-        if loginStep != nil, now - input.last > configuration.loginIdleTimeout {
+        if !login.isFinished, now - input.last > configuration.loginIdleTimeout {
             await screen.say("No login for \(configuration.loginIdleTimeout.components.seconds) seconds; goodbye.")
             closing = true
             return
