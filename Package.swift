@@ -42,7 +42,8 @@ let package = Package(
             "FableCore",
             .product(name: "Yams", package: "Yams"),
         ]),
-        // A scripted OpenAI-compatible server for tests, fault injection and `fable stub`.
+        // A scripted OpenAI-compatible server for tests, fault injection, `fable stub` and the
+        // paced model of `fable load`.
         .target(name: "FableStub", dependencies: [
             "FableCore",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -62,17 +63,23 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
-        // Benchmarks as a library: the recall benchmark's corpora, world and measurement.
-        .target(name: "FableBench", dependencies: ["FableCore", "FableEngine", "FableStore"]),
+        // Benchmarks as a library: recall on planted facts, and the step's cost apart from the
+        // model, timed through the engine's own phases.
+        .target(name: "FableBench", dependencies: ["FableCore", "FableEngine", "FableStore", "FableStub"]),
+        // The load generator: reader connections speaking the line protocol over raw TCP, a
+        // paced stub model, and the report.
+        .target(name: "FableLoad", dependencies: [
+            "FableCore", "FableEngine", "FableStub",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        // Argument parsing and wiring only.
         .executableTarget(name: "fable", dependencies: [
             "FableCore", "FableEngine", "FableCommands", "FableStore", "FableLLM", "FableStories", "FableStub", "FableServer", "FableBench",
+            "FableLoad",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
-            // `fable load` speaks the line protocol and runs its paced stub on NIO itself.
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
 
         // For tests: a raw line client (like `nc`) that plays over real sockets, and scratch folders.
@@ -86,6 +93,12 @@ let package = Package(
             "FableCore", "FableEngine", "FableCommands", "FableStore", "FableStub", "FableTestSupport",
         ]),
         .testTarget(name: "FableBenchTests", dependencies: ["FableCore", "FableEngine", "FableStore", "FableBench", "FableStub"]),
+        .testTarget(name: "FableLoadTests", dependencies: [
+            "FableCore", "FableEngine", "FableStore", "FableStub", "FableLoad", "FableServer", "FableLLM", "FableTestSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "FableEngineTests", dependencies: ["FableCore", "FableEngine", "FableStore", "FableStub", "FableTestSupport"]),
         .testTarget(name: "FableStoreTests", dependencies: [
             "FableCore", "FableEngine", "FableStore", "FableTestSupport", .product(name: "GRDB", package: "GRDB.swift"),

@@ -38,8 +38,7 @@ struct ReplyLoop: Sendable {
         while true {
             let written = try await ask(ChatRequest(messages: messages, schemaName: ReplySchema.name, schema: schema),
                                         purpose: .write, calls: &calls, emit: emit)
-            var reply = PartialReply.read(written.text)
-            var problems = validator.problems(in: reply, opening: opening)
+            var (reply, problems) = validator.check(written.text, opening: opening)
             if let cut = written.cutShort {
                 problems = ReplyProblems()
                 problems.add(.passage, cut)

@@ -13,7 +13,7 @@ public struct Storyteller: Sendable {
     /// Long-term search: BM25, fused with a dense ranking when an embedder is set.
     public let retriever: Retriever
     /// The prompt budget in the model's own tokens, as its server counts them.
-    private let calibration = TokenCalibration()
+    let calibration = TokenCalibration()
 
     /// `embedder`: dense retrieval (vectors kept in `vectors`, by default the store itself
     /// when it keeps vectors). Without one, BM25 alone searches. `denseStatusChanged` is told
@@ -32,7 +32,7 @@ public struct Storyteller: Sendable {
     }
 
     /// Steps whose vector is missing are embedded this many at a time, during a step.
-    static let backfillBatch = 16
+    public static let backfillBatch = 16
 
     /// Where a step's events go as they happen, in order. `.passage` is called on the model
     /// transport's thread as each piece arrives (no hop to the step's task per piece),
@@ -57,14 +57,12 @@ public struct Storyteller: Sendable {
                         events: @escaping StepEvents) async throws -> Step {
         try await mappingErrors {
             let position = try await store.position(worldID: worldID)
-            let head = try headStep(of: position)
-            if case .option(let index) = instruction, !head.content.options.indices.contains(index) {
+            let parent = try parent(at: position)
+            if case .option(let index) = instruction, !parent.step.content.options.indices.contains(index) {
                 throw StepError.wrongState("there is no option \(index + 1)")
             }
-            let parent = Parent(step: head, outline: position.opening?.content.outline ?? "",
-                                searchStart: position.searchStart)
             return try await write(world: position.world, parent: parent, instruction: instruction,
-                                   expectedHead: head.id, preferences: preferences, emit: events)
+                                   expectedHead: parent.step.id, preferences: preferences, emit: events)
         }
     }
 
@@ -73,16 +71,16 @@ public struct Storyteller: Sendable {
                       events: @escaping StepEvents) async throws -> Step {
         try await mappingErrors {
             let position = try await store.position(worldID: worldID)
-            let head = try headStep(of: position)
+            let head = try parent(at: position).step
             guard head.kind == .story else {
                 throw StepError.wrongState("the last change was to the memory, not a passage: undo it first, then retry")
             }
-            var parent: Parent?
+            var parent: StepParent?
             if let parentID = head.parentID, let step = try await store.step(id: parentID) {
                 // The head's parent is on the head's branch: same opening. Its own search start
                 // is read, as the position's is the head's.
-                parent = Parent(step: step, outline: position.opening?.content.outline ?? "",
-                                searchStart: try await store.searchStart(below: step))
+                parent = StepParent(step: step, outline: position.opening?.content.outline ?? "",
+                                    searchStart: try await store.searchStart(below: step))
             }
             let instruction: Instruction = head.instruction.isEmpty ? .proceed : .custom(head.instruction)
             return try await write(world: position.world, parent: parent, instruction: instruction,
@@ -143,22 +141,7 @@ public struct Storyteller: Sendable {
         return world
     }
 
-    /// The head (the store has checked that it exists when the world has one).
-    private func headStep(of position: WorldPosition) throws -> Step {
-        guard let head = position.head else { throw StepError.wrongState("the story has not begun yet") }
-        return head
-    }
-
-    /// The step a new step follows, with what the prompt takes from its branch.
-    private struct Parent {
-        var step: Step
-        /// The outline, from the branch's opening.
-        var outline: String
-        /// Where long-term search starts (see `StoryStore.searchStart(below:)`).
-        var searchStart: Int64?
-    }
-
-    private func write(world: World, parent: Parent?, instruction: Instruction, expectedHead: Int64?,
+    private func write(world: World, parent: StepParent?, instruction: Instruction, expectedHead: Int64?,
                        preferences: ReaderPreferences, emit: @escaping StepEvents) async throws -> Step {
         let started = ContinuousClock.now
         let firstPassage = FirstMoment()
@@ -168,9 +151,7 @@ public struct Storyteller: Sendable {
         }
         let context = try await context(world: world, parent: parent, instruction: instruction,
                                         preferences: preferences)
-        var budgeted = settings
-        budgeted.promptTokenBudget = calibration.budget(settings.promptTokenBudget)
-        let prompt = PromptBuilder(settings: budgeted).build(context)
+        let prompt = prompt(for: context)
         // Dense retrieval: steps still without a vector (the endpoint was down, or came later)
         // are embedded while the model writes.
         async let backfilled = retriever.backfill(worldID: world.id, limit: Self.backfillBatch)
@@ -194,40 +175,11 @@ public struct Storyteller: Sendable {
                               instruction: instruction.text(options: parent?.step.content.options ?? []),
                               content: content, telemetry: telemetry, trace: reply.trace)
         // The new step's piece vectors are made before the commit (one request of a dozen
-        // sentences) and stored right after it, so a step returns with its vectors. A failed
-        // embedding never fails the step: a later step backfills it. Its options, the next
-        // step's queries, are embedded at the same time.
-        async let prepared: Void = retriever.prepareQueries(reply.content.options)
-        let vectors = await retriever.embedPieces(reply.content)
-        await prepared
+        // sentences) and stored right after it. A failed embedding never fails the step.
+        let vectors = await embed(reply.content)
         _ = await backfilled
-        let step = try await store.commit(draft, expectedHead: expectedHead)
-        if let vectors { await retriever.storeVectors(vectors, stepID: step.id) }
+        let step = try await commit(draft, expectedHead: expectedHead, vectors: vectors)
         emit(.committed(step))
         return step
-    }
-
-    /// Gathers what the prompt needs: the outline, the memory, the last passage and
-    /// the retrieved passages, all from the parent's branch.
-    private func context(world: World, parent: Parent?, instruction: Instruction,
-                         preferences: ReaderPreferences) async throws -> StepContext {
-        var context = try await context(world: world, parent: parent, instruction: instruction)
-        context.preferences = preferences
-        context.pins = parent?.step.content.pins ?? []
-        return context
-    }
-
-    private func context(world: World, parent: Parent?, instruction: Instruction) async throws -> StepContext {
-        guard let parent else { return StepContext(premise: world.premise) }
-        let step = parent.step
-        // The parent's own passage is already in the prompt: search above it.
-        var retrieved: [RetrievedPassage] = []
-        if let above = parent.searchStart {
-            retrieved = try await retriever.search(endingAt: above, query: .next(instruction: instruction, after: step.content),
-                                                   limit: settings.retrievalCount).passages
-        }
-        return StepContext(premise: world.premise, outline: parent.outline, memory: step.content.memory,
-                           lastPassage: step.content.passage, retrieved: retrieved,
-                           options: step.content.options, instruction: instruction)
     }
 }

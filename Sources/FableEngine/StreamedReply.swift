@@ -6,7 +6,7 @@ import Synchronization
 /// the JSON around it and the gate lets it through. When the gate finds the passage unusable,
 /// `stop` is called once, to cut the model's call short. Fed on the model transport's thread;
 /// read on the step's task once the reply has ended.
-final class StreamedReply: Sendable {
+public final class StreamedReply: Sendable {
     private let emit: Storyteller.StepEvents?
     private let stop: @Sendable () -> Void
     private struct State {
@@ -16,12 +16,12 @@ final class StreamedReply: Sendable {
     }
     private let state = Mutex(State())
 
-    init(emit: Storyteller.StepEvents?, stop: @escaping @Sendable () -> Void = {}) {
+    public init(emit: Storyteller.StepEvents?, stop: @escaping @Sendable () -> Void = {}) {
         self.emit = emit
         self.stop = stop
     }
 
-    func add(_ piece: String) {
+    public func add(_ piece: String) {
         guard let emit else {
             state.withLock { $0.text += piece }
             return
@@ -37,8 +37,8 @@ final class StreamedReply: Sendable {
         if stopped { stop() }
     }
 
-    var text: String { state.withLock { $0.text } }
+    public var text: String { state.withLock { $0.text } }
 
     /// Why the gate stopped the passage, if it did.
-    var problem: String? { state.withLock { $0.gate.problem } }
+    public var problem: String? { state.withLock { $0.gate.problem } }
 }

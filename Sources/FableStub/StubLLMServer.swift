@@ -5,8 +5,9 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-/// A scripted OpenAI-compatible chat-completions server on 127.0.0.1, for tests,
-/// fault injection and `fable stub`. Every request is answered by the script.
+/// A scripted OpenAI-compatible chat-completions server on 127.0.0.1, for tests, fault
+/// injection, `fable stub` and `fable load` (paced: `PacedStoryteller`). Every request is
+/// answered by the script.
 public final class StubLLMServer: Sendable {
     public let port: Int
     private let task: Task<Void, Never>
@@ -28,11 +29,16 @@ public final class StubLLMServer: Sendable {
 
     /// Starts listening (port 0: any free port) and returns once the socket is bound.
     /// Requests whose path ends in `/embeddings` go to `embeddings`, the rest to `script`.
+    /// `keepsRequests` false: `requests` stays empty, so a long load run's prompts are not kept.
     public static func start(host: String = "127.0.0.1", port: Int = 0, script: @escaping StubScript,
-                             embeddings: @escaping StubEmbeddingsScript = StubEmbeddings.reply) async throws
-        -> StubLLMServer {
+                             embeddings: @escaping StubEmbeddingsScript = StubEmbeddings.reply,
+                             keepsRequests: Bool = true) async throws -> StubLLMServer {
+        // Hundreds of readers' steps may connect at once; and each server-sent event leaves
+        // at once, not held back to share a packet with the next.
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.backlog, value: 1024)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
@@ -41,7 +47,7 @@ public final class StubLLMServer: Sendable {
                 }
             }
         let boundPort = server.channel.localAddress?.port ?? port
-        let log = RequestLog()
+        let log = RequestLog(keepsRequests: keepsRequests)
         let task = Task<Void, Never> {
             _ = try? await withThrowingDiscardingTaskGroup { group in
                 try await withTaskCancellationHandler {
@@ -84,9 +90,14 @@ public final class StubLLMServer: Sendable {
 
 /// Every request received and what became of each stream, shared by the connection tasks.
 private final class RequestLog: Sendable {
+    private let keepsRequests: Bool
     private let requests = Mutex<[StubRequest]>([])
     private let tally = Mutex(StreamTally())
-    func append(_ request: StubRequest) { requests.withLock { $0.append(request) } }
+    init(keepsRequests: Bool) { self.keepsRequests = keepsRequests }
+    func append(_ request: StubRequest) {
+        guard keepsRequests else { return }
+        requests.withLock { $0.append(request) }
+    }
     var all: [StubRequest] { requests.withLock { $0 } }
     func count(_ change: (inout StreamTally) -> Void) { tally.withLock { change(&$0) } }
     var streams: StreamTally { tally.withLock { $0 } }
@@ -131,20 +142,34 @@ private func respond(_ reply: StubReply, to request: StubRequest,
         try await outbound.write(.body(.byteBuffer(ByteBuffer(string: text))))
     }
     switch reply {
-    case .stream(let content, let chunkSize, let firstDelay, let chunkDelay, let finishReason, let cut):
+    case .stream(let content, let chunkSize, let firstDelay, let chunkDelay, let finishReason, let cut, let watcher):
         guard request.stream else {
+            defer { watcher?.ended(chunks: 0, completed: true) }
             return try await respond(.json(content: content, finishReason: finishReason), to: request, outbound: outbound,
                                      log: log)
         }
-        try await Task.sleep(for: firstDelay)
-        try await head(.ok, [("content-type", "text/event-stream")])
+        var written = 0
+        do {
+            try await Task.sleep(for: firstDelay)
+            try await head(.ok, [("content-type", "text/event-stream")])
+        } catch {
+            watcher?.ended(chunks: 0, completed: false)
+            throw error
+        }
         log.count { $0.started += 1 }
         do {
             let pieces = StubWire.split(content, size: chunkSize)
+            let start = ContinuousClock.now
             for (index, piece) in pieces.enumerated() {
-                if let cut, index == cut { return false }
-                if index > 0 { try await Task.sleep(for: chunkDelay) }
+                if let cut, index == cut {
+                    watcher?.ended(chunks: written, completed: false)
+                    return false
+                }
+                // Chunk k is due at k × chunkDelay after the first, however late a write was.
+                if index > 0 { try await Task.sleep(until: start + chunkDelay * index, clock: .continuous) }
+                watcher?.writing(chunk: index)
                 try await body(StubWire.event(StubWire.chunk(content: piece)))
+                written += 1
             }
             let usage = (prompt: TextMeasure.tokens(request.promptText), completion: TextMeasure.tokens(content))
             try await body(StubWire.event(StubWire.chunk(content: nil, finishReason: finishReason)))
@@ -153,9 +178,11 @@ private func respond(_ reply: StubReply, to request: StubRequest,
             try await outbound.write(.end(nil))
         } catch {
             log.count { $0.aborted += 1 }
+            watcher?.ended(chunks: written, completed: false)
             throw error
         }
         log.count { $0.finished += 1 }
+        watcher?.ended(chunks: written, completed: true)
     case .json(let content, let finishReason):
         let text = StubWire.completion(content: content, finishReason: finishReason)
         try await head(.ok, [("content-type", "application/json"), ("content-length", "\(text.utf8.count)")])

@@ -3,10 +3,13 @@ import Foundation
 
 /// What the stub does with one request: a well-formed reply or a scripted fault.
 public enum StubReply: Sendable {
-    /// Streams `content` as server-sent events, `chunkSize` characters a chunk.
-    /// `cutAfterChunks` drops the connection after that many chunks (a stream that stops halfway).
+    /// Streams `content` as server-sent events, `chunkSize` characters a chunk: the first after
+    /// `firstChunkDelay`, chunk k at k × `chunkDelay` after it (a late write does not delay the
+    /// rest). `cutAfterChunks` drops the connection after that many chunks (a stream that stops
+    /// halfway). `watcher` is told as each chunk is written and when the stream ends.
     case stream(content: String, chunkSize: Int = 16, firstChunkDelay: Duration = .zero,
-                chunkDelay: Duration = .zero, finishReason: String = "stop", cutAfterChunks: Int? = nil)
+                chunkDelay: Duration = .zero, finishReason: String = "stop", cutAfterChunks: Int? = nil,
+                watcher: (any StreamWatcher)? = nil)
     /// One non-streamed chat completion.
     case json(content: String, finishReason: String = "stop")
     /// An HTTP error, e.g. 500, or 429 with a Retry-After header.

@@ -30,11 +30,17 @@ public final class StubStoryteller: Sendable {
 
     /// The JSON of the next reply.
     public func nextReply(opening: Bool) -> String {
+        nextNumberedReply(opening: opening).content
+    }
+
+    /// The next reply and its number (1-based): the N of its passage's "Step N.".
+    public func nextNumberedReply(opening: Bool) -> (number: Int, content: String) {
         let n = count.withLock { value in
             value += 1
             return value
         }
-        return Self.reply(number: n, opening: opening, planted: planted[n], options: options[n], passageWords: passageWords)
+        return (n, Self.reply(number: n, opening: opening, planted: planted[n], options: options[n],
+                              passageWords: passageWords))
     }
 
     public static func reply(number n: Int, opening: Bool, planted: String? = nil, options: [String]? = nil,

@@ -19,6 +19,14 @@ public struct ReplyValidator: Sendable {
         return content
     }
 
+    /// An answer of the model read field by field (`PartialReply.read` keeps every member a
+    /// reply cut at the token limit finished) and every field checked: what a step does with
+    /// each answer, before it keeps the content or asks again.
+    public func check(_ text: String, opening: Bool) -> (reply: PartialReply, problems: ReplyProblems) {
+        let reply = PartialReply.read(text)
+        return (reply, problems(in: reply, opening: opening))
+    }
+
     /// The content of a reply that has no problems; nil while a field is missing.
     public func content(of reply: PartialReply, opening: Bool) -> StepContent? {
         guard let passage = reply.passage, let memoryChange = reply.memoryChange, let memory = reply.memory,

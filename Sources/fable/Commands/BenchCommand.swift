@@ -1,5 +1,6 @@
 import ArgumentParser
 import FableBench
+import FableLoad
 import FableCore
 import FableEngine
 import FableLLM
@@ -62,7 +63,7 @@ struct RecallBenchCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = db ?? folder.appendingPathComponent("recall.sqlite").path
         do {
-            print("machine: " + MachineDescription.current().line)
+            print(MachineDescription.current().line)
             let store = try SQLiteStore(path: path)
             if let embedder {
                 let status = await Retriever(store: store, embedder: embedder).probe()

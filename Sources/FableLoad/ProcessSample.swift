@@ -1,17 +1,25 @@
 import Foundation
 
 /// A process's resident memory and CPU time, from /proc (Linux).
-struct ProcessSample: Sendable {
+public struct ProcessSample: Sendable {
     /// VmRSS, in KiB.
-    var rssKiB: Int
+    public var rssKiB: Int
     /// VmHWM (the peak RSS so far), in KiB.
-    var peakKiB: Int
+    public var peakKiB: Int
     /// utime + stime, in seconds.
-    var cpuSeconds: Double
-    var threads: Int
-    var at: ContinuousClock.Instant
+    public var cpuSeconds: Double
+    public var threads: Int
+    public var at: ContinuousClock.Instant
 
-    static func read(pid: Int32) -> ProcessSample? {
+    public init(rssKiB: Int, peakKiB: Int, cpuSeconds: Double, threads: Int, at: ContinuousClock.Instant) {
+        self.rssKiB = rssKiB
+        self.peakKiB = peakKiB
+        self.cpuSeconds = cpuSeconds
+        self.threads = threads
+        self.at = at
+    }
+
+    public static func read(pid: Int32) -> ProcessSample? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
               let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return nil }
         func field(_ name: String) -> Int {
@@ -30,7 +38,7 @@ struct ProcessSample: Sendable {
     }
 
     /// This process's own sample.
-    static func own() -> ProcessSample? { read(pid: getpid()) }
+    public static func own() -> ProcessSample? { read(pid: getpid()) }
 
-    var megabytes: String { String(format: "%.1f MiB", Double(rssKiB) / 1024) }
+    public var megabytes: String { String(format: "%.1f MiB", Double(rssKiB) / 1024) }
 }

@@ -3,16 +3,24 @@ import Foundation
 /// The machine a benchmark ran on, as the first line of `fable load`'s and `fable bench step`'s
 /// reports: machines of one kind can differ by a factor of two at the same code, so every
 /// figure carries its machine and how busy it was when it started.
-struct MachineDescription: Sendable {
-    var cores: Int
-    var memoryGiB: Double
+public struct MachineDescription: Sendable {
+    public var cores: Int
+    public var memoryGiB: Double
     /// "AMD EPYC (family 26, model 2)", from /proc/cpuinfo; nil where there is none.
-    var processor: String?
-    var system: String
+    public var processor: String?
+    public var system: String
     /// The 1-, 5- and 15-minute load averages at the start.
-    var loadAverages: [Double]
+    public var loadAverages: [Double]
 
-    static func current() -> MachineDescription {
+    public init(cores: Int, memoryGiB: Double, processor: String?, system: String, loadAverages: [Double]) {
+        self.cores = cores
+        self.memoryGiB = memoryGiB
+        self.processor = processor
+        self.system = system
+        self.loadAverages = loadAverages
+    }
+
+    public static func current() -> MachineDescription {
         let info = ProcessInfo.processInfo
         var loads = [Double](repeating: 0, count: 3)
         let read = getloadavg(&loads, 3)
@@ -25,7 +33,7 @@ struct MachineDescription: Sendable {
     }
 
     /// The first processor's name, family and model in /proc/cpuinfo's text.
-    static func processor(fromCPUInfo text: String) -> String? {
+    public static func processor(fromCPUInfo text: String) -> String? {
         var fields: [String: String] = [:]
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.isEmpty, !fields.isEmpty { break } // the first processor's block ends
@@ -47,7 +55,7 @@ struct MachineDescription: Sendable {
         return "\(text(names.sysname)) \(text(names.release))"
     }
 
-    var line: String {
+    public var line: String {
         var parts = ["\(cores) cores"]
         if let processor { parts.append(processor) }
         parts.append(String(format: "%.1f GiB", memoryGiB))

@@ -4,7 +4,7 @@ import NIOCore
 /// Tells an active connection to start its world and play (sent through the pipeline).
 struct StartPlaying: Sendable {}
 
-/// One reader of `fable load`, as a handler on the client's event loop: a raw socket that
+/// One reader of a load run, as a handler on the client's event loop: a raw socket that
 /// speaks the line protocol like `nc` (it never answers the telnet handshake, so the server
 /// treats it as raw after 2 s), logs in with `create NAME PASSWORD`, and, when active,
 /// starts a world (`new STORY`, Enter for every question) and plays option 1 turn after turn.
@@ -54,8 +54,8 @@ final class LoadConnection: ChannelInboundHandler {
     private var sawOptions = false
 
     // The step being written.
-    private var sent: UInt64 = 0
-    private var firstByte: UInt64?
+    private var sent = ContinuousClock.now
+    private var firstByte: ContinuousClock.Instant?
     private var passageHead: [UInt8] = []
     private var failedThisTurn = false
 
@@ -105,7 +105,7 @@ final class LoadConnection: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let now = MonotonicClock.now()
+        let now = ContinuousClock.now
         let buffer = unwrapInboundIn(data)
         buffer.withUnsafeReadableBytes { bytes in
             for byte in bytes { consume(byte, at: now, context: context) }
@@ -114,7 +114,7 @@ final class LoadConnection: ChannelInboundHandler {
 
     // MARK: - Reading
 
-    private func consume(_ byte: UInt8, at now: UInt64, context: ChannelHandlerContext) {
+    private func consume(_ byte: UInt8, at now: ContinuousClock.Instant, context: ChannelHandlerContext) {
         // The handshake's IAC DO/WILL x (three bytes each); nothing else is ever sent to a raw client.
         if iacSkip > 0 {
             iacSkip -= 1
@@ -202,7 +202,7 @@ final class LoadConnection: ChannelInboundHandler {
     private func stepProgress(context: ChannelHandlerContext, opening: Bool) {
         if ends(with: "\n  3. ") { sawOptions = true }
         guard ends(with: "\n> ") else { return }
-        let now = MonotonicClock.now()
+        let now = ContinuousClock.now
         if sawOptions && !failedThisTurn {
             run.turnEnded(opening: opening, sent: sent, firstByte: firstByte, ended: now, passageNumber: passageNumber)
             if !opening { turnsPlayed += 1 }
@@ -277,7 +277,7 @@ final class LoadConnection: ChannelInboundHandler {
     }
 
     private func beginStep() {
-        sent = MonotonicClock.now()
+        sent = ContinuousClock.now
         firstByte = nil
         passageHead = []
         sawOptions = false

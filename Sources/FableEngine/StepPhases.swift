@@ -1,0 +1,79 @@
+import FableCore
+
+/// The step a new step follows, with what the prompt takes from its branch.
+public struct StepParent: Sendable {
+    public var step: Step
+    /// The outline, from the branch's opening.
+    public var outline: String
+    /// Where long-term search starts (see `StoryStore.searchStart(below:)`).
+    public var searchStart: Int64?
+
+    public init(step: Step, outline: String, searchStart: Int64?) {
+        self.step = step
+        self.outline = outline
+        self.searchStart = searchStart
+    }
+}
+
+/// The phases of a step, each a function of its own. `Storyteller`'s steps run them in this
+/// order, and `fable bench step` times them one by one through these same functions, so a
+/// benchmark figure is always the cost of the engine's own code.
+extension Storyteller {
+    /// The head a new step follows, from the world's position (one read:
+    /// `StoryStore.position(worldID:)`).
+    public func parent(at position: WorldPosition) throws -> StepParent {
+        guard let head = position.head else { throw StepError.wrongState("the story has not begun yet") }
+        return StepParent(step: head, outline: position.opening?.content.outline ?? "", searchStart: position.searchStart)
+    }
+
+    /// What the prompt needs: the outline, the memory, the last passage and the retrieved
+    /// passages, all from the parent's branch, and the reader's wishes.
+    public func context(world: World, parent: StepParent?, instruction: Instruction,
+                        preferences: ReaderPreferences = .none) async throws -> StepContext {
+        var context = StepContext(premise: world.premise)
+        if let parent {
+            let step = parent.step
+            // The parent's own passage is already in the prompt: search above it.
+            var retrieved: [RetrievedPassage] = []
+            if let above = parent.searchStart {
+                retrieved = try await retriever.search(endingAt: above,
+                                                       query: .next(instruction: instruction, after: step.content),
+                                                       limit: settings.retrievalCount).passages
+            }
+            context = StepContext(premise: world.premise, outline: parent.outline, memory: step.content.memory,
+                                  lastPassage: step.content.passage, retrieved: retrieved,
+                                  options: step.content.options, instruction: instruction)
+        }
+        context.preferences = preferences
+        context.pins = parent?.step.content.pins ?? []
+        return context
+    }
+
+    /// The prompt, within the budget counted in the model's own tokens (`TokenCalibration`).
+    public func prompt(for context: StepContext) -> Prompt {
+        var budgeted = settings
+        budgeted.promptTokenBudget = calibration.budget(settings.promptTokenBudget)
+        return PromptBuilder(settings: budgeted).build(context)
+    }
+
+    // The model's answer streams through `StreamedReply` (decoder and gate) and is read and
+    // checked by `ReplyValidator.check` and `content(of:opening:)`, in `ReplyLoop`.
+
+    /// A new step's piece vectors and, at the same time, its options' query vectors (the next
+    /// step's queries); nil without an embedder, or when it failed (a later step backfills).
+    public func embed(_ content: StepContent) async -> [(number: Int, vector: [Float])]? {
+        async let prepared: Void = retriever.prepareQueries(content.options)
+        let vectors = await retriever.embedPieces(content)
+        await prepared
+        return vectors
+    }
+
+    /// The commit (one transaction, only if the head is still `expectedHead`), then the new
+    /// step's piece vectors, so a step returns with its vectors.
+    public func commit(_ draft: StepDraft, expectedHead: Int64?,
+                       vectors: [(number: Int, vector: [Float])]?) async throws -> Step {
+        let step = try await store.commit(draft, expectedHead: expectedHead)
+        if let vectors { await retriever.storeVectors(vectors, stepID: step.id) }
+        return step
+    }
+}
