@@ -222,8 +222,9 @@ final class LoadConnection: ChannelInboundHandler {
     private func endNotice() {
         guard phase == .turn || phase == .opening else { return }
         let text = String(decoding: noticeText, as: UTF8.self)
-        // The notice's start: a long one wraps, and the wrapped lines' breaks are not kept.
-        if text.hasPrefix(String(ReaderNotice.rewriting.prefix(24))) {
+        // The notice's start, long enough to tell it from "(The storyteller is writing…)": a
+        // long notice wraps, and the wrapped lines' breaks are not kept.
+        if text.hasPrefix(String(ReaderNotice.rewriting.prefix(32))) {
             run.update { $0.restarts += 1 }
             // The passage starts again; its first byte stays the first one shown.
         } else if noticeText.first == UInt8(ascii: "[") {

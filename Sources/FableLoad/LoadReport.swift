@@ -1,3 +1,4 @@
+import FableCore
 import Foundation
 
 /// A load run's report, as Markdown lines: connections, latencies, the time the server adds
@@ -50,6 +51,9 @@ public struct LoadReport: Sendable {
             lines.append("- the same from the token that completes the passage's first word (what word wrapping can show): "
                          + f.serverAddedWord.summary([0.5, 0.95, 0.99, 1.0])
                          + (f.unmatched > 0 ? "; \(f.unmatched) passages not matched to a stub reply" : ""))
+            lines.append("- the same from the token that lets the passage gate show the passage (its first "
+                         + "\(PassageGate.heldCharacters) characters are held back until they read as a story): "
+                         + f.serverAddedReleased.summary([0.5, 0.95, 0.99, 1.0]))
             lines.append("- instruction sent → the step's request whole at the stub (server work before the model): "
                          + f.toModel.summary())
         }

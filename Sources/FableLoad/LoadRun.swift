@@ -95,6 +95,9 @@ public struct LoadFigures: Sendable {
     public var serverAdded = Samples()
     /// Stub wrote the token completing the passage's first word → first passage byte arrived.
     public var serverAddedWord = Samples()
+    /// Stub wrote the token that lets the passage gate show the passage → first passage byte
+    /// arrived: what the server adds beyond the gate's deliberate hold.
+    public var serverAddedReleased = Samples()
     /// Instruction sent → the model's request arrived at the stub (turns only).
     public var toModel = Samples()
     /// Replies the client could not match to a stub request.
@@ -124,6 +127,7 @@ public struct LoadFigures: Sendable {
         }
         serverAdded.add((firstByte - passage).milliseconds)
         if let word = marks.word { serverAddedWord.add((firstByte - word).milliseconds) }
+        if let released = marks.released { serverAddedReleased.add((firstByte - released).milliseconds) }
         if !isOpening { toModel.add((marks.requested - sent).milliseconds) }
     }
 }

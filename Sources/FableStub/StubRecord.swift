@@ -11,12 +11,15 @@ public final class StubRecord: Sendable {
         public var passage: ContinuousClock.Instant?
         /// The token completing the passage's first word was written.
         public var word: ContinuousClock.Instant?
+        /// The token that lets the passage gate show the passage was written.
+        public var released: ContinuousClock.Instant?
 
         public init(requested: ContinuousClock.Instant, passage: ContinuousClock.Instant? = nil,
-                    word: ContinuousClock.Instant? = nil) {
+                    word: ContinuousClock.Instant? = nil, released: ContinuousClock.Instant? = nil) {
             self.requested = requested
             self.passage = passage
             self.word = word
+            self.released = released
         }
     }
 
@@ -61,6 +64,11 @@ public final class StubRecord: Sendable {
     func markWord(_ number: Int) {
         let now = ContinuousClock.now
         marks.withLock { $0[number]?.word = now }
+    }
+
+    func markReleased(_ number: Int) {
+        let now = ContinuousClock.now
+        marks.withLock { $0[number]?.released = now }
     }
 
     func ended(tokens: Int, completed: Bool) {

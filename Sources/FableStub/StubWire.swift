@@ -1,6 +1,8 @@
 import Foundation
 
-/// The JSON an OpenAI-compatible server sends, written by hand-free encoding.
+/// The JSON an OpenAI-compatible server sends. A streamed chunk is written by hand, as
+/// llama.cpp's server writes it: the paced stub writes thousands a second, and
+/// `JSONSerialization` would make the stub, not the server, what a load run measures.
 enum StubWire {
     static func split(_ text: String, size: Int) -> [String] {
         var pieces: [String] = []
@@ -19,9 +21,28 @@ enum StubWire {
     static func event(_ json: String) -> String { "data: \(json)\n\n" }
 
     static func chunk(content: String?, finishReason: String? = nil) -> String {
-        var choice: [String: Any] = ["index": 0, "delta": content.map { ["content": $0] } ?? [:]]
-        choice["finish_reason"] = finishReason ?? NSNull()
-        return encode(["object": "chat.completion.chunk", "model": "stub", "choices": [choice]])
+        let delta = content.map { #"{"content":""# + escape($0) + #""}"# } ?? "{}"
+        let finish = finishReason.map { "\"" + escape($0) + "\"" } ?? "null"
+        return #"{"choices":[{"index":0,"delta":"# + delta + #","finish_reason":"# + finish
+            + #"}],"model":"stub","object":"chat.completion.chunk"}"#
+    }
+
+    /// `text` as the inside of a JSON string.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 8)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     static func usageChunk(prompt: Int, completion: Int) -> String {

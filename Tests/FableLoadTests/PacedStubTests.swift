@@ -16,6 +16,11 @@ import Testing
             let word = #""passage":"Step "#
             #expect(tokens[...chunks.word].joined().contains(word), "size \(size)")
             #expect(!tokens[..<chunks.word].joined().contains(word), "size \(size)")
+            // The gate shows the passage once its first `heldCharacters` characters are in.
+            let passage = try #require(content.range(of: #""passage":""#)).upperBound
+            let held = String(content[passage...].prefix(PassageGate.heldCharacters))
+            #expect(tokens[...chunks.released].joined().contains(#""passage":""# + held), "size \(size)")
+            #expect(!tokens[..<chunks.released].joined().contains(#""passage":""# + held), "size \(size)")
         }
         #expect(PacedStoryteller.passageChunks(#"{"memory":"x"}"#, charsPerToken: 4) == nil)
     }

@@ -32,14 +32,21 @@ public struct PassageGate: Sendable {
         guard problem == nil else { return "" }
         text += piece
         count += piece.unicodeScalars.count
-        check(piece)
-        guard problem == nil, finished || count >= held else { return "" }
-        let shown = String(String.UnicodeScalarView(text.unicodeScalars.dropFirst(shownCount)))
-        shownCount = count
+        // The passage's end, and its start when it is first shown, are looked at whole.
+        check(piece, whole: finished || (shownCount == 0 && count >= held))
+        // Only what has been looked at for an echo is shown: the rest waits for the next look.
+        guard problem == nil, finished || count >= held, checkedCount > shownCount else { return "" }
+        let shown = String(String.UnicodeScalarView(text.unicodeScalars.dropFirst(shownCount).prefix(checkedCount - shownCount)))
+        shownCount = checkedCount
         return shown
     }
 
-    private mutating func check(_ piece: String) {
+    /// New characters between two looks for an echo. A look per token (a few characters) cost
+    /// more than the rest of a step's work on its reply; a look every few words is cheap, and
+    /// the text since the last look waits for the next, so an echo is still stopped unseen.
+    static let echoStride = 24
+
+    private mutating func check(_ piece: String, whole: Bool) {
         if let first = text.first(where: { !$0.isWhitespace }),
            !(first.isLetter || first.isNumber || Self.proseOpeners.contains(first)) {
             problem = "the passage begins with code or JSON, not the story"
@@ -52,7 +59,7 @@ public struct PassageGate: Sendable {
         }
         // Only new words can make a new echo: look at what came since the last look, with the
         // words before it that a run of the instructions could start in.
-        guard count > checkedCount else { return }
+        guard count > checkedCount, whole || count - checkedCount >= Self.echoStride else { return }
         let window = String(String.UnicodeScalarView(text.unicodeScalars.dropFirst(max(0, checkedCount - 80))))
         checkedCount = count
         if echo.isEcho(window) { problem = "the passage repeats the instructions instead of telling the story" }
