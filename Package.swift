@@ -50,8 +50,13 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
-        // Telnet as SwiftNIO handlers: bytes in, lines and window sizes out (RFC 854 and options).
+        // The system zlib (Debian's zlib1g-dev): its init functions are macros; the shim gives
+        // them fixed signatures.
+        .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
+        // Telnet as SwiftNIO handlers: bytes in, lines and window sizes out (RFC 854 and options,
+        // MSSP, GMCP, MCCP2).
         .target(name: "FableTelnet", dependencies: [
+            "CZlib",
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         // The telnet game server: accounts, the reader's session and commands.
@@ -82,8 +87,10 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
 
-        // For tests: a raw line client (like `nc`) that plays over real sockets, and scratch folders.
+        // For tests: a raw line client (like `nc`) that plays over real sockets, a client that keeps
+        // every byte, a zlib inflater, and scratch folders.
         .target(name: "FableTestSupport", dependencies: [
+            "CZlib",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
@@ -106,7 +113,7 @@ let package = Package(
         .testTarget(name: "FableLLMTests", dependencies: ["FableCore", "FableLLM", "FableStub"]),
         .testTarget(name: "FableStoriesTests", dependencies: ["FableCore", "FableStories", "FableTestSupport"]),
         .testTarget(name: "FableTelnetTests", dependencies: [
-            "FableTelnet",
+            "FableTelnet", "FableTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),

@@ -16,8 +16,8 @@ import NIOEmbedded
 enum TelnetHarness {
     static let lineLimits = [1, 2, 3, 4, 8, 80, 2048]
     static let subnegotiationLimits = [1, 4, 16, 1024]
-    /// DO NAWS, DO TTYPE, WILL CHARSET: what every connection is offered first.
-    static let offers: [UInt8] = [255, 253, 31, 255, 253, 24, 255, 251, 42]
+    /// DO NAWS, DO TTYPE, WILL CHARSET, WILL GMCP: what every connection is offered first.
+    static let offers: [UInt8] = [255, 253, 31, 255, 253, 24, 255, 251, 42, 255, 251, 201]
 
     enum Step {
         case bytes(Range<Int>)
@@ -90,7 +90,7 @@ enum TelnetHarness {
             try channel.pipeline.syncOperations.addHandlers([
                 ByteToMessageHandler(TelnetDecoder(subnegotiationLimit: subnegotiationLimit)),
                 MessageToByteHandler(TelnetEncoder()),
-                TelnetNegotiator(handshakeTimeout: .seconds(2)),
+                TelnetNegotiator(handshakeTimeout: .seconds(2), gmcp: true),
                 LineDecoder(lineLimit: lineLimit),
             ])
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 4000)).wait()
@@ -169,7 +169,11 @@ enum TelnetHarness {
                 if name.isEmpty || name.count > 40 || !name.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) {
                     return "bad terminal type \(name.debugDescription)"
                 }
-            case .negotiated:
+            case .gmcp(let package, _):
+                if package.isEmpty || package.utf8.count > 64 || !package.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) {
+                    return "bad GMCP package name \(package.debugDescription)"
+                }
+            case .negotiated, .gmcpEnabled:
                 break
             }
         }

@@ -12,6 +12,12 @@ public enum TelnetEvent: Sendable, Equatable {
     /// The handshake has settled: the client answered (a telnet client) or ~2 s passed
     /// without an answer (`nc`: no IAC byte is ever sent to it again).
     case negotiated(isTelnetClient: Bool)
+    /// GMCP: the client agreed (true) or stopped (false). Only while it is on do
+    /// `TelnetOutput.gmcp` messages reach the client.
+    case gmcpEnabled(Bool)
+    /// GMCP: a message from the client, such as `Core.Hello {"client":"Mudlet"}`. The package
+    /// name is printable ASCII; `json` is the rest, as sent (possibly empty), not checked.
+    case gmcp(package: String, json: String)
 }
 
 /// What a session writes down the pipeline.
@@ -23,4 +29,7 @@ public enum TelnetOutput: Sendable, Equatable {
     case hideInput(Bool)
     /// IAC NOP, to keep idle connections alive. Does nothing to a non-telnet client.
     case keepAlive
+    /// A GMCP message, `IAC SB GMCP "package json" IAC SE`. Does nothing unless the client
+    /// turned GMCP on (`TelnetEvent.gmcpEnabled(true)`).
+    case gmcp(package: String, json: String)
 }

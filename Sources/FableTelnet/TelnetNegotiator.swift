@@ -2,11 +2,19 @@ import NIOCore
 
 /// Runs option negotiation and decides whether the peer is a telnet client at all.
 ///
-/// Offers DO NAWS, DO TTYPE and WILL CHARSET when the channel becomes active, then emits
+/// Offers DO NAWS, DO TTYPE and WILL CHARSET when the channel becomes active, and the MUD
+/// options it was given (WILL MSSP, WILL GMCP, WILL COMPRESS2) with them, then emits
 /// `.negotiated(isTelnetClient:)` exactly once, before any other event or data: as soon as
 /// the client negotiates, or after `handshakeTimeout`. A peer that never sent an IAC byte by
 /// then (`nc`) is never sent another one. WILL SGA and WILL ECHO are never offered unasked,
-/// so a line-mode client like netkit telnet stays in line mode.
+/// so a line-mode client like netkit telnet stays in line mode. An option the client refuses
+/// or ignores costs it nothing more than the offer.
+///
+/// The MUD options, each only once the client said DO: MSSP answers with the server's
+/// variables (`MSSPProvider`, once per connection); GMCP lets `TelnetOutput.gmcp` through and
+/// passes the client's messages up as `TelnetEvent.gmcp`; COMPRESS2 sends `IAC SB COMPRESS2
+/// IAC SE` and then `TelnetCompressionEvent.start` to `MCCPCompressor` below, which
+/// compresses every later byte (once per connection; DONT ends the stream).
 public final class TelnetNegotiator: ChannelDuplexHandler {
     public typealias InboundIn = TelnetToken
     public typealias InboundOut = TelnetInput
@@ -24,6 +32,14 @@ public final class TelnetNegotiator: ChannelDuplexHandler {
     static let terminalTypeLimit = 40
 
     private let handshakeTimeout: TimeAmount
+    private let offersGMCP: Bool
+    private let offersCompression: Bool
+    private let mssp: MSSPProvider?
+    /// MSSP's reply is a few hundred bytes: one per connection, so no client can make the
+    /// server repeat it by turning the option off and on.
+    private var msspAnswered = false
+    /// A zlib stream costs memory for as long as it lasts: one per connection.
+    private var compressionStarted = false
     private var settlement = Settlement.pending
     private var started = false
     private var sawIAC = false
@@ -35,8 +51,15 @@ public final class TelnetNegotiator: ChannelDuplexHandler {
     private var ours: [UInt8: TelnetOptionState] = [:]    // options we perform (WILL/WONT)
     private var theirs: [UInt8: TelnetOptionState] = [:]  // options the client performs (DO/DONT)
 
-    public init(handshakeTimeout: TimeAmount = .seconds(2)) {
+    /// `gmcp`, `compression` and `mssp` add the MUD options to the offers. Offer compression
+    /// only with an `MCCPCompressor` below the frame writer: without it the client would get
+    /// plain bytes where it expects a zlib stream.
+    public init(handshakeTimeout: TimeAmount = .seconds(2), gmcp: Bool = false, compression: Bool = false,
+                mssp: MSSPProvider? = nil) {
         self.handshakeTimeout = handshakeTimeout
+        self.offersGMCP = gmcp
+        self.offersCompression = compression
+        self.mssp = mssp
     }
 
     // MARK: Lifecycle
@@ -73,6 +96,10 @@ public final class TelnetNegotiator: ChannelDuplexHandler {
         // RFC 2066: the side that sent WILL CHARSET (and got DO) sends the REQUEST.
         if self.ours[TelnetByte.charset, default: .init()].requestEnable() {
             self.send(.will(TelnetByte.charset), context: context)
+        }
+        // MUD clients and crawlers wait for the server's WILL; telnet clients refuse them.
+        for option in self.mudOptions where self.ours[option, default: .init()].requestEnable() {
+            self.send(.will(option), context: context)
         }
         context.flush()
         self.timeout = context.eventLoop.assumeIsolated().scheduleTask(in: self.handshakeTimeout) {
@@ -162,11 +189,22 @@ public final class TelnetNegotiator: ChannelDuplexHandler {
                 self.weEnabled(option, context: context)
             }
         case .dont(let option):
+            let wasOn = self.ours[option, default: .init()].isEnabled
             let reply = self.ours[option, default: .init()].receivedDisable()
             self.reply(reply, option: option, ours: true, context: context)
+            if wasOn && !self.ours[option, default: .init()].isEnabled {
+                self.weDisabled(option, context: context)
+            }
         case .other:
             break
         }
+    }
+
+    /// The MUD options offered, in the order they are offered.
+    private var mudOptions: [UInt8] {
+        (self.mssp == nil ? [] : [TelnetByte.mssp])
+            + (self.offersGMCP ? [TelnetByte.gmcp] : [])
+            + (self.offersCompression ? [TelnetByte.compress2] : [])
     }
 
     private func reply(_ reply: TelnetOptionState.Reply?, option: UInt8, ours: Bool, context: ChannelHandlerContext) {
@@ -184,11 +222,15 @@ public final class TelnetNegotiator: ChannelDuplexHandler {
         [TelnetByte.naws, TelnetByte.ttype, TelnetByte.charset, TelnetByte.sga].contains(option)
     }
 
-    /// Options we perform when asked. ECHO only while the session hides input.
+    /// Options we perform when asked. ECHO only while the session hides input; the MUD options
+    /// when they were given, compression once.
     private func acceptsOurs(_ option: UInt8) -> Bool {
         switch option {
         case TelnetByte.sga, TelnetByte.charset: true
         case TelnetByte.echo: self.inputHidden
+        case TelnetByte.mssp: self.mssp != nil
+        case TelnetByte.gmcp: self.offersGMCP
+        case TelnetByte.compress2: self.offersCompression && !self.compressionStarted
         default: false
         }
     }
@@ -200,8 +242,37 @@ public final class TelnetNegotiator: ChannelDuplexHandler {
     }
 
     private func weEnabled(_ option: UInt8, context: ChannelHandlerContext) {
-        if option == TelnetByte.charset {
+        // A peer settled as raw (`nc`) that answers late gets nothing, not even these.
+        guard self.settlement == .telnet else { return }
+        switch option {
+        case TelnetByte.charset:
             self.sendSubnegotiation(TelnetByte.charset, [Self.charsetRequest] + Array(";UTF-8".utf8), context: context)
+        case TelnetByte.mssp:
+            guard let mssp = self.mssp, !self.msspAnswered else { return }
+            self.msspAnswered = true
+            self.sendSubnegotiation(TelnetByte.mssp, MSSP.payload(mssp(context.channel.localAddress?.port)), context: context)
+        case TelnetByte.gmcp:
+            self.forward(.event(.gmcpEnabled(true)), context: context)
+        case TelnetByte.compress2:
+            // MCCP2: the empty subnegotiation is the last plain byte; the stream starts after it.
+            self.compressionStarted = true
+            self.sendSubnegotiation(TelnetByte.compress2, [], context: context)
+            context.triggerUserOutboundEvent(TelnetCompressionEvent.start, promise: nil)
+        default:
+            break
+        }
+    }
+
+    private func weDisabled(_ option: UInt8, context: ChannelHandlerContext) {
+        guard self.settlement == .telnet else { return }
+        switch option {
+        case TelnetByte.gmcp:
+            self.forward(.event(.gmcpEnabled(false)), context: context)
+        case TelnetByte.compress2:
+            // After our WONT, still compressed: the client reads plain bytes from the stream's end.
+            context.triggerUserOutboundEvent(TelnetCompressionEvent.end, promise: nil)
+        default:
+            break
         }
     }
 
@@ -231,9 +302,31 @@ public final class TelnetNegotiator: ChannelDuplexHandler {
             self.forward(.event(.terminalType(String(name.prefix(Self.terminalTypeLimit)))), context: context)
         case TelnetByte.charset:
             self.charsetSubnegotiation(payload, context: context)
+        case TelnetByte.gmcp:
+            guard self.isOn(TelnetByte.gmcp), let message = Self.gmcpMessage(payload) else { return }
+            self.forward(.event(.gmcp(package: message.package, json: message.json)), context: context)
         default:
             break
         }
+    }
+
+    /// GMCP package names are short dotted words ("Core.Supports.Set").
+    static let gmcpPackageLimit = 64
+
+    /// "Package.Name json": the name up to the first space (printable ASCII), the rest as sent.
+    static func gmcpMessage(_ payload: [UInt8]) -> (package: String, json: String)? {
+        let space = payload.firstIndex(of: 0x20) ?? payload.endIndex
+        let name = payload[..<space]
+        guard !name.isEmpty, name.count <= Self.gmcpPackageLimit, name.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            return nil
+        }
+        let json = space < payload.endIndex ? payload[(space + 1)...] : []
+        return (String(decoding: name, as: UTF8.self), String(decoding: json, as: UTF8.self))
+    }
+
+    /// An option we perform that a telnet client turned on.
+    private func isOn(_ option: UInt8) -> Bool {
+        self.settlement == .telnet && self.ours[option, default: .init()].isEnabled
     }
 
     private func charsetSubnegotiation(_ payload: [UInt8], context: ChannelHandlerContext) {
@@ -277,6 +370,13 @@ public final class TelnetNegotiator: ChannelDuplexHandler {
                 context.write(Self.wrapOutboundOut(.command(.other(TelnetByte.nop))), promise: promise)
             } else {
                 promise?.succeed()
+            }
+        case .gmcp(let package, let json):
+            if self.isOn(TelnetByte.gmcp) {
+                let payload = Array(package.utf8) + [0x20] + Array(json.utf8)
+                context.write(Self.wrapOutboundOut(.subnegotiation(option: TelnetByte.gmcp, payload: payload)), promise: promise)
+            } else {
+                promise?.succeed()  // the client never asked for GMCP
             }
         }
     }

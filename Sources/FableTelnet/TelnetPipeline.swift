@@ -6,21 +6,33 @@ public struct TelnetConfiguration: Sendable, Equatable {
     public var lineLimit: Int
     /// How long to wait for a telnet answer before treating the peer as a raw socket (`nc`).
     public var handshakeTimeout: TimeAmount
+    /// Offer GMCP (option 201): MUD clients that accept get small JSON messages beside the text.
+    public var gmcp: Bool
+    /// Offer MCCP2 (option 86): clients that accept get everything through one zlib stream.
+    public var compression: Bool
 
-    public init(lineLimit: Int = 2048, handshakeTimeout: TimeAmount = .seconds(2)) {
+    public init(lineLimit: Int = 2048, handshakeTimeout: TimeAmount = .seconds(2), gmcp: Bool = true,
+                compression: Bool = true) {
         self.lineLimit = lineLimit
         self.handshakeTimeout = handshakeTimeout
+        self.gmcp = gmcp
+        self.compression = compression
     }
 }
 
 /// The telnet handlers for a child channel, in order. Add the session after them: it reads
 /// `TelnetEvent` and writes `TelnetOutput`.
 public enum TelnetPipeline {
-    public static func handlers(configuration: TelnetConfiguration = .init()) -> [any ChannelHandler] {
-        [
+    /// `mssp`: the server's MSSP variables; without it MSSP is not offered.
+    public static func handlers(configuration: TelnetConfiguration = .init(),
+                                mssp: MSSPProvider? = nil) -> [any ChannelHandler] {
+        // Outbound bytes leave through the compressor, so it comes first (nearest the socket).
+        let compressor: [any ChannelHandler] = configuration.compression ? [MCCPCompressor()] : []
+        return compressor + [
             ByteToMessageHandler(TelnetDecoder()),
             TelnetFrameWriter(),
-            TelnetNegotiator(handshakeTimeout: configuration.handshakeTimeout),
+            TelnetNegotiator(handshakeTimeout: configuration.handshakeTimeout, gmcp: configuration.gmcp,
+                             compression: configuration.compression, mssp: mssp),
             LineDecoder(lineLimit: configuration.lineLimit),
         ]
     }
@@ -62,7 +74,7 @@ public final class TelnetFrameWriter: ChannelOutboundHandler {
 
 extension ChannelPipeline.SynchronousOperations {
     /// Adds the telnet handlers (see `TelnetPipeline`). Call on the channel's event loop.
-    public func addTelnetHandlers(configuration: TelnetConfiguration = .init()) throws {
-        try self.addHandlers(TelnetPipeline.handlers(configuration: configuration))
+    public func addTelnetHandlers(configuration: TelnetConfiguration = .init(), mssp: MSSPProvider? = nil) throws {
+        try self.addHandlers(TelnetPipeline.handlers(configuration: configuration, mssp: mssp))
     }
 }

@@ -16,6 +16,9 @@ enum TelnetByte {
     static let ttype: UInt8 = 24     // RFC 1091
     static let naws: UInt8 = 31      // RFC 1073
     static let charset: UInt8 = 42   // RFC 2066
+    static let mssp: UInt8 = 70      // MUD Server Status Protocol
+    static let compress2: UInt8 = 86 // MCCP2, the MUD Client Compression Protocol
+    static let gmcp: UInt8 = 201     // Generic MUD Communication Protocol
 }
 
 /// A telnet command: option negotiation (with its option code) or a bare two-byte command.

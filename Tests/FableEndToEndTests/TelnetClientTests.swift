@@ -269,15 +269,16 @@ import Testing
         #expect(third.status == 0, "\(third.err)\n\(Self.tail(third.log))\n\(serve.serverLog)")
         Self.expectResumed(Self.clean(third.log), at: head)
 
-        // The raw bytes: the three offers (DO NAWS, DO TTYPE, WILL CHARSET), then never IAC —
-        // not for the one-line login, not for the hidden password prompt, not for the steps.
-        let offers: [UInt8] = [255, 253, 31, 255, 253, 24, 255, 251, 42]
+        // The raw bytes: the six offers (DO NAWS, DO TTYPE, WILL CHARSET, WILL MSSP, WILL GMCP,
+        // WILL COMPRESS2), then never IAC — not for the one-line login, not for the hidden
+        // password prompt, not for the steps.
+        let offers: [UInt8] = [255, 253, 31, 255, 253, 24, 255, 251, 42, 255, 251, 70, 255, 251, 201, 255, 251, 86]
         for name in ["nc-1.raw", "nc-2.raw", "nc-3.raw"] {
             let raw = [UInt8](try Data(contentsOf: serve.folder.appendingPathComponent(name)))
-            #expect(Array(raw.prefix(9)) == offers, "\(name) starts with the offers")
-            let iac = raw.dropFirst(9).firstIndex(of: 255)
+            #expect(Array(raw.prefix(offers.count)) == offers, "\(name) starts with the offers")
+            let iac = raw.dropFirst(offers.count).firstIndex(of: 255)
             #expect(iac == nil, "\(name): IAC at byte \(iac ?? -1) after nc never answered the offers")
-            let text = String(decoding: raw.dropFirst(9), as: UTF8.self)
+            let text = String(decoding: raw.dropFirst(offers.count), as: UTF8.self)
             #expect(text.contains("\r\nName: ") && text.contains("Goodbye.\r\n"), "\(name) holds the whole session")
             #expect(!text.contains("\n\n"), "\(name): every line ends CRLF")
         }

@@ -9,11 +9,15 @@ enum TelnetTestIO {
     static let iac: UInt8 = 255, will: UInt8 = 251, wont: UInt8 = 252, `do`: UInt8 = 253, dont: UInt8 = 254
     static let sb: UInt8 = 250, se: UInt8 = 240, nop: UInt8 = 241
     static let echo: UInt8 = 1, sga: UInt8 = 3, ttype: UInt8 = 24, naws: UInt8 = 31, charset: UInt8 = 42
+    static let mssp: UInt8 = 70, compress2: UInt8 = 86, gmcp: UInt8 = 201
+    /// What the default pipeline offers: DO NAWS, DO TTYPE, WILL CHARSET, WILL GMCP, WILL COMPRESS2.
+    static let offers: [UInt8] = [iac, `do`, naws, iac, `do`, ttype, iac, will, charset, iac, will, gmcp, iac, will, compress2]
 
     /// A channel with the whole telnet pipeline, already active (the offers are still unread).
-    static func connectedPipeline(_ configuration: TelnetConfiguration = .init()) throws -> EmbeddedChannel {
+    static func connectedPipeline(_ configuration: TelnetConfiguration = .init(),
+                                  mssp: MSSPProvider? = nil) throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addTelnetHandlers(configuration: configuration)
+        try channel.pipeline.syncOperations.addTelnetHandlers(configuration: configuration, mssp: mssp)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 4000)).wait()
         return channel
     }
@@ -67,11 +71,14 @@ enum TelnetTestError: Error { case unexpected(String) }
 
     @Test func handlersComeInOrder() {
         let handlers = TelnetPipeline.handlers()
-        #expect(handlers.count == 4)
-        #expect(handlers[0] is ByteToMessageHandler<TelnetDecoder>)
-        #expect(handlers[1] is TelnetFrameWriter)
-        #expect(handlers[2] is TelnetNegotiator)
-        #expect(handlers[3] is LineDecoder)
+        #expect(handlers.count == 5)
+        #expect(handlers[0] is MCCPCompressor)
+        #expect(handlers[1] is ByteToMessageHandler<TelnetDecoder>)
+        #expect(handlers[2] is TelnetFrameWriter)
+        #expect(handlers[3] is TelnetNegotiator)
+        #expect(handlers[4] is LineDecoder)
+        // Without compression there is no compressor to hold.
+        #expect(!TelnetPipeline.handlers(configuration: .init(compression: false)).contains { $0 is MCCPCompressor })
     }
 
     @Test func netcatSessionEndToEnd() throws {

@@ -26,8 +26,9 @@ public struct EditMemory: Command, Equatable {
 func revise(_ revision: MemoryRevision, done: String, in context: any CommandContext) async {
     guard let worldID = await context.worldID else { return }
     do {
-        _ = try await context.worlds.revise(worldID: worldID, revision)
+        let step = try await context.worlds.revise(worldID: worldID, revision)
         await context.say(done)
+        await context.memoryRevised(step)
     } catch let error as StepError {
         await context.say("That did not work: \(error.description).")
     } catch {

@@ -24,6 +24,8 @@ public protocol CommandContext: Sendable {
     var width: Int { get async }
     /// A stored step: its passage, then its options.
     func show(_ step: Step) async
+    /// The memory or the pins changed (`step` is the revision) without a step being shown.
+    func memoryRevised(_ step: Step) async
 
     /// Writes a step: streamed to the reader, then its options.
     func write(_ request: StepRequest) async
@@ -37,6 +39,11 @@ public protocol CommandContext: Sendable {
     func quit() async
     /// The story as Markdown: shown to copy, or saved to `file` where the front end can.
     func deliver(export markdown: String, steps: Int, file: String?) async
+}
+
+extension CommandContext {
+    /// Front ends that show the memory only when asked need not hear of it.
+    public func memoryRevised(_ step: Step) async {}
 }
 
 /// A step the reader asked for.

@@ -1,5 +1,7 @@
 import FableCore
 import FableEngine
+import FableTelnet
+import Foundation
 import Logging
 
 /// What every session shares: the store, the storyteller and the server-wide limits.
@@ -19,6 +21,12 @@ public final class GameContext: Sendable {
     public let logger: Logger
     /// What the steps took lately (`@stats`).
     public let statistics = StepStatistics()
+    /// When the server started (MSSP's UPTIME).
+    public let startedAt = Date()
+    /// The MSSP variables for a crawler that connected to a port, read without waiting on an
+    /// actor: the telnet layer answers on the connection's event loop. One closure shared by
+    /// every connection.
+    public let mssp: MSSPProvider
 
     public init(store: any StoryStore & AccountStore, storyteller: Storyteller, catalog: any StoryCatalog,
                 configuration: ServerConfiguration, logger: Logger) {
@@ -32,5 +40,12 @@ public final class GameContext: Sendable {
         queue = GenerationQueue(capacity: configuration.concurrentGenerations)
         throttle = LoginThrottle()
         hasher = PasswordHasher(rounds: configuration.passwordRounds)
+        let registry = registry
+        let startedAt = startedAt
+        mssp = { port in
+            configuration.listing.variables(players: registry.readersOnline, started: startedAt, port: port,
+                                            telnet: configuration.telnet)
+        }
     }
+
 }

@@ -36,7 +36,7 @@ public actor GameServer {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(
                         InputRateLimiter(bytesPerSecond: configuration.inputBytesPerSecond, burst: configuration.inputBurstBytes))
-                    try pipeline.addHandlers(TelnetPipeline.handlers(configuration: configuration.telnet))
+                    try pipeline.addHandlers(TelnetPipeline.handlers(configuration: configuration.telnet, mssp: context.mssp))
                     try pipeline.addHandler(SessionHandler(context: context, connections: connections))
                 }
             }

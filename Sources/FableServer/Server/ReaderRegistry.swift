@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Who is connected and what each is doing: for `who`, for taking over a session when
 /// a reader logs in again, for broadcasts and for shutdown.
@@ -18,6 +19,9 @@ public actor ReaderRegistry {
     }
 
     private var entries: [UInt64: Entry] = [:]
+    /// Readers logged in, readable without a hop to the actor (MSSP's PLAYERS).
+    private nonisolated let loggedIn = Atomic<Int>(0)
+    public nonisolated var readersOnline: Int { loggedIn.load(ordering: .relaxed) }
     private var nextID: UInt64 = 1
     private var emptyWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -63,7 +67,7 @@ public actor ReaderRegistry {
     }
 
     public func remove(_ id: UInt64) {
-        entries[id] = nil
+        if entries.removeValue(forKey: id)?.name != nil { loggedIn.subtract(1, ordering: .relaxed) }
         if entries.isEmpty {
             let waiters = emptyWaiters
             emptyWaiters = []
@@ -82,6 +86,8 @@ public actor ReaderRegistry {
         for entry in entries.values where entry.id != id && entry.name?.lowercased() == name.lowercased() {
             entry.deliver(.boot("You logged in from somewhere else; this connection is closing."))
         }
+        guard entries[id] != nil else { return }
+        if entries[id]?.name == nil { loggedIn.add(1, ordering: .relaxed) }
         entries[id]?.name = name
     }
 

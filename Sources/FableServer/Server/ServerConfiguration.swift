@@ -4,6 +4,8 @@ public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 4000
     public var telnet = TelnetConfiguration()
+    /// What MSSP crawlers are told: the server's name, contact, genre…
+    public var listing = ServerListing()
     /// Lines a reader may send per second, and at once.
     public var commandsPerSecond = 4.0
     public var commandBurst = 12.0

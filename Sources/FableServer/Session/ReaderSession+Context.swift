@@ -22,6 +22,8 @@ extension ReaderSession: CommandContext {
         }
     }
 
+    func memoryRevised(_ step: Step) async { await gmcpMemory(step) }
+
     func say(_ text: String) async { await screen.say(text) }
     func sayUntrusted(_ text: String) async { await screen.sayUntrusted(text) }
     func raw(_ text: String) async { await screen.raw(text) }

@@ -72,5 +72,6 @@ extension ReaderSession {
 
     func showOptions(_ step: Step) async {
         await screen.raw("\n" + OptionList.text(step.content.options, width: await screen.width))
+        await gmcpStep(step)
     }
 }

@@ -74,6 +74,7 @@ extension ReaderSession {
         self.account?.lastWorldID = world.id
         await context.registry.update(registryID, activity: "playing \(world.premise.title)")
         await screen.say("— \(TerminalText.sanitize(world.premise.title)) —")
+        await gmcpWorld(world)
         if let head = try? await worlds.head(worldID: world.id) {
             await screen.say("(Step \(head.depth). `recap` for the story so far, `help` for commands.)")
             await show(head)

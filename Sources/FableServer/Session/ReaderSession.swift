@@ -58,6 +58,8 @@ actor ReaderSession {
     var clientWidth: Int?
     /// The client answered telnet negotiation (so it can hide a password).
     var isTelnetClient = false
+    /// The client turned GMCP on: the session sends `Fable.*` messages (`ReaderSession+GMCP`).
+    var gmcp = false
     var limiter: RateLimiter
     /// The last line in and whether the login is still open, kept where `post` can read them: most
     /// ticks find nothing to do and are dropped there, without starting a task.
@@ -211,8 +213,10 @@ actor ReaderSession {
             if account?.settings.width == nil { await screen.setWidth(width) }
         case .negotiated(let telnet):
             isTelnetClient = telnet
-        case .terminalType:
-            break
+        case .gmcpEnabled(let enabled):
+            gmcp = enabled
+        case .terminalType, .gmcp:
+            break  // a client's own GMCP messages (Core.Hello, Core.Supports.Set) change nothing here
         }
     }
 

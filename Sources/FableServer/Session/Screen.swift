@@ -142,6 +142,12 @@ public actor Screen {
         await send(.keepAlive)
     }
 
+    /// A GMCP message (`IAC SB GMCP "package json" IAC SE`), beside the text: not shown, not
+    /// wrapped, not passed to watchers. The telnet layer drops it unless the client turned GMCP on.
+    public func gmcp(_ package: String, _ json: String) async {
+        await send(.gmcp(package: package, json: json))
+    }
+
     public func watch(id: UInt64, _ watcher: @escaping @Sendable (String) -> Void) {
         watchers[id] = watcher
     }
