@@ -18,8 +18,9 @@ public struct ListBranches: Command, Equatable {
         guard let worldID = await context.worldID,
               let branches = try? await context.worlds.branches(worldID: worldID) else { return }
         var text = "Branches of this world (`goto N` jumps to one):\n"
+        let mark = await context.hereMark()
         for (index, end) in branches.ends.enumerated() {
-            let here = end.id == branches.headID ? "  ← here" : ""
+            let here = end.id == branches.headID ? mark : ""
             text += "  \(index + 1). step \(end.depth): \(TerminalText.sanitize(end.content.indexLine))\(here)\n"
         }
         await context.raw(text)

@@ -27,9 +27,10 @@ public struct Read: Command, Equatable {
             return
         }
         let width = await context.width
+        let plain = await context.plainText
         var lines: [String] = []
         for step in path where step.depth >= start {
-            lines.append("— Step \(step.depth) —")
+            lines.append(plain ? "Step \(step.depth)." : "— Step \(step.depth) —")
             if !step.instruction.isEmpty { lines.append(contentsOf: Self.wrap("> " + step.instruction, width: width)) }
             lines.append(contentsOf: Self.wrap(step.content.passage, width: width))
             lines.append("")

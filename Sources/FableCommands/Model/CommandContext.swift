@@ -21,7 +21,10 @@ public protocol CommandContext: Sendable {
     func raw(_ text: String) async
     /// Long text, a page at a time where the front end pages.
     func page(_ lines: [String]) async
+    /// The width text is wrapped at (no wrapping in screen-reader mode).
     var width: Int { get async }
+    /// Screen-reader mode: no rules or decorations, no wrapping of the server's own.
+    var plainText: Bool { get async }
     /// A stored step: its passage, then its options.
     func show(_ step: Step) async
     /// The memory or the pins changed (`step` is the revision) without a step being shown.
@@ -44,6 +47,13 @@ public protocol CommandContext: Sendable {
 extension CommandContext {
     /// Front ends that show the memory only when asked need not hear of it.
     public func memoryRevised(_ step: Step) async {}
+}
+
+extension CommandContext {
+    public var plainText: Bool { get async { false } }
+
+    /// How a list marks the reader's place.
+    public func hereMark() async -> String { await plainText ? " (you are here)" : "  ← here" }
 }
 
 /// A step the reader asked for.

@@ -27,7 +27,8 @@ extension ReaderSession: CommandContext {
     func say(_ text: String) async { await screen.say(text) }
     func sayUntrusted(_ text: String) async { await screen.sayUntrusted(text) }
     func raw(_ text: String) async { await screen.raw(text) }
-    var width: Int { get async { await screen.width } }
+    var width: Int { get async { await screen.wrapWidth } }
+    var plainText: Bool { get async { account?.settings.screenReader ?? false } }
 
     func page(_ lines: [String]) async {
         pager = lines
@@ -73,7 +74,9 @@ extension ReaderSession: CommandContext {
     /// The server writes no files for readers: the story is shown to copy.
     func deliver(export markdown: String, steps: Int, file: String?) async {
         if file != nil { await screen.say("(The story is shown here to copy; the server keeps no files for readers.)") }
-        await screen.raw("----- BEGIN STORY (Markdown) -----\n" + TerminalText.sanitize(markdown)
-                         + "\n----- END STORY -----\n")
+        let plain = account?.settings.screenReader ?? false
+        await screen.raw((plain ? "The story in Markdown begins.\n" : "----- BEGIN STORY (Markdown) -----\n")
+                         + TerminalText.sanitize(markdown)
+                         + (plain ? "\nThe story ends.\n" : "\n----- END STORY -----\n"))
     }
 }

@@ -91,6 +91,7 @@ extension ReaderSession {
 
     func applyWidth() async {
         await screen.setWidth(account?.settings.width ?? clientWidth ?? ReaderSettings.defaultWidth)
+        await screen.setPlain(account?.settings.screenReader ?? false)
     }
 }
 

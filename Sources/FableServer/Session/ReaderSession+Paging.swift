@@ -22,7 +22,12 @@ extension ReaderSession {
         let page = pager.prefix(count)
         pager.removeFirst(count)
         await screen.raw(page.joined(separator: "\n") + "\n")
-        if !pager.isEmpty { await screen.say("-- More: Enter for the next page, q to stop (\(pager.count) lines left) --") }
+        guard !pager.isEmpty else { return }
+        if account?.settings.screenReader == true {
+            await screen.say("More: Enter for the next page, q to stop. \(pager.count) lines left.")
+        } else {
+            await screen.say("-- More: Enter for the next page, q to stop (\(pager.count) lines left) --")
+        }
     }
 
     /// Stops watching another reader's screen (`@snoop`).

@@ -71,7 +71,7 @@ extension ReaderSession {
     }
 
     func showOptions(_ step: Step) async {
-        await screen.raw("\n" + OptionList.text(step.content.options, width: await screen.width))
+        await screen.raw("\n" + OptionList.text(step.content.options, width: await screen.wrapWidth))
         await gmcpStep(step)
     }
 }

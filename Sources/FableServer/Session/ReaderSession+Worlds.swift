@@ -73,7 +73,8 @@ extension ReaderSession {
         try? await context.store.setLastWorld(accountID: account.id, worldID: world.id)
         self.account?.lastWorldID = world.id
         await context.registry.update(registryID, activity: "playing \(world.premise.title)")
-        await screen.say("— \(TerminalText.sanitize(world.premise.title)) —")
+        let title = TerminalText.sanitize(world.premise.title)
+        await screen.say(account.settings.screenReader ? "\(title)." : "— \(title) —")
         await gmcpWorld(world)
         if let head = try? await worlds.head(worldID: world.id) {
             await screen.say("(Step \(head.depth). `recap` for the story so far, `help` for commands.)")

@@ -40,6 +40,18 @@ public actor Screen {
         self.width = min(ReaderSettings.widthRange.upperBound, max(ReaderSettings.widthRange.lowerBound, width))
     }
 
+    /// Screen-reader mode: no line breaks of the server's own inside a paragraph (a screen
+    /// reader, or the terminal, wraps), so a line is read as one sentence, not cut at column 80.
+    public private(set) var plain = false
+
+    public func setPlain(_ plain: Bool) {
+        self.plain = plain
+    }
+
+    /// The width text is wrapped at: the reader's, or none in screen-reader mode.
+    public var wrapWidth: Int { plain ? Self.unwrapped : width }
+    static let unwrapped = 1_000_000
+
     /// Server text (already trusted): each paragraph wrapped, starting on a fresh line.
     public func say(_ text: String) async {
         await write(paragraph(text))
@@ -47,7 +59,7 @@ public actor Screen {
 
     private func paragraph(_ text: String) -> String {
         var out = column > 0 ? "\n" : ""
-        var wrapper = WordWrapper(width: width)
+        var wrapper = WordWrapper(width: wrapWidth)
         out += wrapper.feed(text) + wrapper.finish()
         if !out.hasSuffix("\n") { out += "\n" }
         column = 0
@@ -81,7 +93,7 @@ public actor Screen {
     private func layOut(_ fragment: String) -> String? {
         var out = ""
         if streaming == nil {
-            streaming = WordWrapper(width: width)
+            streaming = WordWrapper(width: wrapWidth)
             out = column > 0 ? "\n\n" : "\n"
             column = 0
         }

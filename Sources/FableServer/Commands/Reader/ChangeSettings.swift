@@ -10,7 +10,8 @@ struct ChangeSettings: SessionCommand {
         settings: show them. Change with:
           settings width N|auto          wrap at N columns (40-200) or your window's width
           settings pager N|off           lines per page for `read`
-          settings screenreader on|off   plain output
+          settings screenreader on|off   for screen readers: no rules or decorations, and
+                                         no line breaks inside a paragraph (it wraps)
           settings length short|medium|long|default   passage length
           settings tone TEXT|none        e.g. `settings tone wry and warm`
           settings avoid TEXT|none       things you do not want in your story

@@ -18,8 +18,9 @@ struct ListWorlds: SessionCommand {
             return
         }
         var text = "Your worlds (`play N` resumes one):\n"
+        let mark = await session.hereMark()
         for (index, world) in worlds.enumerated() {
-            let here = world.id == session.worldID ? "  ← here" : ""
+            let here = world.id == session.worldID ? mark : ""
             text += "  \(index + 1). \(TerminalText.sanitize(world.premise.title)) (\(world.premise.storyID))\(here)\n"
         }
         await session.screen.raw(text)
