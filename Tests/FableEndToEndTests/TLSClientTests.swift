@@ -81,7 +81,7 @@ import Testing
         #expect(serve.stop() == 0)
     }
 
-    @Test func mistakesInTheTLSSettingsStopTheServerWithOneLine() async throws {
+    @Test func mistakesInTheTLSSettingsStopTheServerSayingWhat() async throws {
         let folder = temporaryFolder()
         let cases: [([String], String)] = [
             (["--tls-port", "0", "--cert", "mine.pem"], "a TLS certificate (--cert) needs its key (--key)"),
@@ -172,9 +172,9 @@ import Testing
         #expect(verified.output.contains("- Handshake was completed"), "\(verified.output)")
     }
 
-    /// tintin++, a MUD client, with `#ssl`: it keeps the certificate it is shown the first time
-    /// (and would warn if it changed), and negotiates telnet inside TLS, so the password prompts
-    /// hide what is typed as they do for telnet on the plain port.
+    /// tintin++, a MUD client, with `#ssl`: it keeps the certificate it is shown the first time,
+    /// and negotiates telnet inside TLS, so the password prompts hide what is typed as they do for
+    /// telnet on the plain port.
     @Test func tintinSSLLogsInWithTheTelnetHandshakeInsideTLS() async throws {
         let tintin = "/usr/games/tt++"
         try Self.require(tintin)

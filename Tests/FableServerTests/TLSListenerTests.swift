@@ -11,17 +11,19 @@ import Testing
 /// server goes on serving everyone else.
 @Suite(.serialized) struct TLSListenerTests {
     /// One self-signed identity for the suite: making a key pair is quick, but no test is about it.
-    static let identity: TLSIdentity = {
-        let folder = ScratchFolder.make("fable-tls-listener")
-        return try! TLSIdentity.selfSigned(beside: folder.appendingPathComponent("fable.sqlite").path,
-                                           commonName: "fable-test")
-    }()
+    static let made = Result {
+        try TLSIdentity.selfSigned(beside: ScratchFolder.make("fable-tls-listener").appendingPathComponent("fable.sqlite").path,
+                                   commonName: "fable-test")
+    }
+
+    static func identity() throws -> TLSIdentity { try made.get() }
 
     /// A harness whose server also listens with TLS on a free port.
     static func withTLS<Result>(silence: Duration = .seconds(5),
                                 configure: @escaping (inout ServerConfiguration) -> Void = { _ in },
                                 _ body: (ServerHarness, Int) async throws -> Result) async throws -> Result {
-        try await ServerHarness.with(configure: { configuration in
+        let identity = try identity()
+        return try await ServerHarness.with(configure: { configuration in
             var listener = TLSListenerConfiguration(port: 0, identity: identity)
             listener.silenceBeforeRefusal = silence
             configuration.tls = listener
@@ -34,10 +36,9 @@ import Testing
     }
 
     /// A client that trusts the suite's certificate (and checks it is valid for localhost).
-    static func connectTLS(port: Int, trusting roots: NIOSSLTrustRoots = .certificates(identity.certificateChain))
-        async throws -> LineClient {
+    static func connectTLS(port: Int, trusting roots: NIOSSLTrustRoots? = nil) async throws -> LineClient {
         var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.trustRoots = roots
+        configuration.trustRoots = try roots ?? .certificates(identity().certificateChain)
         let context = try NIOSSLContext(configuration: configuration)
         return try await LineClient.connect(port: port) { channel in
             try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: "localhost"))
