@@ -12,10 +12,18 @@ public final class LineClient: Sendable {
     private let reader: Task<Void, Never>
 
     public static func connect(host: String = "127.0.0.1", port: Int) async throws -> LineClient {
+        try await connect(host: host, port: port, through: { _ in })
+    }
+
+    /// Connects with `handlers` first in the client's pipeline, between the socket and the
+    /// lines (a TLS client handler, say).
+    public static func connect(host: String = "127.0.0.1", port: Int,
+                               through handlers: @escaping @Sendable (any Channel) throws -> Void) async throws -> LineClient {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    try handlers(channel)
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
         return LineClient(channel)

@@ -7,6 +7,8 @@ final class ServeProcess {
     let folder: URL
     /// The telnet port `fable serve` printed.
     let port: Int
+    /// The TLS port it printed, when `arguments` asked for a TLS listener (`--tls-port`).
+    let tlsPort: Int?
     /// The stub model's base URL (`…/v1`), as `fable stub` printed it.
     let stubURL: String
     var databasePath: String { folder.appendingPathComponent("fable.sqlite").path }
@@ -23,8 +25,10 @@ final class ServeProcess {
         case url(String)
     }
 
-    /// Starts both; `stories` maps file names (`tiny.md`) to their text.
-    init(stories: [String: String], in folder: URL = temporaryFolder(), embeddings: Embeddings = .off) async throws {
+    /// Starts both; `stories` maps file names (`tiny.md`) to their text; `arguments` go to
+    /// `fable serve` after the usual ones.
+    init(stories: [String: String], in folder: URL = temporaryFolder(), embeddings: Embeddings = .off,
+         arguments: [String] = []) async throws {
         self.folder = folder
         let storiesFolder = folder.appendingPathComponent("stories")
         try FileManager.default.createDirectory(at: storiesFolder, withIntermediateDirectories: true)
@@ -53,7 +57,7 @@ final class ServeProcess {
         case .url(let url): url
         }
         server = try Self.launch(["serve", "--port", "0", "--db", "fable.sqlite", "--stories", "stories",
-                                  "--password-rounds", "16"],
+                                  "--password-rounds", "16"] + arguments,
                                  in: folder, name: "serve",
                                  environment: ["FABLE_LLM_URL": stubURL, "FABLE_EMBEDDINGS_URL": embeddingsURL])
         do {
@@ -62,6 +66,16 @@ final class ServeProcess {
                                                   in: folder.appendingPathComponent("serve.out"), while: server)
             let rest = line[line.range(of: "127.0.0.1:")!.upperBound...]
             port = try #require(Int(rest.prefix { $0.isNumber }), "no port in \(line)")
+            if arguments.contains("--tls-port") {
+                // "fable: serving TLS on 127.0.0.1:PORT (certificate …)", printed after the above.
+                let line = try await Self.waitForLine(containing: "fable: serving TLS on 127.0.0.1:",
+                                                      in: folder.appendingPathComponent("serve.out"), while: server)
+                let rest = line[line.range(of: "127.0.0.1:")!.upperBound...]
+                let found: Int = try #require(Int(rest.prefix { $0.isNumber }), "no port in \(line)")
+                tlsPort = found
+            } else {
+                tlsPort = nil
+            }
         } catch {
             Self.end(server)
             Self.end(stub)
@@ -73,6 +87,9 @@ final class ServeProcess {
     var serverLog: String {
         (try? String(contentsOf: folder.appendingPathComponent("serve.err"), encoding: .utf8)) ?? ""
     }
+
+    /// The server's process id (to read its memory from /proc).
+    var serverPID: Int32 { server.processIdentifier }
 
     /// What the server printed on stdout so far.
     var serverOutput: String {

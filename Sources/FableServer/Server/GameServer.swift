@@ -2,13 +2,15 @@ import FableCore
 import FableTelnet
 import NIOCore
 import NIOPosix
+import NIOSSL
 
-/// The telnet game server: accepts connections, runs a `ReaderSession` for each,
-/// and shuts down gracefully.
+/// The telnet game server: accepts connections (on its plain port and, when configured, its TLS
+/// port), runs a `ReaderSession` for each, and shuts down gracefully.
 public actor GameServer {
     public let context: GameContext
     private let connections: ConnectionLimiter
     private var serverChannel: (any Channel)?
+    private var tlsChannel: (any Channel)?
     private var clock: Task<Void, Never>?
 
     public init(context: GameContext) {
@@ -17,7 +19,59 @@ public actor GameServer {
     }
 
     /// Binds and starts accepting; returns the port (useful when the configured port is 0).
+    /// With a TLS listener configured, binds it too (`tlsPort` tells its port).
     public func start() async throws -> Int {
+        let configuration = context.configuration
+        let server = try await bind(port: configuration.port, tls: nil)
+        serverChannel = server
+        let port = server.localAddress?.port ?? configuration.port
+        if let tls = configuration.tls {
+            let listener: any Channel
+            do {
+                let secure = SecureListener(context: try tls.identity.makeContext(), plainPort: port,
+                                            silence: .nanoseconds(Int64(tls.silenceBeforeRefusal / .nanoseconds(1))))
+                listener = try await bind(port: tls.port, tls: secure)
+            } catch {
+                try? await server.close()
+                throw error
+            }
+            tlsChannel = listener
+            tlsPort = listener.localAddress?.port ?? tls.port
+        }
+        await context.registry.onShutdown { [weak self] grace in
+            Task { await self?.shutdown(grace: grace) }
+        }
+        let registry = context.registry
+        clock = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(5))
+                await registry.broadcast(.tick)
+            }
+        }
+        context.logger.info("listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
+        if let tls = configuration.tls, let tlsPort {
+            context.logger.info("listening with TLS", metadata: [
+                "host": "\(configuration.host)", "port": "\(tlsPort)", "certificate": "\(tls.identity.certificatePath)",
+                "sha256": "\(tls.identity.fingerprint)"])
+        }
+        return port
+    }
+
+    /// The TLS listener's port once started, nil without one.
+    public private(set) var tlsPort: Int?
+
+    /// What a TLS listener's connections have in front of the telnet handlers.
+    private struct SecureListener: Sendable {
+        var context: NIOSSLContext
+        var plainPort: Int
+        var silence: TimeAmount
+    }
+
+    /// One listener. Both listeners' connections share the one per-address count and end in
+    /// the same `SessionHandler`; a TLS connection has the TLS handler (and, until its first
+    /// byte, `PlaintextRefusal`) between the rate limiter and the telnet handlers, so the rate
+    /// limit counts the bytes as they come off the wire.
+    private func bind(port: Int, tls: SecureListener?) async throws -> any Channel {
         let configuration = context.configuration
         let context = context
         let connections = connections
@@ -25,7 +79,7 @@ public actor GameServer {
         // on an idle connection (a waiting task holds memory). Reads start small (a reader
         // types a line at a time): the channel keeps its last read buffer, so its size is paid
         // by every idle connection.
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 512)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.so_keepalive), value: 1)
@@ -36,26 +90,17 @@ public actor GameServer {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(
                         InputRateLimiter(bytesPerSecond: configuration.inputBytesPerSecond, burst: configuration.inputBurstBytes))
+                    if let tls {
+                        try pipeline.addHandler(PlaintextRefusal(plainPort: tls.plainPort, silence: tls.silence,
+                                                                 logger: context.logger))
+                        try pipeline.addHandler(NIOSSLServerHandler(context: tls.context))
+                    }
                     try pipeline.addHandlers(TelnetPipeline.handlers(configuration: configuration.telnet, mssp: context.mssp))
                     try pipeline.addHandler(SessionHandler(context: context, connections: connections))
                 }
             }
-            .bind(host: configuration.host, port: configuration.port)
+            .bind(host: configuration.host, port: port)
             .get()
-        serverChannel = server
-        await context.registry.onShutdown { [weak self] grace in
-            Task { await self?.shutdown(grace: grace) }
-        }
-        let port = server.localAddress?.port ?? configuration.port
-        let registry = context.registry
-        clock = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(5))
-                await registry.broadcast(.tick)
-            }
-        }
-        context.logger.info("listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
-        return port
     }
 
     /// Read buffers from 64 bytes to 8 KiB, 256 to start: a line of typing fits, and a paste
@@ -68,6 +113,7 @@ public actor GameServer {
         let grace = grace ?? context.configuration.shutdownGrace
         let registry = context.registry
         try? await serverChannel?.close()
+        try? await tlsChannel?.close()
         let queue = context.queue
         await queue.close()
         let seconds = grace.components.seconds
@@ -88,6 +134,7 @@ public actor GameServer {
     /// Waits until the server has stopped: no longer accepting, and every session ended.
     public func wait() async {
         try? await serverChannel?.closeFuture.get()
+        try? await tlsChannel?.closeFuture.get()
         await sessionsEnded()
     }
 

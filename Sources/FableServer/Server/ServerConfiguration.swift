@@ -28,6 +28,23 @@ public struct ServerConfiguration: Sendable {
     public var autoStepLimit = 20
     /// Where the story files are.
     public var storiesDirectory = "stories"
+    /// A second listener, for telnet over TLS; none unless asked for (docs/admin.md says why).
+    public var tls: TLSListenerConfiguration?
 
     public init() {}
+}
+
+/// The TLS listener: its port and what it presents. It serves the same sessions as the plain
+/// port, under the same limits.
+public struct TLSListenerConfiguration: Sendable {
+    public var port: Int
+    public var identity: TLSIdentity
+    /// A client that has sent nothing by then is told in plain text that the port speaks TLS
+    /// (`PlaintextRefusal`): every TLS client speaks first.
+    public var silenceBeforeRefusal: Duration = .seconds(5)
+
+    public init(port: Int, identity: TLSIdentity) {
+        self.port = port
+        self.identity = identity
+    }
 }

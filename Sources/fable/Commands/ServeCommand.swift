@@ -33,17 +33,36 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("shutdown-grace"), help: "Seconds steps being written get to finish on shutdown.")
     var shutdownGrace = 5
 
+    @Option(name: .customLong("tls-port"), help: """
+        Also serve telnet over TLS on this port (env FABLE_TLS_PORT, config tls_port; default: no TLS \
+        listener; 0 picks a free one; off turns it off).
+        """)
+    var tlsPort: String?
+
+    @Option(help: """
+        The TLS listener's certificate chain, PEM, the server's certificate first (env FABLE_TLS_CERT, config \
+        tls_cert; default: a self-signed one made on the first start and kept beside the database).
+        """)
+    var cert: String?
+
+    @Option(help: "The private key of --cert, PEM, without a passphrase (env FABLE_TLS_KEY, config tls_key).")
+    var key: String?
+
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
         let runtime: Runtime
+        let tls: TLSListenerConfiguration?
         do {
             runtime = try Runtime(common)
+            tls = try TLSSettings.resolve(port: tlsPort, certificate: cert, key: key, config: common.config)
+                .map { try listener($0, database: runtime.settings.databasePath) }
         } catch {
             throw ValidationError("\(error)")
         }
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var configuration = ServerConfiguration()
+        configuration.tls = tls
         configuration.host = host
         configuration.port = port
         configuration.storiesDirectory = stories
@@ -59,12 +78,56 @@ struct ServeCommand: AsyncParsableCommand {
         let bound = try await server.start()
         // Printed for people and scripts (tests start the server on port 0 and read this line).
         Console.out("fable: serving on \(host):\(bound) (model \(runtime.settings.llm.baseURL), database \(runtime.settings.databasePath))\n")
+        if let tls, let tlsBound = await server.tlsPort {
+            Self.announce(tls.identity, host: host, port: tlsBound, logger: context.logger)
+        }
         let dense = await runtime.storyteller.retriever.probe()
         Console.out("fable: long-term search: \(dense)"
                     + (runtime.settings.embeddings.map { dense == .off ? "" : " [\($0.baseURL)]" } ?? "") + "\n")
         let signals = Self.onTermination { Task { await server.shutdown() } }
         await server.wait()
         signals.forEach { $0.cancel() }
+    }
+
+    /// The TLS listener: the admin's certificate, or the self-signed one kept beside the database
+    /// (made now if there is none), valid for this machine's name and the host listened on.
+    private func listener(_ settings: TLSSettings, database: String) throws -> TLSListenerConfiguration {
+        let identity: TLSIdentity
+        if let certificate = settings.certificate, let key = settings.key {
+            identity = try TLSIdentity.files(certificate: certificate, key: key)
+        } else {
+            let machine = Self.machineName()
+            let wildcard = ["", "0.0.0.0", "::", "*"].contains(host)
+            identity = try TLSIdentity.selfSigned(beside: database, commonName: machine ?? "fable",
+                                                  names: [machine, wildcard ? nil : host].compactMap { $0 })
+        }
+        return TLSListenerConfiguration(port: settings.port, identity: identity)
+    }
+
+    /// Printed for people, who compare the fingerprint with what their client shows, and for
+    /// scripts (tests read the port from the first line).
+    private static func announce(_ identity: TLSIdentity, host: String, port: Int, logger: Logger) {
+        let origin = switch identity.origin {
+        case .given: "given"
+        case .made: "self-signed, made now"
+        case .kept: "self-signed, kept from an earlier start"
+        case .renewed: "self-signed, made now in place of one that had expired"
+        }
+        Console.out("fable: serving TLS on \(host):\(port) (certificate \(identity.certificatePath), \(origin); "
+                    + "key \(identity.keyPath))\n")
+        Console.out("fable: TLS certificate SHA-256 fingerprint \(identity.fingerprint)\n")
+        if let warning = identity.warning {
+            Console.err("fable: \(warning)\n")
+            logger.warning("\(warning)")
+        }
+    }
+
+    /// This machine's host name, as `hostname` prints it.
+    private static func machineName() -> String? {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return nil }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.isEmpty ? nil : name
     }
 
     /// SIGINT and SIGTERM start a graceful shutdown instead of killing the process.

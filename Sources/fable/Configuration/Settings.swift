@@ -121,7 +121,7 @@ struct Settings {
             && x.port == y.port
     }
 
-    private static func configFile(_ path: String?) throws -> [String: Any] {
+    static func configFile(_ path: String?) throws -> [String: Any] {
         let chosen = path ?? (FileManager.default.fileExists(atPath: "fable.yaml") ? "fable.yaml" : nil)
         guard let chosen else { return [:] }
         guard let text = try? String(contentsOfFile: chosen, encoding: .utf8) else {
