@@ -4,7 +4,8 @@ import Testing
 
 /// The checks every command passes, and the commands against a real world.
 @Suite struct CommandRunnerTests {
-    let parser = CommandParser(sets: [StandardSets.play, StandardSets.remember])
+    let parser = CommandParser(sets: [StandardSets.play, StandardSets.remember,
+                                      CommandSet(name: "You", layout: .line, commands: [Help.self, Quit.self])])
 
     private func run(_ line: String, in context: RecordingContext) async {
         await CommandRunner.run(parser.parse(line), in: context)
@@ -41,6 +42,20 @@ import Testing
         await run("auto 3", in: context)
         #expect(await context.written == [.advance(.custom("help the ferryman")), .advance(.custom("settings are strange here")),
                                           .advance(.option(1)), .advance(.proceed), .auto(3)])
+    }
+
+    @Test func helpWithAWordThatIsNoTopicTellsTheStoryOnceItHasBegun() async throws {
+        let context = try RecordingContext()
+        await run("help Mara", in: context)
+        #expect(await context.text.contains("There is no help on `mara`"), "no story yet: the topic was meant")
+        try await context.enterWorld(steps: 1)
+        await context.clear()
+        await run("help Mara", in: context)
+        await run("help retyr", in: context)
+        await run("help UNDO", in: context)
+        #expect(await context.written == [.advance(.custom("help Mara"))])
+        let text = await context.text
+        #expect(text.contains("`help retry`") && text.contains("undo: go back one step"))
     }
 
     @Test func pinningAThingSomewhereTellsTheStoryWithAHint() async throws {

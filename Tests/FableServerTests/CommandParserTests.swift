@@ -28,7 +28,7 @@ import Testing
         ("settings width 60", ChangeSettings(name: "width", value: "60")),
         ("settings tone wry and warm", ChangeSettings(name: "tone", value: "wry and warm")),
         ("settings", ChangeSettings(name: nil, value: "")),
-        ("help", Help(topic: nil)), ("help retry", Help(topic: "retry")), ("who", Who()), ("quit", Quit()),
+        ("help", Help(topic: nil)), ("help retry", Help(topic: "retry")), ("help Mara", Help(topic: "Mara")), ("who", Who()), ("quit", Quit()),
         ("memory edit The bell is glass.", EditMemory(text: "The bell is glass.")),
         ("pin The lamp must never go out", Pin(fact: "The lamp must never go out")),
         ("pin: the map is pinned to the door", Pin(fact: "the map is pinned to the door")),

@@ -49,6 +49,7 @@ public struct HelpText: Sendable {
 
     /// The text for `help TOPIC`, or a suggestion when the topic is unknown.
     public func text(for name: String) -> String {
+        let name = name.lowercased()
         if let text = topic(name) { return text }
         let near = NearMiss.suggestions(for: name, among: topics.sorted())
         if near.isEmpty { return "There is no help on `\(name)`. Type `help` for the list of commands." }
