@@ -40,8 +40,7 @@ actor RecordingContext: CommandContext {
     func clear() { said = []; written = [] }
 
     func gateState() async -> GateState {
-        let begun = worldID == nil ? false : (try? await worlds.head(worldID: worldID!)) != nil
-        return GateState(inWorld: worldID != nil, storyBegun: begun, isAdmin: isAdmin)
+        GateState(inWorld: worldID != nil, storyBegun: await storyBegun(), isAdmin: isAdmin)
     }
 
     func audit(_ command: any Command, allowed: Bool) async { audited.append(("\(command)", allowed)) }

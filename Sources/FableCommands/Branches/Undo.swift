@@ -27,9 +27,9 @@ func move(_ context: any CommandContext,
     do {
         if let head = try await change(context.worlds, worldID) { await context.show(head) }
     } catch let error as StoreError {
-        await context.say(error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
+        await context.say(error.description.capitalizedFirst + ".")
     } catch let error as WorldServiceError {
-        await context.say(error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
+        await context.say(error.description.capitalizedFirst + ".")
     } catch {
         await context.say("That did not work (\(error)).")
     }

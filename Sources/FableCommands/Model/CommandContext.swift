@@ -52,6 +52,12 @@ extension CommandContext {
 extension CommandContext {
     public var plainText: Bool { get async { false } }
 
+    /// Whether the reader's world has a first step yet (false outside a world).
+    public func storyBegun() async -> Bool {
+        guard let worldID = await worldID else { return false }
+        return (try? await worlds.head(worldID: worldID)) != nil
+    }
+
     /// How a list marks the reader's place.
     public func hereMark() async -> String { await plainText ? " (you are here)" : "  ← here" }
 }

@@ -15,17 +15,17 @@ public struct Choose: Command, Equatable {
     public static func parse(_ arguments: String) -> ArgumentFit { .instruction }
 
     public func run(in context: any CommandContext) async {
-        guard let worldID = await context.worldID, let head = try? await context.worlds.head(worldID: worldID),
-              head.content.options.indices.contains(number - 1) else {
-            let count = await currentOptionCount(context)
-            await context.say("There is no option \(number). Choose 1 to \(count), or write your own.")
+        let count = await currentOptionCount(context)
+        guard let count, number >= 1, number <= count else {
+            await context.say("There is no option \(number). Choose 1 to \(count ?? 3), or write your own.")
             return
         }
         await context.write(.advance(.option(number - 1)))
     }
 }
 
-func currentOptionCount(_ context: any CommandContext) async -> Int {
-    guard let worldID = await context.worldID, let head = try? await context.worlds.head(worldID: worldID) else { return 3 }
+/// How many options the current step has; nil when there is no step.
+func currentOptionCount(_ context: any CommandContext) async -> Int? {
+    guard let worldID = await context.worldID, let head = try? await context.worlds.head(worldID: worldID) else { return nil }
     return head.content.options.count
 }

@@ -24,7 +24,7 @@ public struct EditOption: Command, Equatable {
     }
 
     public func run(in context: any CommandContext) async {
-        guard await currentOptionCount(context) >= number, number >= 1 else {
+        guard let count = await currentOptionCount(context), number >= 1, number <= count else {
             await context.say("There is no option \(number) to edit.")
             return
         }

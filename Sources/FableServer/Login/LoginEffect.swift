@@ -45,7 +45,7 @@ enum LoginFailure: Sendable, Equatable {
         case .mismatch:
             return "That name and password do not match."
         case .refused(let error):
-            return "\(error.description.prefix(1).uppercased())\(error.description.dropFirst()); choose another."
+            return "\(error.description.capitalizedFirst); choose another."
         case .creationFailed:
             return "The reader could not be made just now; please try again."
         }

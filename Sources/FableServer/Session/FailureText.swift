@@ -21,7 +21,7 @@ enum FailureText {
         case StepError.store(.headMoved):
             return "The story moved on elsewhere while this step was written."
         case let error as StepError:
-            return error.description.prefix(1).uppercased() + error.description.dropFirst() + "."
+            return error.description.capitalizedFirst + "."
         default:
             return "Something went wrong (\(error))."
         }

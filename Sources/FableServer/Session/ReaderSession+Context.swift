@@ -9,8 +9,7 @@ extension ReaderSession: CommandContext {
     nonisolated var helpText: HelpText { ServerSets.help }
 
     func gateState() async -> GateState {
-        let begun = worldID == nil ? false : (try? await worlds.head(worldID: worldID!)) != nil
-        return GateState(inWorld: worldID != nil, storyBegun: begun, isAdmin: account?.isAdmin ?? false)
+        GateState(inWorld: worldID != nil, storyBegun: await storyBegun(), isAdmin: account?.isAdmin ?? false)
     }
 
     func audit(_ command: any Command, allowed: Bool) async {

@@ -113,7 +113,3 @@ struct PlaySession {
 struct PlayProblem: Error, CustomStringConvertible {
     var description: String
 }
-
-extension String {
-    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
-}

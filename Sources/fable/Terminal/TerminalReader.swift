@@ -24,7 +24,7 @@ actor TerminalReader: CommandContext {
     nonisolated var helpText: HelpText { HelpText(sets: PlaySession.sets) }
 
     func gateState() async -> GateState {
-        GateState(inWorld: true, storyBegun: (try? await worlds.head(worldID: world.id)) != nil, isAdmin: false)
+        GateState(inWorld: true, storyBegun: await storyBegun(), isAdmin: false)
     }
 
     func audit(_ command: any Command, allowed: Bool) async {}
