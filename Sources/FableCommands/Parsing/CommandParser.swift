@@ -17,6 +17,8 @@ public enum ParsedLine: Sendable {
 public struct CommandParser: Sendable {
     public let sets: [CommandSet]
     private let byWord: [String: any Command.Type]
+    /// Every command word but the admins', for near-miss suggestions.
+    public let words: [String]
 
     public init(sets: [CommandSet]) {
         self.sets = sets
@@ -27,14 +29,8 @@ public struct CommandParser: Sendable {
             }
         }
         self.byWord = byWord
+        words = sets.flatMap { $0.commands }.flatMap { $0.words }.filter { !$0.hasPrefix("@") }
     }
-
-    /// Every command word, for near-miss suggestions.
-    public var words: [String] {
-        sets.flatMap { $0.commands }.flatMap { $0.words }.filter { !$0.hasPrefix("@") }
-    }
-
-    public func command(named word: String) -> (any Command.Type)? { byWord[word] }
 
     public func parse(_ line: String) -> ParsedLine {
         let text = line.trimmingCharacters(in: .whitespaces)

@@ -15,6 +15,7 @@ struct PlaySession {
         CommandSet(name: "You", layout: .line, commands: [Help.self, Quit.self]),
     ]
     static let parser = CommandParser(sets: sets)
+    static let help = HelpText(sets: sets)
 
     /// Where a new world comes from: the story file, read only when one starts.
     struct StorySource {

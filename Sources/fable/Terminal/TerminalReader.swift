@@ -21,7 +21,7 @@ actor TerminalReader: CommandContext {
 
     var worldID: Int64? { world.id }
     nonisolated var autoStepLimit: Int { 20 }
-    nonisolated var helpText: HelpText { HelpText(sets: PlaySession.sets) }
+    nonisolated var helpText: HelpText { PlaySession.help }
 
     func gateState() async -> GateState {
         GateState(inWorld: true, storyBegun: await storyBegun(), isAdmin: false)
