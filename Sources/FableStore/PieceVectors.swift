@@ -16,11 +16,11 @@ import FableCore
 /// rank E5's passages. A step's pieces are stored together (a group), so the branch rule is
 /// checked once a step, not once a piece.
 ///
-/// A search scores every piece of the branch (signed bytes times signed bytes). A new piece's
-/// neighbours in a large world are looked for among a shortlist: the `shortlistSize` pieces whose
-/// signs (one bit a dimension, of the difference from the world's mean vector) agree most with
-/// its own. The signs are too coarse to find a fact asked for in other words (docs/retrieval.md),
-/// but near neighbours, which only set a piece's hubness, are found well.
+/// A small world's search scores every piece of its branch (signed bytes times signed bytes).
+/// From `sketchFrom` pieces on, every piece also has a sketch (`PieceProjection`): a search
+/// ranks the branch's pieces by their sketches and scores the best `candidates` in full, and a
+/// new piece's neighbours are looked for among the `neighbourCandidates` pieces whose sketch
+/// bits agree most with its own. Near neighbours only set hubness; they are found well.
 struct PieceVectors: Sendable {
     let model: String
     let dimensions: Int
@@ -40,37 +40,45 @@ struct PieceVectors: Sendable {
     /// Every vector of a piece up to this id was read from the file (later ones arrive through
     /// `set`, or are read by the next search).
     var highestID: Int64 = 0
-    /// The mean of the first `centerSample` vectors, fixed once there are that many; each
-    /// piece's signs against it, `words` words a piece.
-    private var center: [Float]?
-    private var signs: [UInt64] = []
-    private var words: Int { (dimensions + 63) / 64 }
+    /// Each piece's group.
+    private var groupOfPiece: [Int32] = []
+    /// Learnt when the world first has `sketchFrom` pieces.
+    private var sketches: PieceProjection?
 
     static let neighbours = 10
-    static let centerSample = 512
+    /// Below this many pieces every piece is scored in full: a search costs well under a millisecond.
+    static let sketchFrom = 8_192
+    static let sketchComponents = 64
+    /// Pieces the sketches' directions are learnt from.
+    static let sketchSample = 2_048
+    /// Pieces the sketches choose for a search to score in full, for each query.
+    static let candidates = 1_024
     /// Pieces a new piece is compared with in a large world.
-    static let shortlist = 2_048
-    /// Below this many pieces a new piece is compared with every piece: the signs would save little.
-    static let shortlistFrom = 8_192
+    static let neighbourCandidates = 2_048
     static let hubWeight: Float = 0.5
-    /// A cosine this close to 1 is the same text again, not a neighbour.
+    /// A cosine this close to 1 is the same text again, not a neighbour (the codes' own cosine
+    /// is checked, as bytes from floats of the same text may differ in a rounding).
     static let sameText: Float = 0.999
+    static let maybeSameText: Float = 0.98
 
-    /// Pieces a new piece is compared with in a large world, and from how many pieces a world is large.
-    let shortlistSize: Int
-    let shortlistFrom: Int
+    let sketchFrom: Int
+    let candidates: Int
+    let neighbourCandidates: Int
 
-    init(model: String, dimensions: Int, shortlistSize: Int = PieceVectors.shortlist,
-         shortlistFrom: Int = PieceVectors.shortlistFrom) {
+    init(model: String, dimensions: Int, sketchFrom: Int = PieceVectors.sketchFrom,
+         candidates: Int = PieceVectors.candidates, neighbourCandidates: Int = PieceVectors.neighbourCandidates) {
         self.model = model
         self.dimensions = dimensions
-        self.shortlistSize = shortlistSize
-        self.shortlistFrom = max(shortlistFrom, Self.centerSample)
+        self.sketchFrom = sketchFrom
+        self.candidates = candidates
+        self.neighbourCandidates = neighbourCandidates
     }
 
     var count: Int { pieceIDs.count }
     /// Bytes held, about: what the cache's capacity counts.
-    var bytes: Int { codes.count + pieceIDs.count * (16 + 4 * Self.neighbours) + groupStep.count * 16 }
+    var bytes: Int {
+        codes.count + pieceIDs.count * (24 + 4 * Self.neighbours) + groupStep.count * 16 + (sketches?.codes.count ?? 0) + (sketches?.signs.count ?? 0) * 12
+    }
 
     /// Sets a step's pieces' vectors (unit length, `dimensions` each), replacing any it had.
     /// `known`: each piece's nearest cosines as stored; a piece without them is compared with
@@ -93,7 +101,8 @@ struct PieceVectors: Sendable {
             scales.append(quantized.scale)
             hubs.append(.nan)
             let piece = count - 1
-            if let center { signs.append(contentsOf: Self.signs(vector, center: center)) }
+            groupOfPiece.append(Int32(groupStep.count - 1))
+            sketches?.add(vector)
             if let list = index < known.count ? known[index] : nil, list.count == Self.neighbours {
                 nearest.append(contentsOf: list)
                 updateHub(piece)
@@ -102,22 +111,8 @@ struct PieceVectors: Sendable {
                 changed.formUnion(compare(piece, vector))
             }
         }
-        if center == nil, count >= Self.centerSample { fixCenter() }
+        if sketches == nil, count >= sketchFrom { learnSketches() }
         return changed.filter { $0 < before }.sorted().map { pieceIDs[$0] }
-    }
-
-    /// The mean of the first `centerSample` vectors becomes the center, and every piece gets
-    /// its signs against it.
-    private mutating func fixCenter() {
-        var mean = [Float](repeating: 0, count: dimensions)
-        for piece in 0..<Self.centerSample {
-            for (dimension, value) in vector(piece).enumerated() { mean[dimension] += value }
-        }
-        mean = mean.map { $0 / Float(Self.centerSample) }
-        center = mean
-        signs = []
-        signs.reserveCapacity(count * words)
-        for piece in 0..<count { signs.append(contentsOf: Self.signs(vector(piece), center: mean)) }
     }
 
     /// A kept vector, as floats again.
@@ -125,30 +120,26 @@ struct PieceVectors: Sendable {
         (0..<dimensions).map { Float(codes[piece * dimensions + $0]) * scales[piece] }
     }
 
-    /// One bit a dimension: set where the vector is above the center.
-    static func signs(_ vector: [Float], center: [Float]) -> [UInt64] {
-        var words = [UInt64](repeating: 0, count: (vector.count + 63) / 64)
-        for dimension in vector.indices where vector[dimension] > center[dimension] {
-            words[dimension / 64] |= 1 << UInt64(dimension % 64)
-        }
-        return words
+    /// The sketches' directions, learnt from the pieces kept so far; every piece gets its sketch.
+    private mutating func learnSketches() {
+        var learnt = PieceProjection(components: min(Self.sketchComponents, dimensions), pieces: count,
+                                     sample: Self.sketchSample, dimensions: dimensions, vector: vector)
+        for piece in 0..<count { learnt.add(vector(piece)) }
+        sketches = learnt
     }
 
-    /// The live pieces whose signs differ least from those of `vector`, at least `size` of them
-    /// (all on ties at the cut), in piece order; nil when every piece should be compared (a
-    /// small world, or no center yet).
+    /// The live pieces whose sketch bits differ least from those of `vector`, at least `size`
+    /// of them (all on ties at the cut); nil when every piece should be compared (a small world).
     private func shortlist(for vector: [Float], size: Int) -> [Int]? {
-        guard let center, count >= shortlistFrom else { return nil }
-        let query = Self.signs(vector, center: center)
-        let words = words
-        var distance = [UInt16](repeating: UInt16.max, count: count)
-        var histogram = [Int](repeating: 0, count: dimensions + 2)
-        signs.withUnsafeBufferPointer { signs in
+        guard let sketches, count > size else { return nil }
+        let query = sketches.project(vector).enumerated().reduce(UInt64(0)) { $1.element > 0 ? $0 | 1 << UInt64($1.offset) : $0 }
+        var distance = [UInt8](repeating: UInt8.max, count: count)
+        var histogram = [Int](repeating: 0, count: 66)
+        sketches.signs.withUnsafeBufferPointer { signs in
             for group in groupStep.indices where groupStep[group] != 0 {
                 for piece in pieces(ofGroup: group) {
-                    var differ = 0
-                    for word in 0..<words { differ += (signs[piece * words + word] ^ query[word]).nonzeroBitCount }
-                    distance[piece] = UInt16(differ)
+                    let differ = (signs[piece] ^ query).nonzeroBitCount
+                    distance[piece] = UInt8(differ)
                     histogram[differ] += 1
                 }
             }
@@ -192,24 +183,25 @@ struct PieceVectors: Sendable {
         let dimensions = dimensions
         var own = [Float](repeating: -1, count: Self.neighbours)
         var entering: [(Int, Float)] = []
-        let shortlist = shortlist(for: vector, size: shortlistSize)
-        vector.withUnsafeBufferPointer { query in
-            codes.withUnsafeBufferPointer { codes in
-                nearest.withUnsafeBufferPointer { nearest in
-                    func note(_ other: Int) {
-                        guard other != piece else { return }
-                        let vector = UnsafeBufferPointer(rebasing: codes[other * dimensions ..< (other + 1) * dimensions])
-                        let cosine = QuantizedVector.dot(query, vector) * scales[other]
-                        guard cosine < Self.sameText else { return }
-                        if cosine > own[Self.neighbours - 1] { Self.insert(cosine, into: &own) }
-                        if cosine > nearest[(other + 1) * Self.neighbours - 1] { entering.append((other, cosine)) }
-                    }
-                    if let shortlist {
-                        for other in shortlist { note(other) }
-                    } else {
-                        for group in groupStep.indices where groupStep[group] != 0 {
-                            for other in pieces(ofGroup: group) { note(other) }
-                        }
+        let shortlist = shortlist(for: vector, size: neighbourCandidates)
+        codes.withUnsafeBufferPointer { codes in
+            nearest.withUnsafeBufferPointer { nearest in
+                let query = UnsafeBufferPointer(rebasing: codes[piece * dimensions ..< (piece + 1) * dimensions])
+                let scale = scales[piece]
+                func note(_ other: Int) {
+                    guard other != piece else { return }
+                    let vector = UnsafeBufferPointer(rebasing: codes[other * dimensions ..< (other + 1) * dimensions])
+                    let product = QuantizedVector.dot(query, vector)
+                    let cosine = Float(product) * scale * scales[other]
+                    if cosine > Self.maybeSameText, QuantizedVector.cosine(product, query, vector) >= Self.sameText { return }
+                    if cosine > own[Self.neighbours - 1] { Self.insert(cosine, into: &own) }
+                    if cosine > nearest[(other + 1) * Self.neighbours - 1] { entering.append((other, cosine)) }
+                }
+                if let shortlist {
+                    for other in shortlist { note(other) }
+                } else {
+                    for group in groupStep.indices where groupStep[group] != 0 {
+                        for other in pieces(ofGroup: group) { note(other) }
                     }
                 }
             }
@@ -261,28 +253,50 @@ struct PieceVectors: Sendable {
         search([query], limit: limit, includes: includes)[0]
     }
 
-    /// `search` for several queries in one pass over the vectors (reading them is most of a
-    /// search's time in a large world).
+    /// `search` for several queries, in one pass over the vectors (or the sketches) for all of
+    /// them: reading them is most of a search's time.
     func search(_ queries: [[Float]], limit: Int, includes: (Int64) -> Bool)
         -> [[(pieceID: Int64, score: Float, cosine: Float)]] {
-        var best = [TopHits](repeating: TopHits(limit: limit), count: queries.count)
-        let dimensions = dimensions
         let meanHub = hubCount > 0 ? hubTotal / Float(hubCount) : 0
-        let weight = Self.hubWeight
         let asked = queries.map(QuantizedVector.init)
+        let best = if let sketches, count > candidates {
+            searchLists(asked, sketched(queries.map(sketches.projectQuery), sketches, meanHub: meanHub, includes: includes),
+                        limit: limit, meanHub: meanHub)
+        } else {
+            searchAll(asked, limit: limit, meanHub: meanHub, includes: includes)
+        }
+        return best.map { hits in
+            hits.hits.map { hit in
+                let index = pieceIndex(hit.id, group: groupOfStep[StepPieces.stepID(ofPiece: hit.id)]!)
+                let hub = hubs[index]
+                return (pieceID: hit.id, score: hit.cosine, cosine: hit.cosine + Self.hubWeight * (hub.isNaN ? meanHub : hub))
+            }
+        }
+    }
+
+    /// A piece's score for a query: its cosine less its share of hubness.
+    @inline(__always)
+    private func score(_ piece: Int, _ query: UnsafeBufferPointer<Int8>, scale: Float,
+                       codes: UnsafeBufferPointer<Int8>, meanHub: Float) -> Float {
+        let vector = UnsafeBufferPointer(rebasing: codes[piece * dimensions ..< (piece + 1) * dimensions])
+        let hub = hubs[piece]
+        return Float(QuantizedVector.dot(query, vector)) * scale * scales[piece] - Self.hubWeight * (hub.isNaN ? meanHub : hub)
+    }
+
+    /// Every piece of every accepted step, for all queries in one pass.
+    private func searchAll(_ asked: [QuantizedVector], limit: Int, meanHub: Float, includes: (Int64) -> Bool) -> [TopHits] {
+        var best = [TopHits](repeating: TopHits(limit: limit), count: asked.count)
+        let dimensions = dimensions
         let askedCodes = asked.flatMap(\.codes)
         askedCodes.withUnsafeBufferPointer { askedCodes in
             codes.withUnsafeBufferPointer { codes in
-                var bestPiece = [Int](repeating: -1, count: queries.count)
-                var bestScore = [Float](repeating: -.infinity, count: queries.count)
+                var bestPiece = [Int](repeating: -1, count: asked.count)
+                var bestScore = [Float](repeating: -.infinity, count: asked.count)
                 for group in groupStep.indices where groupStep[group] != 0 && includes(groupStep[group]) {
                     for piece in pieces(ofGroup: group) {
-                        let vector = UnsafeBufferPointer(rebasing: codes[piece * dimensions ..< (piece + 1) * dimensions])
-                        let hub = hubs[piece]
-                        let penalty = weight * (hub.isNaN ? meanHub : hub)
                         for query in asked.indices {
-                            let codes = UnsafeBufferPointer(rebasing: askedCodes[query * dimensions ..< (query + 1) * dimensions])
-                            let score = Float(QuantizedVector.dot(codes, vector)) * asked[query].scale * scales[piece] - penalty
+                            let score = score(piece, UnsafeBufferPointer(rebasing: askedCodes[query * dimensions ..< (query + 1) * dimensions]),
+                                              scale: asked[query].scale, codes: codes, meanHub: meanHub)
                             if score > bestScore[query] {
                                 bestScore[query] = score
                                 bestPiece[query] = piece
@@ -297,13 +311,63 @@ struct PieceVectors: Sendable {
                 }
             }
         }
-        return best.map { hits in
-            hits.hits.map { hit in
-                let index = pieceIndex(hit.id, group: groupOfStep[StepPieces.stepID(ofPiece: hit.id)]!)
-                let hub = hubs[index]
-                return (pieceID: hit.id, score: hit.cosine, cosine: hit.cosine + weight * (hub.isNaN ? meanHub : hub))
+        return best
+    }
+
+    /// For each projected query, the pieces of accepted steps whose sketches score best (less
+    /// their share of hubness, as in full).
+    private func sketched(_ projected: [[Float]], _ sketches: PieceProjection, meanHub: Float,
+                          includes: (Int64) -> Bool) -> [[Int32]] {
+        let accepted = groupStep.indices.filter { groupStep[$0] != 0 && includes(groupStep[$0]) }
+        let penalties = hubs.map { Self.hubWeight * ($0.isNaN ? meanHub : $0) }
+        let components = sketches.components
+        return projected.map { query in
+            let asked = QuantizedVector(query)
+            var best = BestPieces(capacity: candidates)
+            asked.codes.withUnsafeBufferPointer { askedCodes in
+                sketches.codes.withUnsafeBufferPointer { codes in
+                    for group in accepted {
+                        for piece in pieces(ofGroup: group) {
+                            let score = Float(QuantizedVector.dot(askedCodes, UnsafeBufferPointer(
+                                rebasing: codes[piece * components ..< (piece + 1) * components])))
+                                * asked.scale * sketches.scales[piece] - penalties[piece]
+                            best.offer(piece, score)
+                        }
+                    }
+                }
+            }
+            return best.pieces
+        }
+    }
+
+    /// Each query's own candidates (pieces of accepted steps), scored in full; a step counts by
+    /// its best piece among them.
+    private func searchLists(_ asked: [QuantizedVector], _ candidates: [[Int32]], limit: Int, meanHub: Float) -> [TopHits] {
+        var best = [TopHits](repeating: TopHits(limit: limit), count: asked.count)
+        var groupScore = [Float](repeating: -.infinity, count: groupStep.count)
+        var groupPiece = [Int32](repeating: -1, count: groupStep.count)
+        codes.withUnsafeBufferPointer { codes in
+            for (query, list) in candidates.enumerated() {
+                var touched: [Int] = []
+                asked[query].codes.withUnsafeBufferPointer { queryCodes in
+                    for piece in list {
+                        let group = Int(groupOfPiece[Int(piece)])
+                        let score = score(Int(piece), queryCodes, scale: asked[query].scale, codes: codes, meanHub: meanHub)
+                        if score > groupScore[group] {
+                            if groupPiece[group] < 0 { touched.append(group) }
+                            groupScore[group] = score
+                            groupPiece[group] = piece
+                        }
+                    }
+                }
+                for group in touched {
+                    best[query].add(id: pieceIDs[Int(groupPiece[group])], cosine: groupScore[group])
+                    groupScore[group] = -.infinity
+                    groupPiece[group] = -1
+                }
             }
         }
+        return best
     }
 
     /// Where a piece of a live group is kept.
@@ -335,24 +399,9 @@ struct QuantizedVector {
         return total
     }
 
-    /// The dot product of a float query and a vector's codes, sixteen lanes at a time.
-    static func dot(_ query: UnsafeBufferPointer<Float>, _ codes: UnsafeBufferPointer<Int8>) -> Float {
-        guard let x = query.baseAddress, let y = codes.baseAddress else { return 0 }
-        let count = min(query.count, codes.count)
-        let floats = UnsafeRawPointer(x)
-        let bytes = UnsafeRawPointer(y)
-        var sum = SIMD16<Float>()
-        var index = 0
-        while index + 16 <= count {
-            let lanes = bytes.loadUnaligned(fromByteOffset: index, as: SIMD16<Int8>.self)
-            sum += floats.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self) * SIMD16<Float>(lanes)
-            index += 16
-        }
-        var total = sum.sum()
-        while index < count {
-            total += x[index] * Float(y[index])
-            index += 1
-        }
-        return total
+    /// The cosine of two vectors' codes, given their dot product.
+    static func cosine(_ product: Int32, _ a: UnsafeBufferPointer<Int8>, _ b: UnsafeBufferPointer<Int8>) -> Float {
+        let lengths = (Float(dot(a, a)) * Float(dot(b, b))).squareRoot()
+        return lengths > 0 ? Float(product) / lengths : 0
     }
 }

@@ -2,7 +2,7 @@ import FableCore
 @testable import FableStore
 import Testing
 
-/// The in-memory dense index: bytes for floats, and the two-pass search of a large world.
+/// The in-memory dense index: bytes for floats, and sketches that choose what a large world's search scores.
 struct PieceVectorsTests {
     private struct Random {
         var state: UInt64
@@ -21,19 +21,20 @@ struct PieceVectorsTests {
         for _ in 0..<50 {
             let a = random.unit(384)
             let b = random.unit(384)
-            let kept = QuantizedVector(b)
-            let cosine = a.withUnsafeBufferPointer { a in kept.codes.withUnsafeBufferPointer { QuantizedVector.dot(a, $0) } }
-                * kept.scale
+            let (keptA, keptB) = (QuantizedVector(a), QuantizedVector(b))
+            let cosine = keptA.codes.withUnsafeBufferPointer { a in keptB.codes.withUnsafeBufferPointer { Float(QuantizedVector.dot(a, $0)) } }
+                * keptA.scale * keptB.scale
             #expect(abs(cosine - VectorMath.dot(a, b)) < 0.005)
         }
     }
 
     @Test func aSearchFindsWhatScoringEveryPieceByHandFindsAndNeighboursComeFromTheShortlist() {
-        // 300 steps of 10 pieces; from 600 pieces on, a new piece's neighbours are looked for
-        // among the 100 whose signs agree most with its own.
-        let dimensions = 64
+        // 300 steps of 10 pieces; from 600 pieces on, pieces have sketches: a search scores in
+        // full the 100 whose sketches score best, and a new piece's neighbours are looked for
+        // among the 100 whose sketch bits agree most with its own.
+        let dimensions = 128
         var random = Random(state: 11)
-        var index = PieceVectors(model: "m", dimensions: dimensions, shortlistSize: 100, shortlistFrom: 600)
+        var index = PieceVectors(model: "m", dimensions: dimensions, sketchFrom: 600, candidates: 100, neighbourCandidates: 100)
         var stored: [(id: Int64, vector: [Float])] = []
         for step in Int64(1)...300 {
             // Pairs of near pieces, so every piece has a clear nearest neighbour.
@@ -45,7 +46,7 @@ struct PieceVectorsTests {
             index.set(step: step, pieces)
             stored += pieces.map { ($0.pieceID, $0.vector) }
         }
-        #expect(index.count > index.shortlistFrom)
+        #expect(index.count > index.sketchFrom)
         for trial in 0..<20 {
             let target = stored[(trial * 997) % stored.count]
             let query = random.unit(dimensions, around: target.vector, noise: 0.05)
@@ -72,6 +73,49 @@ struct PieceVectorsTests {
         // The branch rule: only steps the caller accepts come back.
         let query = random.unit(dimensions, around: stored[5].vector, noise: 0.05)
         #expect(index.search(query, limit: 5) { $0 % 2 == 0 }.allSatisfy { StepPieces.stepID(ofPiece: $0.pieceID) % 2 == 0 })
+        // After a restart (the same vectors read in the same order, with their stored
+        // neighbours) the sketches are the same, and so is every search.
+        var restarted = PieceVectors(model: "m", dimensions: dimensions, sketchFrom: 600, candidates: 100, neighbourCandidates: 100)
+        for step in Int64(1)...300 {
+            let pieces = stored.filter { StepPieces.stepID(ofPiece: $0.id) == step }
+            restarted.set(step: step, pieces.map { (pieceID: $0.id, vector: $0.vector) }, nearest: pieces.map { index.nearest(of: $0.id) })
+        }
+        for trial in 0..<10 {
+            let query = random.unit(dimensions, around: stored[(trial * 313) % stored.count].vector, noise: 0.3)
+            #expect(restarted.search(query, limit: 5) { _ in true }.map(\.pieceID) == index.search(query, limit: 5) { _ in true }.map(\.pieceID))
+        }
+    }
+
+    @Test func sketchesChooseWhatScoringEveryPieceInFullFindsForEmbeddingLikeVectors() {
+        // Like an embedding model's vectors: a large part shared by all, more of it in generic
+        // pieces than in specific ones, and differences larger in some directions than in others.
+        let dimensions = 96
+        var random = Random(state: 23)
+        let shared = random.unit(dimensions)
+        func embedding() -> [Float] {
+            let generic = 1 + 2 * abs(random.next())
+            let noise = random.unit(dimensions)
+            return VectorMath.normalized((0..<dimensions).map { generic * shared[$0] + noise[$0] * 4 / Float(4 + $0) })!
+        }
+        var sketched = PieceVectors(model: "m", dimensions: dimensions, sketchFrom: 1_000, candidates: 200, neighbourCandidates: 400)
+        var steps: [[(pieceID: Int64, vector: [Float])]] = []
+        for step in Int64(1)...400 {
+            steps.append((0..<10).map { (pieceID: StepPieces.pieceID(step: step, number: $0), vector: embedding()) })
+            sketched.set(step: step, steps[steps.count - 1])
+        }
+        // The same hubness on both sides (the neighbours as they are now): only the choice of
+        // what is scored in full differs.
+        var full = PieceVectors(model: "m", dimensions: dimensions, sketchFrom: .max)
+        for (step, pieces) in zip(Int64(1)..., steps) {
+            full.set(step: step, pieces, nearest: pieces.map { sketched.nearest(of: $0.pieceID) })
+        }
+        var same = 0
+        for _ in 0..<40 {
+            let query = embedding()
+            let all = full.search(query, limit: 3, includes: { _ in true }).map(\.pieceID)
+            if sketched.search(query, limit: 3, includes: { _ in true }).map(\.pieceID) == all { same += 1 }
+        }
+        #expect(same >= 38, "\(same) of 40 searches found what scoring every piece finds")
     }
 
     @Test func severalQueriesInOnePassFindWhatEachAloneFinds() {
