@@ -77,7 +77,8 @@ struct PieceVectors: Sendable {
     var count: Int { pieceIDs.count }
     /// Bytes held, about: what the cache's capacity counts.
     var bytes: Int {
-        codes.count + pieceIDs.count * (24 + 4 * Self.neighbours) + groupStep.count * 16 + (sketches?.codes.count ?? 0) + (sketches?.signs.count ?? 0) * 12
+        codes.count + pieceIDs.count * (24 + 4 * Self.neighbours) + groupStep.count * 16
+            + (sketches?.codes.count ?? 0) + (sketches?.signs.count ?? 0) * 12
     }
 
     /// Sets a step's pieces' vectors (unit length, `dimensions` each), replacing any it had.
@@ -253,14 +254,15 @@ struct PieceVectors: Sendable {
         search([query], limit: limit, includes: includes)[0]
     }
 
-    /// `search` for several queries, in one pass over the vectors (or the sketches) for all of
-    /// them: reading them is most of a search's time.
+    /// `search` for several queries. A small world's vectors are read in one pass for all of
+    /// them (reading them is most of a search's time); a large world's sketches once a query,
+    /// and each query's candidates in full.
     func search(_ queries: [[Float]], limit: Int, includes: (Int64) -> Bool)
         -> [[(pieceID: Int64, score: Float, cosine: Float)]] {
         let meanHub = hubCount > 0 ? hubTotal / Float(hubCount) : 0
         let asked = queries.map(QuantizedVector.init)
         let best = if let sketches, count > candidates {
-            searchLists(asked, sketched(queries.map(sketches.projectQuery), sketches, meanHub: meanHub, includes: includes),
+            scoreCandidates(asked, sketched(queries.map(sketches.projectQuery), sketches, meanHub: meanHub, includes: includes),
                         limit: limit, meanHub: meanHub)
         } else {
             searchAll(asked, limit: limit, meanHub: meanHub, includes: includes)
@@ -342,7 +344,7 @@ struct PieceVectors: Sendable {
 
     /// Each query's own candidates (pieces of accepted steps), scored in full; a step counts by
     /// its best piece among them.
-    private func searchLists(_ asked: [QuantizedVector], _ candidates: [[Int32]], limit: Int, meanHub: Float) -> [TopHits] {
+    private func scoreCandidates(_ asked: [QuantizedVector], _ candidates: [[Int32]], limit: Int, meanHub: Float) -> [TopHits] {
         var best = [TopHits](repeating: TopHits(limit: limit), count: asked.count)
         var groupScore = [Float](repeating: -.infinity, count: groupStep.count)
         var groupPiece = [Int32](repeating: -1, count: groupStep.count)
