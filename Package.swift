@@ -63,9 +63,17 @@ let package = Package(
             "CZlib",
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        // The web client: the page, and SwiftNIO handlers that serve it over HTTP and carry a
+        // reader's lines over a WebSocket to the same session a telnet connection has.
+        .target(name: "FableWeb", dependencies: [
+            "FableTelnet",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
+        ]),
         // The telnet game server: accounts, the reader's session and commands.
         .target(name: "FableServer", dependencies: [
-            "FableCore", "FableEngine", "FableCommands", "FableStories", "FableTelnet",
+            "FableCore", "FableEngine", "FableCommands", "FableStories", "FableTelnet", "FableWeb",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -123,6 +131,13 @@ let package = Package(
             "FableTelnet", "FableTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
+        ]),
+        .testTarget(name: "FableWebTests", dependencies: [
+            "FableWeb", "FableTelnet",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
         ]),
         .testTarget(name: "FableServerTests", dependencies: [
             "FableCore", "FableEngine", "FableStore", "FableStub", "FableServer", "FableLLM", "FableTestSupport",
