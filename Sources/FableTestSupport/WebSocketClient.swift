@@ -21,7 +21,7 @@ public final class WebSocketClient: Sendable {
 
     /// A key from RFC 6455's example, so the expected answer is known.
     static let key = "dGhlIHNhbXBsZSBub25jZQ=="
-    static let accept = "s3pPLMBiTxaQ9kYGzzo2BOxOo="
+    static let accept = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
 
     public struct HandshakeFailed: Error, CustomStringConvertible {
         public var description: String
