@@ -16,7 +16,7 @@ extension WebPage {
     h1 { font-size: 1.4rem; margin: 0.8rem 0; }
     h2 { font-size: 1rem; margin: 0.5rem 0; }
     #status { color: var(--muted); font-size: 0.9rem; margin: 0; }
-    #story { white-space: pre-wrap; overflow-wrap: anywhere; min-height: 40vh; max-height: 62vh; overflow-y: auto;
+    #story { white-space: pre-wrap; overflow-wrap: anywhere; min-height: 40vh; max-height: 58vh; overflow-y: auto;
              padding: 1rem 0; }
     #story .echo { color: var(--accent); font-style: italic; }
     #options { display: flex; flex-direction: column; gap: 0.5rem; }
