@@ -28,11 +28,15 @@ public final class WebSocketClient: Sendable {
     }
 
     /// Connects and upgrades; throws with the server's answer when it is not `101`.
-    public static func connect(host: String = "127.0.0.1", port: Int, path: String = "/ws") async throws -> WebSocketClient {
+    /// `handlers` go first in the client's pipeline, between the socket and the WebSocket (TLS).
+    public static func connect(host: String = "127.0.0.1", port: Int, path: String = "/ws",
+                               through handlers: @escaping @Sendable (any Channel) throws -> Void = { _ in })
+        async throws -> WebSocketClient {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    try handlers(channel)
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
         let request = "GET \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

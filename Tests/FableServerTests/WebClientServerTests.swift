@@ -2,6 +2,8 @@ import FableCore
 @testable import FableServer
 import FableTestSupport
 import Foundation
+import NIOCore
+import NIOSSL
 import Testing
 
 /// The web client's listener over real sockets: the page over HTTP, and a reader playing over
@@ -112,6 +114,25 @@ import Testing
             let other = try await LineClient.connect(port: port)
             try await other.sendRaw(Array("GET /ws HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8))
             try await other.waitFor("404 Not Found")
+        }
+    }
+
+    @Test func thePageAndItsSocketOverHTTPSUseTheTLSCertificate() async throws {
+        let identity = try TLSListenerTests.identity()
+        try await Self.withWeb(configure: { configuration in
+            configuration.tls = TLSListenerConfiguration(port: 0, identity: identity)
+            configuration.web?.securePort = 0
+        }) { harness, _ in
+            let port = try #require(await harness.server.secureWebPort)
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .certificates(identity.certificateChain)
+            let context = try NIOSSLContext(configuration: tls)
+            let client = try await WebSocketClient.connect(port: port) { channel in
+                try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: "localhost"))
+            }
+            try await client.waitFor("Name: ")
+            client.send("create tess secret1")
+            try await client.waitFor("Welcome, tess.")
         }
     }
 }
