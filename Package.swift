@@ -86,12 +86,13 @@ let package = Package(
         // Benchmarks as a library: recall on planted facts, and the step's cost apart from the
         // model, timed through the engine's own phases.
         .target(name: "FableBench", dependencies: ["FableCore", "FableEngine", "FableStore", "FableStub"]),
-        // The load generator: reader connections speaking the line protocol over raw TCP, a
-        // paced stub model, and the report.
+        // The load generator: reader connections speaking the line protocol over raw TCP (or
+        // the web client's WebSocket), a paced stub model, and the report.
         .target(name: "FableLoad", dependencies: [
             "FableCore", "FableEngine", "FableStub",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
         ]),
         // Argument parsing and wiring only.
         .executableTarget(name: "fable", dependencies: [
