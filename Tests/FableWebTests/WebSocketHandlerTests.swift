@@ -68,6 +68,21 @@ import Testing
         #expect(ping.opcode == .ping && ping.data.readableBytes == 0)
     }
 
+    @Test func theRoomLeftForTheHeaderIsNotSent() throws {
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandlers([WebSocketFrameEncoder(), WebSocketOutputEncoder()])
+        let long = String(repeating: "marsh ", count: 100)
+        for text in ["Name: ", long] {
+            try channel.writeOutbound(TelnetOutput.text(text))
+            let json = try #require(WebMessage.json(for: .text(text)))
+            var bytes = ByteBuffer()
+            while var buffer = try channel.readOutbound(as: ByteBuffer.self) { bytes.writeBuffer(&buffer) }
+            let header: [UInt8] = json.utf8.count < 126 ? [0x81, UInt8(json.utf8.count)]
+                                                         : [0x81, 126, UInt8(json.utf8.count >> 8), UInt8(json.utf8.count & 0xFF)]
+            #expect(Array(bytes.readableBytesView) == header + Array(json.utf8))
+        }
+    }
+
     @Test func aPingIsAnsweredAndNotPassedOn() throws {
         let channel = EmbeddedChannel(handler: WebSocketControl())
         try channel.writeInbound(WebSocketFrame(fin: true, opcode: .ping, data: ByteBuffer(string: "hi")))

@@ -11,6 +11,9 @@ public final class WebSocketOutputEncoder: ChannelOutboundHandler {
     public typealias OutboundIn = TelnetOutput
     public typealias OutboundOut = WebSocketFrame
 
+    /// A server frame's longest header: two bytes and an eight-byte length (no mask).
+    static let headerRoom = 10
+
     public init() {}
 
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -20,7 +23,13 @@ public final class WebSocketOutputEncoder: ChannelOutboundHandler {
             context.write(Self.wrapOutboundOut(ping), promise: promise)
             return
         }
-        let buffer = context.channel.allocator.buffer(string: json)
+        // Room before the text for the frame's header: the frame encoder puts the header there
+        // when it holds the only reference to the buffer, and writes one buffer instead of two
+        // (a passage streams as many small frames).
+        var buffer = context.channel.allocator.buffer(capacity: Self.headerRoom + json.utf8.count)
+        buffer.moveWriterIndex(forwardBy: Self.headerRoom)
+        buffer.moveReaderIndex(forwardBy: Self.headerRoom)
+        buffer.writeString(json)
         context.write(Self.wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, data: buffer)), promise: promise)
     }
 }
