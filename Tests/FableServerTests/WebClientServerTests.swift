@@ -105,6 +105,16 @@ import Testing
         }
     }
 
+    @Test func garbageGetsABadRequestAndEveryoneElseIsServed() async throws {
+        try await Self.withWeb { _, port in
+            let junk = try await LineClient.connect(port: port)
+            try await junk.sendRaw([0x16, 0x03, 0x01, 0xFF, 0x00] + Array("\r\n\r\nnot http at all\r\n\r\n".utf8))
+            try await junk.waitFor("400 Bad Request")
+            let client = try await WebSocketClient.connect(port: port)
+            try await client.waitFor("Name: ")
+        }
+    }
+
     @Test func thePageIsServedOnTheSamePort() async throws {
         try await Self.withWeb { _, port in
             let client = try await LineClient.connect(port: port)
