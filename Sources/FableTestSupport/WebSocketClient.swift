@@ -143,16 +143,19 @@ public final class WebSocketClient: Sendable {
         throw HandshakeFailed(description: "no \"\(text)\" in:\n\(transcript)")
     }
 
-    /// Waits for a message (its JSON) holding `text`.
+    /// Waits for a message (its JSON) holding `text`; with `count`, for that many such messages,
+    /// and returns the last.
     @discardableResult
-    public func waitForMessage(containing text: String, timeout: Duration = .seconds(10)) async throws -> String {
+    public func waitForMessage(containing text: String, count: Int = 1, timeout: Duration = .seconds(10)) async throws
+        -> String {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if let found = messages.first(where: { $0.contains(text) }) { return found }
+            let found = messages.filter { $0.contains(text) }
+            if found.count >= count, let last = found.last { return last }
             if isClosed { break }
             try await Task.sleep(for: .milliseconds(10))
         }
-        throw HandshakeFailed(description: "no message with \"\(text)\" in:\n\(messages.joined(separator: "\n"))")
+        throw HandshakeFailed(description: "no \(count) messages with \"\(text)\" in:\n\(messages.joined(separator: "\n"))")
     }
 
     /// Waits until the server has closed the connection.

@@ -26,7 +26,7 @@ struct WebBrowserTests {
 
     @Test func aReaderPlaysInChromium() async throws {
         let serve = try await ServeProcess(stories: ["marsh.md": Self.story],
-                                           stubArguments: ["--chunk-delay-ms", "25"])
+                                           stubArguments: ["--chunk-delay-ms", "40"])
         defer { serve.stop() }
         let url = try await serve.webURL()
         // FABLE_WEB_SCREENSHOT=docs/web-client.png keeps a picture of the page mid-story.

@@ -41,13 +41,14 @@ import Testing
 
             client.send("1")
             mark = try await client.waitFor("  3. ", after: mark)
-            #expect(client.messages.filter { $0.contains(#""package":"Fable.Step""#) }.count == 2)
+            // Each structured message follows the text it belongs to.
+            try await client.waitForMessage(containing: #""package":"Fable.Step""#, count: 2)
             mark = try await client.waitFor("> ", after: mark)
             client.send("memory")
             mark = try await client.waitFor("> ", after: mark)
             client.send("undo")
             mark = try await client.waitFor("> ", after: mark)
-            #expect(client.messages.filter { $0.contains(#""package":"Fable.Step""#) }.count == 3)
+            try await client.waitForMessage(containing: #""package":"Fable.Step""#, count: 3)
 
             client.send("quit")
             try await client.waitFor("Goodbye.", after: mark)
