@@ -47,6 +47,7 @@ public actor GameServer {
             } catch {
                 try? await server.close()
                 try? await tlsChannel?.close()
+                for channel in webChannels { try? await channel.close() }
                 throw error
             }
         }
