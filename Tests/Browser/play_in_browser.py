@@ -120,6 +120,13 @@ def play(driver, url, screenshot):
     wait(lambda: story_text().count("Step 2.") >= 2, "undo to show step 2 again")
     type_line("memory")
     wait(lambda: driver.find_element(By.ID, "memory-panel").is_displayed(), "the memory panel")
+
+    # Leaving: the server says goodbye and closes; the page says so and offers to connect again.
+    type_line("quit")
+    wait(lambda: "Goodbye." in story_text(), "the goodbye")
+    wait(lambda: "Disconnected." in driver.find_element(By.ID, "status").text, "the page to say it is disconnected")
+    if driver.find_element(By.ID, "entry").is_enabled():
+        raise Failed("the line can still be typed into after the connection closed")
     return len(partial)
 
 

@@ -40,6 +40,7 @@ extension WebPage {
           again.textContent = "Connect again";
           again.addEventListener("click", () => { again.remove(); connect(); });
           status.append(" ", again);
+          entry.disabled = true;
           setHidden(false);
           disableOptions();
         });
