@@ -86,6 +86,30 @@ import Testing
         }
     }
 
+    @Test func plainHTTPConnectionsAreHeldToAPerAddressLimitOfTheirOwn() async throws {
+        try await Self.withWeb(configure: { $0.connectionsPerAddress = 2 }) { _, port in
+            var plain: [LineClient] = []
+            for _ in 0..<3 { plain.append(try await LineClient.connect(port: port)) }
+            // The server accepts them in an order of its own: whichever came third is closed.
+            let deadline = ContinuousClock.now + .seconds(5)
+            while !plain.contains(where: \.isClosed), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            let open = plain.filter { !$0.isClosed }
+            #expect(open.count == 2)
+            await open[0].close()
+            try await Task.sleep(for: .milliseconds(200))
+            // A reader, once upgraded, is counted with the readers, not here: the page can be
+            // fetched beside the one plain connection left.
+            let reader = try await WebSocketClient.connect(port: port)
+            try await reader.waitFor("Name: ")
+            let page = try await LineClient.connect(port: port)
+            try await page.sendRaw(Array("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8))
+            try await page.waitFor("</html>")
+        }
+    }
+
     @Test func linesOverTheRateLimitAreDropped() async throws {
         try await Self.withWeb(configure: { $0.commandsPerSecond = 1; $0.commandBurst = 2 }) { _, port in
             let client = try await WebSocketClient.connect(port: port)

@@ -29,30 +29,33 @@ import Testing
         return String(buffer: all)
     }
 
-    private func get(_ path: String, _ channel: EmbeddedChannel, method: String = "GET") throws -> String {
+    /// One request on a connection of its own (each answer closes its connection).
+    private func get(_ path: String, method: String = "GET") throws -> String {
+        let channel = try channel()
         try channel.writeInbound(ByteBuffer(string: "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\n\r\n"))
         channel.embeddedEventLoop.run()
-        return try output(channel)
+        let answer = try output(channel)
+        #expect(!channel.isActive, "the connection is closed after its answer")
+        return answer
     }
 
     @Test func servesThePageItsStyleAndItsScript() throws {
-        let channel = try channel()
-        let page = try get("/", channel)
+        let page = try get("/")
         #expect(page.hasPrefix("HTTP/1.1 200 OK"))
         #expect(page.contains("content-type: text/html; charset=utf-8") || page.contains("Content-Type: text/html; charset=utf-8"))
         #expect(page.contains("Content-Security-Policy: default-src 'self'"))
         #expect(page.contains(#"aria-live="polite""#) && page.contains(#"<script src="/fable.js" defer>"#))
-        #expect(try get("/fable.js", channel).contains("new WebSocket("))
-        #expect(try get("/fable.css", channel).contains("pre-wrap"))
-        #expect(try get("/index.html?x=1", channel).hasPrefix("HTTP/1.1 200 OK"))
+        #expect(page.contains("Connection: close") || page.contains("connection: close"))
+        #expect(try get("/fable.js").contains("new WebSocket("))
+        #expect(try get("/fable.css").contains("pre-wrap"))
+        #expect(try get("/index.html?x=1").hasPrefix("HTTP/1.1 200 OK"))
     }
 
     @Test func anythingElseIsNotFoundOrNotAllowed() throws {
-        let channel = try channel()
-        #expect(try get("/etc/passwd", channel).hasPrefix("HTTP/1.1 404 Not Found"))
-        let post = try get("/", channel, method: "POST")
+        #expect(try get("/etc/passwd").hasPrefix("HTTP/1.1 404 Not Found"))
+        let post = try get("/", method: "POST")
         #expect(post.hasPrefix("HTTP/1.1 405 Method Not Allowed") && post.contains("Allow: GET, HEAD"))
-        let head = try get("/", channel, method: "HEAD")
+        let head = try get("/", method: "HEAD")
         #expect(head.hasPrefix("HTTP/1.1 200 OK") && !head.contains("<html"))
     }
 

@@ -10,6 +10,8 @@ import NIOSSL
 public actor GameServer {
     public let context: GameContext
     private let connections: ConnectionLimiter
+    /// Web connections still plain HTTP, per address (`HTTPConnectionCount`).
+    private let pageConnections: ConnectionLimiter
     private var serverChannel: (any Channel)?
     private var tlsChannel: (any Channel)?
     /// The web client's listeners: HTTP, and HTTPS when configured.
@@ -19,6 +21,7 @@ public actor GameServer {
     public init(context: GameContext) {
         self.context = context
         connections = ConnectionLimiter(perAddress: context.configuration.connectionsPerAddress)
+        pageConnections = ConnectionLimiter(perAddress: context.configuration.connectionsPerAddress)
     }
 
     /// Binds and starts accepting; returns the port (useful when the configured port is 0).
@@ -134,11 +137,13 @@ public actor GameServer {
     }
 
     /// A web listener: HTTP (inside TLS for HTTPS), the page, and on a WebSocket upgrade the
-    /// same `SessionHandler` as telnet, behind the same rate limiter and per-address count.
+    /// same `SessionHandler` as telnet, behind the same rate limiter and per-address count. Until
+    /// the upgrade a connection counts against a per-address limit of its own, as high.
     private func bindWeb(port: Int, web: WebConfiguration, tls: NIOSSLContext?) async throws -> any Channel {
         let configuration = context.configuration
         let context = context
         let connections = connections
+        let pageConnections = pageConnections
         var web = web
         web.lineLimit = configuration.telnet.lineLimit
         let settings = web
@@ -153,10 +158,12 @@ public actor GameServer {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(
                         InputRateLimiter(bytesPerSecond: configuration.inputBytesPerSecond, burst: configuration.inputBurstBytes))
+                    try pipeline.addHandler(HTTPConnectionCount(limiter: pageConnections), name: HTTPConnectionCount.name)
                     if let tls { try pipeline.addHandler(NIOSSLServerHandler(context: tls)) }
                     try WebPipeline.configure(channel, configuration: settings) { channel in
-                        try channel.pipeline.syncOperations.addHandler(
-                            SessionHandler(context: context, connections: connections, frontEnd: .web))
+                        let pipeline = channel.pipeline.syncOperations
+                        _ = pipeline.removeHandler(name: HTTPConnectionCount.name)
+                        try pipeline.addHandler(SessionHandler(context: context, connections: connections, frontEnd: .web))
                     }
                 }
             }

@@ -2,9 +2,9 @@ import NIOCore
 import NIOHTTP1
 
 /// The HTTP side of the web port: answers `GET` (and `HEAD`) for the page's files and nothing
-/// else. `/ws` never reaches it: the upgrade handler before it takes WebSocket requests. A
-/// connection that has asked for nothing for `idleTime` is closed, so open sockets that never
-/// become readers cannot pile up; a page's files take a browser well under a second.
+/// else, one answer a connection. `/ws` never reaches it: the upgrade handler before it takes
+/// WebSocket requests. A connection that has asked for nothing for `idleTime` is closed, so open
+/// sockets that never become readers cannot pile up.
 public final class PageServer: ChannelInboundHandler, RemovableChannelHandler {
     public typealias InboundIn = HTTPServerRequestPart
     public typealias OutboundOut = HTTPServerResponsePart
@@ -40,7 +40,6 @@ public final class PageServer: ChannelInboundHandler, RemovableChannelHandler {
             guard let head = request else { return }
             request = nil
             respond(to: head, context: context)
-            armIdleClose(context: context)
         }
     }
 
@@ -66,14 +65,16 @@ public final class PageServer: ChannelInboundHandler, RemovableChannelHandler {
         headers.add(name: "Content-Security-Policy",
                     value: "default-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
         if status == .methodNotAllowed { headers.add(name: "Allow", value: "GET, HEAD") }
-        if !head.isKeepAlive { headers.add(name: "Connection", value: "close") }
-        let keepAlive = head.isKeepAlive
+        // One answer a connection: the page is three small files, and a connection that is not a
+        // reader's is closed as soon as it has what it asked for, so it is never held idle
+        // against its address's limit.
+        headers.add(name: "Connection", value: "close")
         context.write(Self.wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))),
                       promise: nil)
         if head.method != .HEAD { context.write(Self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
         let written = context.writeAndFlush(Self.wrapOutboundOut(.end(nil)))
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        if !keepAlive { written.whenComplete { _ in loopBound.value.close(promise: nil) } }
+        written.whenComplete { _ in loopBound.value.close(promise: nil) }
     }
 
     private func armIdleClose(context: ChannelHandlerContext) {
