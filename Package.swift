@@ -63,9 +63,17 @@ let package = Package(
             "CZlib",
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        // The web client: the page, and SwiftNIO handlers that serve it over HTTP and carry a
+        // reader's lines over a WebSocket to the same session a telnet connection has.
+        .target(name: "FableWeb", dependencies: [
+            "FableTelnet",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
+        ]),
         // The telnet game server: accounts, the reader's session and commands.
         .target(name: "FableServer", dependencies: [
-            "FableCore", "FableEngine", "FableCommands", "FableStories", "FableTelnet",
+            "FableCore", "FableEngine", "FableCommands", "FableStories", "FableTelnet", "FableWeb",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -78,12 +86,13 @@ let package = Package(
         // Benchmarks as a library: recall on planted facts, and the step's cost apart from the
         // model, timed through the engine's own phases.
         .target(name: "FableBench", dependencies: ["FableCore", "FableEngine", "FableStore", "FableStub"]),
-        // The load generator: reader connections speaking the line protocol over raw TCP, a
-        // paced stub model, and the report.
+        // The load generator: reader connections speaking the line protocol over raw TCP (or
+        // the web client's WebSocket), a paced stub model, and the report.
         .target(name: "FableLoad", dependencies: [
             "FableCore", "FableEngine", "FableStub",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
         ]),
         // Argument parsing and wiring only.
         .executableTarget(name: "fable", dependencies: [
@@ -111,6 +120,7 @@ let package = Package(
             "FableCore", "FableEngine", "FableStore", "FableStub", "FableLoad", "FableServer", "FableLLM", "FableTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "FableEngineTests", dependencies: ["FableCore", "FableEngine", "FableStore", "FableStub", "FableTestSupport"]),
@@ -123,6 +133,13 @@ let package = Package(
             "FableTelnet", "FableTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
+        ]),
+        .testTarget(name: "FableWebTests", dependencies: [
+            "FableWeb", "FableTelnet",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
         ]),
         .testTarget(name: "FableServerTests", dependencies: [
             "FableCore", "FableEngine", "FableStore", "FableStub", "FableServer", "FableLLM", "FableTestSupport",

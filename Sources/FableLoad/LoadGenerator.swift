@@ -2,6 +2,7 @@ import FableStub
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOWebSocket
 
 /// Runs a `LoadPlan` against a running server: connects and logs the readers in at the plan's
 /// rate, waits for them all, lets the server settle, has the active ones play, and measures.
@@ -141,13 +142,23 @@ public struct LoadGenerator: Sendable {
     private func connect(index: Int, run: LoadRun, group: MultiThreadedEventLoopGroup) async throws -> any Channel {
         let name = run.settings.namePrefix + String(index)
         let isActive = index < plan.active
+        let webSocket = plan.webSocket ? "\(plan.host):\(plan.port)" : nil
         var bootstrap = ClientBootstrap(group: group)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connectTimeout(.seconds(30))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(LoadConnection(run: run, name: name, active: isActive))
+                    let pipeline = channel.pipeline.syncOperations
+                    if let webSocket {
+                        try pipeline.addHandlers([
+                            WebSocketHandshake(host: webSocket),
+                            ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: 1 << 20)),
+                            WebSocketFrameEncoder(),
+                            WebSocketScreenText(),
+                        ])
+                    }
+                    try pipeline.addHandler(LoadConnection(run: run, name: name, active: isActive))
                 }
             }
         if let address = plan.clientAddress(of: index) {

@@ -5,6 +5,9 @@ import Foundation
 public struct LoadPlan: Sendable {
     public var host = "127.0.0.1"
     public var port = 4000
+    /// Readers connect as the web page does, over a WebSocket on `port` (the server's HTTP
+    /// port), instead of as raw telnet clients.
+    public var webSocket = false
     /// Reader connections to open.
     public var connections = 10
     /// How many of them start a world and play.

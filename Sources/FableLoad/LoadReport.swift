@@ -14,7 +14,8 @@ public struct LoadReport: Sendable {
 
     public var lines: [String] {
         let f = outcome.figures
-        var lines = ["", "## fable load: \(plan.connections) connections, \(plan.active) active", ""]
+        var lines = ["", "## fable load: \(plan.connections) connections, \(plan.active) active"
+                     + (plan.webSocket ? ", over WebSocket" : ""), ""]
         lines.append("- connections: \(f.connected) opened, \(f.loggedIn) logged in, \(f.open) held at the end; "
                      + "\(f.connectFailures) failed to connect, \(f.loginFailures) logins refused, "
                      + "\(f.closedByServer) closed by the server")

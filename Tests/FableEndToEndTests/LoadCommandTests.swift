@@ -39,6 +39,24 @@ import Testing
         }
     }
 
+    @Test func readersOverTheWebSocketPlayLikeTelnetOnes() async throws {
+        let story = try String(contentsOfFile: storyPath, encoding: .utf8)
+        let server = try await ServeProcess(stories: ["lighthouse.md": story])
+        defer { server.stop() }
+        let url = try await server.webURL()
+        let webPort = try #require(Int(url.split(separator: ":").last?.prefix { $0.isNumber } ?? ""))
+
+        let result = try await FableProcess.run(
+            ["load", "--websocket", "--port", "\(webPort)", "--connections", "4", "--active", "2", "--turns", "2",
+             "--duration", "60", "--no-stub", "--name-prefix", "web"],
+            in: server.folder, llmURL: server.stubURL, timeout: .seconds(120))
+        #expect(result.status == 0, "\(result.out)\n\(result.err)\n\(server.serverLog)")
+        #expect(result.out.contains("## fable load: 4 connections, 2 active, over WebSocket"), "\(result.out)")
+        #expect(result.out.contains("- connections: 4 opened, 4 logged in, 4 held at the end"), "\(result.out)")
+        #expect(result.out.contains("- steps: 2 openings + 4 turns"), "\(result.out)")
+        #expect(result.out.contains("- errors: 0"), "\(result.out)")
+    }
+
     @Test func aRampAsLongAsTheRunIsRefused() async throws {
         let result = try await FableProcess.run(["load", "--active", "1", "--ramp", "30", "--duration", "30"],
                                                 in: temporaryFolder(), llmURL: "http://127.0.0.1:9/v1")

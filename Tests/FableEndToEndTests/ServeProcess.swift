@@ -26,9 +26,9 @@ final class ServeProcess {
     }
 
     /// Starts both; `stories` maps file names (`tiny.md`) to their text; `arguments` go to
-    /// `fable serve` after the usual ones.
+    /// `fable serve` after the usual ones, `stubArguments` to `fable stub` (its pacing).
     init(stories: [String: String], in folder: URL = temporaryFolder(), embeddings: Embeddings = .off,
-         arguments: [String] = []) async throws {
+         arguments: [String] = [], stubArguments: [String] = []) async throws {
         self.folder = folder
         let storiesFolder = folder.appendingPathComponent("stories")
         try FileManager.default.createDirectory(at: storiesFolder, withIntermediateDirectories: true)
@@ -38,7 +38,7 @@ final class ServeProcess {
         try #require(FileManager.default.isExecutableFile(atPath: FableProcess.binary.path),
                      "build fable first: \(FableProcess.binary.path)")
 
-        stub = try Self.launch(["stub", "--port", "0"], in: folder, name: "stub", environment: [:])
+        stub = try Self.launch(["stub", "--port", "0"] + stubArguments, in: folder, name: "stub", environment: [:])
         var stubURL = ""
         do {
             // "fable stub: serving http://127.0.0.1:PORT/v1" on stderr.
@@ -81,6 +81,13 @@ final class ServeProcess {
             Self.end(stub)
             throw error
         }
+    }
+
+    /// The web client's address, as `fable serve` printed it ("fable: web client at URL").
+    func webURL() async throws -> String {
+        let line = try await Self.waitForLine(containing: "fable: web client at http://",
+                                              in: folder.appendingPathComponent("serve.out"), while: server)
+        return String(line[line.range(of: "http://")!.lowerBound...]).trimmingCharacters(in: .whitespaces)
     }
 
     /// What the server logged on stderr so far (for failure messages).

@@ -1,5 +1,6 @@
 import FableCore
 import FableTelnet
+import FableWeb
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -9,13 +10,18 @@ import NIOSSL
 public actor GameServer {
     public let context: GameContext
     private let connections: ConnectionLimiter
+    /// Web connections still plain HTTP, per address (`HTTPConnectionCount`).
+    private let pageConnections: ConnectionLimiter
     private var serverChannel: (any Channel)?
     private var tlsChannel: (any Channel)?
+    /// The web client's listeners: HTTP, and HTTPS when configured.
+    private var webChannels: [any Channel] = []
     private var clock: Task<Void, Never>?
 
     public init(context: GameContext) {
         self.context = context
         connections = ConnectionLimiter(perAddress: context.configuration.connectionsPerAddress)
+        pageConnections = ConnectionLimiter(perAddress: context.configuration.connectionsPerAddress)
     }
 
     /// Binds and starts accepting; returns the port (useful when the configured port is 0).
@@ -38,6 +44,16 @@ public actor GameServer {
             tlsChannel = listener
             tlsPort = listener.localAddress?.port ?? tls.port
         }
+        if let web = configuration.web {
+            do {
+                try await startWeb(web)
+            } catch {
+                try? await server.close()
+                try? await tlsChannel?.close()
+                for channel in webChannels { try? await channel.close() }
+                throw error
+            }
+        }
         await context.registry.onShutdown { [weak self] grace in
             Task { await self?.shutdown(grace: grace) }
         }
@@ -59,6 +75,23 @@ public actor GameServer {
 
     /// The TLS listener's port once started, nil without one.
     public private(set) var tlsPort: Int?
+    /// The web listener's port once started, nil without one.
+    public private(set) var webPort: Int?
+    /// The web listener's HTTPS port once started, nil without one.
+    public private(set) var secureWebPort: Int?
+
+    private func startWeb(_ web: WebListenerConfiguration) async throws {
+        let listener = try await bindWeb(port: web.port, web: web.web, tls: nil)
+        webChannels.append(listener)
+        webPort = listener.localAddress?.port ?? web.port
+        context.logger.info("listening for the web client", metadata: [
+            "host": "\(context.configuration.host)", "port": "\(webPort ?? web.port)"])
+        if let securePort = web.securePort, let tls = context.configuration.tls {
+            let secure = try await bindWeb(port: securePort, web: web.web, tls: try tls.identity.makeContext())
+            webChannels.append(secure)
+            secureWebPort = secure.localAddress?.port ?? securePort
+        }
+    }
 
     /// What a TLS listener's connections have in front of the telnet handlers.
     private struct SecureListener: Sendable {
@@ -103,6 +136,41 @@ public actor GameServer {
             .get()
     }
 
+    /// A web listener: HTTP (inside TLS for HTTPS), the page, and on a WebSocket upgrade the
+    /// same `SessionHandler` as telnet, behind the same rate limiter and per-address count. Until
+    /// the upgrade a connection counts against a per-address limit of its own, as high.
+    private func bindWeb(port: Int, web: WebConfiguration, tls: NIOSSLContext?) async throws -> any Channel {
+        let configuration = context.configuration
+        let context = context
+        let connections = connections
+        let pageConnections = pageConnections
+        var web = web
+        web.lineLimit = configuration.telnet.lineLimit
+        let settings = web
+        return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 512)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.so_keepalive), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.recvAllocator, value: Self.readBuffers)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandler(
+                        InputRateLimiter(bytesPerSecond: configuration.inputBytesPerSecond, burst: configuration.inputBurstBytes))
+                    try pipeline.addHandler(HTTPConnectionCount(limiter: pageConnections), name: HTTPConnectionCount.name)
+                    if let tls { try pipeline.addHandler(NIOSSLServerHandler(context: tls)) }
+                    try WebPipeline.configure(channel, configuration: settings) { channel in
+                        let pipeline = channel.pipeline.syncOperations
+                        _ = pipeline.removeHandler(name: HTTPConnectionCount.name)
+                        try pipeline.addHandler(SessionHandler(context: context, connections: connections, frontEnd: .web))
+                    }
+                }
+            }
+            .bind(host: configuration.host, port: port)
+            .get()
+    }
+
     /// Read buffers from 64 bytes to 8 KiB, 256 to start: a line of typing fits, and a paste
     /// grows them (input is rate-limited anyway, `InputRateLimiter`).
     static let readBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 8192)
@@ -114,6 +182,7 @@ public actor GameServer {
         let registry = context.registry
         try? await serverChannel?.close()
         try? await tlsChannel?.close()
+        for channel in webChannels { try? await channel.close() }
         let queue = context.queue
         await queue.close()
         let seconds = grace.components.seconds
@@ -135,6 +204,7 @@ public actor GameServer {
     public func wait() async {
         try? await serverChannel?.closeFuture.get()
         try? await tlsChannel?.closeFuture.get()
+        for channel in webChannels { try? await channel.closeFuture.get() }
         await sessionsEnded()
     }
 

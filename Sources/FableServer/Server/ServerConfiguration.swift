@@ -1,4 +1,5 @@
 import FableTelnet
+import FableWeb
 /// Everything about the server a host may tune (docs/protocol.md lists the defaults).
 public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
@@ -30,8 +31,26 @@ public struct ServerConfiguration: Sendable {
     public var storiesDirectory = "stories"
     /// A second listener, for telnet over TLS; none unless asked for (docs/admin.md says why).
     public var tls: TLSListenerConfiguration?
+    /// A listener for the web client (HTTP and its WebSocket); none unless given. `fable serve`
+    /// gives one by default (docs/admin.md says why).
+    public var web: WebListenerConfiguration?
 
     public init() {}
+}
+
+/// The web listener: its port, and the limits of its connections. Its readers are sessions
+/// like the telnet ones, under the same limits (the per-address count is shared).
+public struct WebListenerConfiguration: Sendable {
+    public var port: Int
+    public var web = WebConfiguration()
+    /// Also serve the page over HTTPS, and its WebSocket as WSS, on this port with the TLS
+    /// listener's certificate (only with a TLS listener).
+    public var securePort: Int?
+
+    public init(port: Int, securePort: Int? = nil) {
+        self.port = port
+        self.securePort = securePort
+    }
 }
 
 /// The TLS listener: its port and what it presents. It serves the same sessions as the plain

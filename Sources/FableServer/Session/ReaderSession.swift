@@ -73,11 +73,12 @@ actor ReaderSession {
     /// The screen this admin watches (`@snoop`).
     var snooping: Screen?
 
-    init(context: GameContext, channel: any Channel, address: String) {
+    init(context: GameContext, channel: any Channel, address: String, frontEnd: FrontEnd = .telnet) {
         self.context = context
         self.address = address
         self.channel = channel
-        screen = Screen(channel: channel, statistics: context.statistics)
+        screen = Screen(channel: channel, statistics: context.statistics, wrapsText: frontEnd.wrapsText)
+        gmcp = frontEnd.takesStructuredMessages
         limiter = RateLimiter(perSecond: context.configuration.commandsPerSecond,
                               burst: context.configuration.commandBurst)
     }

@@ -29,12 +29,18 @@ public actor Screen {
     private let statistics: StepStatistics
 
     /// Writes go to `channel`, whose pipeline ends in the telnet handlers (`TelnetOutput` in).
-    public init(channel: any Channel, statistics: StepStatistics, width: Int = ReaderSettings.defaultWidth) {
+    /// `wrapsText` false: the client wraps (a browser), so text goes out as in screen-reader mode.
+    public init(channel: any Channel, statistics: StepStatistics, width: Int = ReaderSettings.defaultWidth,
+                wrapsText: Bool = true) {
         self.channel = channel
         self.executor = channel.eventLoop.executor
         self.width = width
         self.statistics = statistics
+        self.wrapsText = wrapsText
     }
+
+    /// The server wraps lines at the reader's width; not when the client does it itself.
+    private let wrapsText: Bool
 
     public func setWidth(_ width: Int) {
         self.width = min(ReaderSettings.widthRange.upperBound, max(ReaderSettings.widthRange.lowerBound, width))
@@ -48,8 +54,9 @@ public actor Screen {
         self.plain = plain
     }
 
-    /// The width text is wrapped at: the reader's, or none in screen-reader mode.
-    public var wrapWidth: Int { plain ? Self.unwrapped : width }
+    /// The width text is wrapped at: the reader's, or none in screen-reader mode or when the
+    /// client wraps.
+    public var wrapWidth: Int { plain || !wrapsText ? Self.unwrapped : width }
     static let unwrapped = 1_000_000
 
     /// Server text (already trusted): each paragraph wrapped, starting on a fresh line.

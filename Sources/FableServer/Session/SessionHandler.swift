@@ -2,7 +2,8 @@ import FableTelnet
 import NIOCore
 
 /// The last handler of a connection's pipeline: opens a `ReaderSession` when the connection
-/// becomes active and posts it what the telnet handlers read, in order, then `.disconnected`.
+/// becomes active (or at once when added to an active one: a WebSocket's, after the HTTP
+/// upgrade) and posts it what the telnet handlers read, in order, then `.disconnected`.
 /// A handler rather than a task reading an async channel, so an idle connection holds no task
 /// (a task keeps the memory of its deepest call chain); the session writes through the channel
 /// itself (`Screen`).
@@ -13,13 +14,27 @@ final class SessionHandler: ChannelInboundHandler {
     private let connections: ConnectionLimiter
     private var session: ReaderSession?
     private var address: String?
+    private let frontEnd: FrontEnd
+    private var opened = false
 
-    init(context: GameContext, connections: ConnectionLimiter) {
+    init(context: GameContext, connections: ConnectionLimiter, frontEnd: FrontEnd = .telnet) {
         self.context = context
         self.connections = connections
+        self.frontEnd = frontEnd
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { open(context: context) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        open(context: context)
+        context.fireChannelActive()
+    }
+
+    private func open(context: ChannelHandlerContext) {
+        guard !opened else { return }
+        opened = true
         let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
         guard connections.open(address) else {
             let refusal = TelnetOutput.text(
@@ -29,14 +44,12 @@ final class SessionHandler: ChannelInboundHandler {
             // the reset that unread answers cause can cut the refusal off. Refused sockets
             // are held half as long as a reader's goodbye at most.
             channel.writeAndFlush(refusal).whenComplete { _ in channel.closeAfterLastWords(linger: .seconds(1)) }
-            context.fireChannelActive()
             return
         }
         self.address = address
-        let session = ReaderSession(context: self.context, channel: context.channel, address: address)
+        let session = ReaderSession(context: self.context, channel: context.channel, address: address, frontEnd: frontEnd)
         self.session = session
         session.post(.opened)
-        context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

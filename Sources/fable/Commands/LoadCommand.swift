@@ -24,8 +24,11 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "The server's address.")
     var host = "127.0.0.1"
 
-    @Option(help: "The server's port.")
+    @Option(help: "The server's port (with --websocket: its HTTP port).")
     var port = 4000
+
+    @Flag(name: .customLong("websocket"), help: "Readers connect as the web client does, over a WebSocket to --port.")
+    var webSocket = false
 
     @Option(help: "Reader connections to open.")
     var connections = 10
@@ -110,6 +113,7 @@ struct LoadCommand: AsyncParsableCommand {
         var plan = LoadPlan()
         plan.host = host
         plan.port = port
+        plan.webSocket = webSocket
         plan.connections = connections
         plan.active = active
         plan.turns = turns

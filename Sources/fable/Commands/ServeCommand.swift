@@ -48,21 +48,37 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The private key of --cert, PEM, without a passphrase (env FABLE_TLS_KEY, config tls_key).")
     var key: String?
 
+    @Option(name: .customLong("http-port"), help: """
+        Serve the web client (a page and its WebSocket) on this port (env FABLE_HTTP_PORT, config http_port; \
+        default: the telnet port + 80, 4080 beside 4000, or a free one when --port is 0; off turns it off).
+        """)
+    var httpPort: String?
+
+    @Option(name: .customLong("https-port"), help: """
+        Also serve the web client over HTTPS and WSS on this port, with the TLS listener's certificate \
+        (env FABLE_HTTPS_PORT, config https_port; default: none; needs --tls-port).
+        """)
+    var httpsPort: String?
+
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
         let runtime: Runtime
         let tls: TLSListenerConfiguration?
+        let web: WebSettings?
         do {
             runtime = try Runtime(common)
             tls = try TLSSettings.resolve(port: tlsPort, certificate: cert, key: key, config: common.config)
                 .map { try listener($0, database: runtime.settings.databasePath) }
+            web = try WebSettings.resolve(port: httpPort, securePort: httpsPort, telnetPort: port, hasTLS: tls != nil,
+                                          config: common.config)
         } catch {
             throw ValidationError("\(error)")
         }
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var configuration = ServerConfiguration()
         configuration.tls = tls
+        configuration.web = web.map { WebListenerConfiguration(port: $0.port, securePort: $0.securePort) }
         configuration.host = host
         configuration.port = port
         configuration.storiesDirectory = stories
@@ -80,6 +96,12 @@ struct ServeCommand: AsyncParsableCommand {
         Console.out("fable: serving on \(host):\(bound) (model \(runtime.settings.llm.baseURL), database \(runtime.settings.databasePath))\n")
         if let tls, let tlsBound = await server.tlsPort {
             Self.announce(tls.identity, host: host, port: tlsBound, logger: context.logger)
+        }
+        if let webBound = await server.webPort {
+            Console.out("fable: web client at http://\(Self.urlHost(host)):\(webBound)/\n")
+        }
+        if let secureBound = await server.secureWebPort {
+            Console.out("fable: web client at https://\(Self.urlHost(host)):\(secureBound)/\n")
         }
         let dense = await runtime.storyteller.retriever.probe()
         Console.out("fable: long-term search: \(dense)"
@@ -120,6 +142,14 @@ struct ServeCommand: AsyncParsableCommand {
             Console.err("fable: \(warning)\n")
             logger.warning("\(warning)")
         }
+    }
+
+    /// The host as a URL writes it: an IPv6 address in brackets, a wildcard address as the
+    /// machine's own (the page is opened from here).
+    private static func urlHost(_ host: String) -> String {
+        if ["", "0.0.0.0", "*"].contains(host) { return "127.0.0.1" }
+        if host == "::" { return "[::1]" }
+        return host.contains(":") ? "[\(host)]" : host
     }
 
     /// This machine's host name, as `hostname` prints it.
