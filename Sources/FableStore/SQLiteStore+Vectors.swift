@@ -1,4 +1,5 @@
 import FableCore
+import FableStoreKit
 import Foundation
 import GRDB
 
@@ -128,30 +129,6 @@ extension SQLiteStore: VectorStore {
     }
 }
 
-/// The best `limit` hits seen, best first; equal scores: the later (deeper) one first.
-struct TopHits {
-    let limit: Int
-    private(set) var hits: [(id: Int64, cosine: Float)] = []
-
-    init(limit: Int) {
-        self.limit = limit
-        hits.reserveCapacity(limit + 1)
-    }
-
-    private static func before(_ a: (id: Int64, cosine: Float), _ b: (id: Int64, cosine: Float)) -> Bool {
-        a.cosine != b.cosine ? a.cosine > b.cosine : a.id > b.id
-    }
-
-    mutating func add(id: Int64, cosine: Float) {
-        let hit = (id: id, cosine: cosine)
-        if hits.count == limit, let last = hits.last, !Self.before(hit, last) { return }
-        var index = hits.count
-        while index > 0, Self.before(hit, hits[index - 1]) { index -= 1 }
-        hits.insert(hit, at: index)
-        if hits.count > limit { hits.removeLast() }
-    }
-}
-
 // Checks that tests, benchmarks and admin tools use.
 extension SQLiteStore {
     /// The stored vector of a piece and the model that made it.
@@ -197,54 +174,6 @@ extension SQLiteStore {
                 SELECT COUNT(*) FROM piece_vector JOIN step_piece ON step_piece.id = piece_vector.piece_id
                 WHERE step_piece.world_id = ? AND piece_vector.model = ?
                 """, arguments: [worldID, model]) ?? 0
-        }
-    }
-}
-
-public enum VectorError: Error, Sendable, Equatable, CustomStringConvertible {
-    case unusable(String)
-
-    public var description: String {
-        switch self {
-        case .unusable(let why): return why
-        }
-    }
-}
-
-/// Vectors on disk. A piece's vector: its scale (little-endian Float32), then one signed byte a
-/// dimension (`QuantizedVector`, as dense search keeps it in memory): a quarter of the floats'
-/// size, at a cosine error far below the gaps that rank passages. Neighbour lists: Float32.
-enum VectorCoding {
-    static func encodeBytes(_ vector: [Float]) -> Data {
-        let quantized = QuantizedVector(vector)
-        var data = Data(capacity: 4 + vector.count)
-        withUnsafeBytes(of: quantized.scale.bitPattern.littleEndian) { data.append(contentsOf: $0) }
-        quantized.codes.withUnsafeBytes { data.append(contentsOf: $0) }
-        return data
-    }
-
-    static func decodeBytes(_ data: Data) -> [Float]? {
-        guard data.count > 4 else { return nil }
-        return data.withUnsafeBytes { raw in
-            let scale = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
-            return (4..<data.count).map { Float(Int8(bitPattern: raw[$0])) * scale }
-        }
-    }
-
-    static func encode(_ vector: [Float]) -> Data {
-        var data = Data(capacity: vector.count * 4)
-        for value in vector {
-            withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
-        }
-        return data
-    }
-
-    static func decode(_ data: Data) -> [Float]? {
-        guard data.count % 4 == 0 else { return nil }
-        return data.withUnsafeBytes { raw in
-            (0..<data.count / 4).map { index in
-                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
-            }
         }
     }
 }

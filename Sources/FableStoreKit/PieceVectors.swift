@@ -21,14 +21,14 @@ import FableCore
 /// signs (one bit a dimension, of the difference from the world's mean vector) agree most with
 /// its own. The signs are too coarse to find a fact asked for in other words (docs/retrieval.md),
 /// but near neighbours, which only set a piece's hubness, are found well.
-struct PieceVectors: Sendable {
-    let model: String
-    let dimensions: Int
+package struct PieceVectors: Sendable {
+    package let model: String
+    package let dimensions: Int
     /// Group `g` is step `groupStep[g]`'s pieces: `pieceIDs[groupStart[g] ..< groupStart[g + 1]]`
     /// (or to the end). A step whose vectors were replaced has step 0 in its old group.
-    private(set) var groupStep: [Int64] = []
+    package private(set) var groupStep: [Int64] = []
     private var groupStart: [Int] = []
-    private(set) var pieceIDs: [Int64] = []
+    package private(set) var pieceIDs: [Int64] = []
     private var codes: [Int8] = []
     private var scales: [Float] = []
     /// `neighbours` cosines a piece, best first (-1: none yet), and their mean (NaN: none).
@@ -39,28 +39,28 @@ struct PieceVectors: Sendable {
     private var groupOfStep: [Int64: Int] = [:]
     /// Every vector of a piece up to this id was read from the file (later ones arrive through
     /// `set`, or are read by the next search).
-    var highestID: Int64 = 0
+    package var highestID: Int64 = 0
     /// The mean of the first `centerSample` vectors, fixed once there are that many; each
     /// piece's signs against it, `words` words a piece.
     private var center: [Float]?
     private var signs: [UInt64] = []
     private var words: Int { (dimensions + 63) / 64 }
 
-    static let neighbours = 10
-    static let centerSample = 512
+    package static let neighbours = 10
+    package static let centerSample = 512
     /// Pieces a new piece is compared with in a large world.
-    static let shortlist = 2_048
+    package static let shortlist = 2_048
     /// Below this many pieces a new piece is compared with every piece: the signs would save little.
-    static let shortlistFrom = 8_192
-    static let hubWeight: Float = 0.5
+    package static let shortlistFrom = 8_192
+    package static let hubWeight: Float = 0.5
     /// A cosine this close to 1 is the same text again, not a neighbour.
-    static let sameText: Float = 0.999
+    package static let sameText: Float = 0.999
 
     /// Pieces a new piece is compared with in a large world, and from how many pieces a world is large.
-    let shortlistSize: Int
-    let shortlistFrom: Int
+    package let shortlistSize: Int
+    package let shortlistFrom: Int
 
-    init(model: String, dimensions: Int, shortlistSize: Int = PieceVectors.shortlist,
+    package init(model: String, dimensions: Int, shortlistSize: Int = PieceVectors.shortlist,
          shortlistFrom: Int = PieceVectors.shortlistFrom) {
         self.model = model
         self.dimensions = dimensions
@@ -68,16 +68,16 @@ struct PieceVectors: Sendable {
         self.shortlistFrom = max(shortlistFrom, Self.centerSample)
     }
 
-    var count: Int { pieceIDs.count }
+    package var count: Int { pieceIDs.count }
     /// Bytes held, about: what the cache's capacity counts.
-    var bytes: Int { codes.count + pieceIDs.count * (16 + 4 * Self.neighbours) + groupStep.count * 16 }
+    package var bytes: Int { codes.count + pieceIDs.count * (16 + 4 * Self.neighbours) + groupStep.count * 16 }
 
     /// Sets a step's pieces' vectors (unit length, `dimensions` each), replacing any it had.
     /// `known`: each piece's nearest cosines as stored; a piece without them is compared with
     /// every piece here, and theirs are brought up to date. Returns the pieces that were here
     /// before whose nearest cosines changed.
     @discardableResult
-    mutating func set(step: Int64, _ vectors: [(pieceID: Int64, vector: [Float])], nearest known: [[Float]?] = [])
+    package mutating func set(step: Int64, _ vectors: [(pieceID: Int64, vector: [Float])], nearest known: [[Float]?] = [])
         -> [Int64] {
         remove(step: step)
         guard !vectors.isEmpty else { return [] }
@@ -126,7 +126,7 @@ struct PieceVectors: Sendable {
     }
 
     /// One bit a dimension: set where the vector is above the center.
-    static func signs(_ vector: [Float], center: [Float]) -> [UInt64] {
+    package static func signs(_ vector: [Float], center: [Float]) -> [UInt64] {
         var words = [UInt64](repeating: 0, count: (vector.count + 63) / 64)
         for dimension in vector.indices where vector[dimension] > center[dimension] {
             words[dimension / 64] |= 1 << UInt64(dimension % 64)
@@ -167,20 +167,20 @@ struct PieceVectors: Sendable {
         groupStart[group] ..< (group + 1 < groupStart.count ? groupStart[group + 1] : pieceIDs.count)
     }
 
-    mutating func remove(step: Int64) {
+    package mutating func remove(step: Int64) {
         guard let group = groupOfStep.removeValue(forKey: step) else { return }
         groupStep[group] = 0
     }
 
     /// A piece's nearest cosines, best first.
-    func nearest(of pieceID: Int64) -> [Float]? {
+    package func nearest(of pieceID: Int64) -> [Float]? {
         guard let group = groupOfStep[StepPieces.stepID(ofPiece: pieceID)] else { return nil }
         let index = pieceIndex(pieceID, group: group)
         return Array(nearest[index * Self.neighbours ..< (index + 1) * Self.neighbours])
     }
 
     /// Its hubness: the mean of its nearest cosines (nil when it has no neighbour yet).
-    func hub(of pieceID: Int64) -> Float? {
+    package func hub(of pieceID: Int64) -> Float? {
         guard let group = groupOfStep[StepPieces.stepID(ofPiece: pieceID)] else { return nil }
         let hub = hubs[pieceIndex(pieceID, group: group)]
         return hub.isNaN ? nil : hub
@@ -256,14 +256,14 @@ struct PieceVectors: Sendable {
     /// `query` (unit length): its cosine less `hubWeight` of its hubness, among the steps
     /// `includes` accepts; best first, equal scores: the later step first. A piece without
     /// neighbours yet counts the world's mean hubness.
-    func search(_ query: [Float], limit: Int, includes: (Int64) -> Bool)
+    package func search(_ query: [Float], limit: Int, includes: (Int64) -> Bool)
         -> [(pieceID: Int64, score: Float, cosine: Float)] {
         search([query], limit: limit, includes: includes)[0]
     }
 
     /// `search` for several queries in one pass over the vectors (reading them is most of a
     /// search's time in a large world).
-    func search(_ queries: [[Float]], limit: Int, includes: (Int64) -> Bool)
+    package func search(_ queries: [[Float]], limit: Int, includes: (Int64) -> Bool)
         -> [[(pieceID: Int64, score: Float, cosine: Float)]] {
         var best = [TopHits](repeating: TopHits(limit: limit), count: queries.count)
         let dimensions = dimensions
@@ -315,11 +315,11 @@ struct PieceVectors: Sendable {
 }
 
 /// A unit vector as signed bytes and one scale: value ≈ code × scale.
-struct QuantizedVector {
-    var codes: [Int8]
-    var scale: Float
+package struct QuantizedVector {
+    package var codes: [Int8]
+    package var scale: Float
 
-    init(_ vector: [Float]) {
+    package init(_ vector: [Float]) {
         let largest = vector.reduce(0) { max($0, abs($1)) }
         scale = largest > 0 ? largest / 127 : 1
         let inverse = 1 / scale
@@ -328,7 +328,7 @@ struct QuantizedVector {
 
     /// The dot product of two vectors' codes (multiply by both scales for the cosine). A plain
     /// loop: the compiler vectorizes it better than hand-written SIMD lanes (docs/retrieval.md).
-    static func dot(_ a: UnsafeBufferPointer<Int8>, _ b: UnsafeBufferPointer<Int8>) -> Int32 {
+    package static func dot(_ a: UnsafeBufferPointer<Int8>, _ b: UnsafeBufferPointer<Int8>) -> Int32 {
         guard let x = a.baseAddress, let y = b.baseAddress else { return 0 }
         var total: Int32 = 0
         for index in 0..<min(a.count, b.count) { total &+= Int32(x[index]) &* Int32(y[index]) }
@@ -336,7 +336,7 @@ struct QuantizedVector {
     }
 
     /// The dot product of a float query and a vector's codes, sixteen lanes at a time.
-    static func dot(_ query: UnsafeBufferPointer<Float>, _ codes: UnsafeBufferPointer<Int8>) -> Float {
+    package static func dot(_ query: UnsafeBufferPointer<Float>, _ codes: UnsafeBufferPointer<Int8>) -> Float {
         guard let x = query.baseAddress, let y = codes.baseAddress else { return 0 }
         let count = min(query.count, codes.count)
         let floats = UnsafeRawPointer(x)

@@ -1,0 +1,42 @@
+import FableCore
+import FableStoreKit
+import Foundation
+import PostgresNIO
+
+// Checks that tests, benchmarks and admin tools use (the SQLite store has the same).
+extension PostgresStore {
+    public func stepCount(worldID: Int64) async throws -> Int {
+        try await rows("SELECT count(*) FROM step WHERE world_id = \(worldID)", { try $0[0].decode(Int.self) }).first ?? 0
+    }
+
+    /// The pieces of a step as long-term search indexes them, in order.
+    public func pieces(stepID: Int64) async throws -> [StoredPiece] {
+        try await rows("SELECT id, text FROM step_piece WHERE step_id = \(stepID) ORDER BY id",
+                       { StoredPiece(id: try $0[0].decode(Int64.self), text: try $0[1].decode(String.self)) })
+    }
+
+    public func pieceCount(worldID: Int64) async throws -> Int {
+        try await rows("SELECT count(*) FROM step_piece WHERE world_id = \(worldID)", { try $0[0].decode(Int.self) }).first ?? 0
+    }
+
+    /// The stored vector of a piece and the model that made it.
+    public func vector(pieceID: Int64) async throws -> (model: String, vector: [Float])? {
+        guard let row = try await rows("SELECT model, dimensions, vector FROM piece_vector WHERE piece_id = \(pieceID)", {
+            (try $0[0].decode(String.self), try $0[1].decode(Int.self), try $0[2].decode(Data.self))
+        }).first else { return nil }
+        guard let vector = VectorCoding.decodeBytes(row.2), vector.count == row.1 else {
+            throw VectorError.unusable("the stored vector of piece \(pieceID) is damaged")
+        }
+        return (row.0, vector)
+    }
+
+    public func vectorCount(worldID: Int64, model: String) async throws -> Int {
+        try await rows("SELECT count(*) FROM piece_vector WHERE world_id = \(worldID) AND model = \(model)",
+                       { try $0[0].decode(Int.self) }).first ?? 0
+    }
+
+    /// Every world, oldest first (for copying a store).
+    public func allWorlds() async throws -> [World] {
+        try await rows("SELECT \(unescaped: Rows.worldColumns) FROM world ORDER BY id", Rows.world)
+    }
+}
