@@ -40,3 +40,15 @@ extension PostgresStore {
         try await rows("SELECT \(unescaped: Rows.worldColumns) FROM world ORDER BY id", Rows.world)
     }
 }
+
+extension PostgresStore {
+    /// A piece's hubness, as dense search counts it now (nil: no neighbour yet).
+    public func hubness(pieceID: Int64, worldID: Int64, model: String, dimensions: Int) async throws -> Float? {
+        try await loadedVectors(worldID: worldID, model: model, dimensions: dimensions).hub(of: pieceID)
+    }
+
+    /// How many stored vectors have their nearest cosines kept beside them.
+    public func keptNeighbourLists() async throws -> Int {
+        try await rows("SELECT count(*) FROM piece_vector WHERE neighbours IS NOT NULL", { try $0[0].decode(Int.self) }).first ?? 0
+    }
+}

@@ -8,8 +8,9 @@ import Testing
 /// Long-term search at the grain of a sentence: each piece of a passage is indexed and
 /// ranked on its own, and a passage counts by its best piece.
 @Suite struct PieceSearchTests {
-    @Test func aCommitIndexesTheIndexLineAndEachSentenceAndSearchNamesTheOneThatMatched() async throws {
-        let store = try SQLiteStore(path: temporaryDatabase())
+    @Test(arguments: StoreKind.available) func aCommitIndexesTheIndexLineAndEachSentenceAndSearchNamesTheOneThatMatched(_ kind: StoreKind) async throws {
+        let tested = try await StoreUnderTest.make(kind)
+        let store = tested.store
         let world = try await store.createWorld(label: "pieces", premise: testPremise)
         let first = try await store.commit(draft(world: world.id, parent: nil, passage:
             "The ferryman mends his nets by the quay. Mara hid the silver key beneath the lighthouse stairs. "
@@ -57,8 +58,9 @@ import Testing
         #expect(rows == ["张三丰把倚天剑藏在古井里。"])
     }
 
-    @Test func aRevisionHasNoPieces() async throws {
-        let store = try SQLiteStore(path: temporaryDatabase())
+    @Test(arguments: StoreKind.available) func aRevisionHasNoPieces(_ kind: StoreKind) async throws {
+        let tested = try await StoreUnderTest.make(kind)
+        let store = tested.store
         let world = try await store.createWorld(label: "revised", premise: testPremise)
         let first = try await store.commit(draft(world: world.id, parent: nil, passage: "The lantern burns low tonight."),
                                            expectedHead: nil)
@@ -69,8 +71,9 @@ import Testing
         #expect(try await store.pieceCount(worldID: world.id) == 2)
     }
 
-    @Test func aStepRanksByItsBestPieceVector() async throws {
-        let store = try SQLiteStore(path: temporaryDatabase())
+    @Test(arguments: StoreKind.available) func aStepRanksByItsBestPieceVector(_ kind: StoreKind) async throws {
+        let tested = try await StoreUnderTest.make(kind)
+        let store = tested.store
         let world = try await store.createWorld(label: "dense", premise: testPremise)
         var steps: [Step] = []
         for n in 1...3 {
@@ -100,16 +103,17 @@ import Testing
         #expect(found.first?.pieces.first?.ranking == .dense)
         #expect(abs((found.first?.pieces.first?.score ?? 0) - 1) < 0.01, "the best piece's cosine, 1")
         // A piece's vector kept in bytes ranks as the floats do.
-        let reopened = try SQLiteStore(path: store.path)
+        let reopened = try await tested.reopen()
         #expect(try await reopened.denseSearchBranch(endingAt: steps[2].id, vector: axis(0), model: "m", limit: 2).map(\.stepID)
                 == found.map(\.stepID))
     }
 
-    @Test func aSentenceLikeManyOthersLosesToTheOneThatAnswers() async throws {
+    @Test(arguments: StoreKind.available) func aSentenceLikeManyOthersLosesToTheOneThatAnswers(_ kind: StoreKind) async throws {
         // 300 pieces near one generic direction (axis 0), and one fact along axis 1. The
         // question leans to the generic side by raw cosine (0.75 against 0.66), but each
         // generic piece has ten near neighbours (hubness about 0.99) and the fact none near.
-        let store = try SQLiteStore(path: temporaryDatabase())
+        let tested = try await StoreUnderTest.make(kind)
+        let store = tested.store
         let world = try await store.createWorld(label: "hubs", premise: testPremise)
         var steps: [Step] = []
         for n in 1...31 {
@@ -138,16 +142,13 @@ import Testing
         // Each piece's nearest cosines are kept beside its vector: the fact's hubness is low, a
         // generic piece's high, the first piece's too (its neighbours came after it).
         let firstPiece = StepPieces.pieceID(step: steps[0].id, number: 1)
-        let kept = try await store.pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM piece_vector WHERE neighbours IS NOT NULL") ?? 0
-        }
-        #expect(kept == (try await store.pieceCount(worldID: world.id)))
+        #expect(try await store.keptNeighbourLists() == (try await store.pieceCount(worldID: world.id)))
         let factHub = try #require(try await store.hubness(pieceID: factPiece, worldID: world.id, model: "m", dimensions: 16))
         let firstHub = try #require(try await store.hubness(pieceID: firstPiece, worldID: world.id, model: "m", dimensions: 16))
         #expect(factHub < 0.3)
         #expect(firstHub > 0.9)
         // Another store reads the kept neighbours and ranks the same.
-        let reopened = try SQLiteStore(path: store.path)
+        let reopened = try await tested.reopen()
         #expect(try await reopened.hubness(pieceID: firstPiece, worldID: world.id, model: "m", dimensions: 16) == firstHub)
         #expect(try await reopened.denseSearchBranch(endingAt: steps.last!.id, vector: question, model: "m", limit: 1)
                 .map(\.stepID) == [factStep.id])

@@ -1,0 +1,27 @@
+import Logging
+import PostgresNIO
+
+extension PostgresStore {
+    /// Creates an empty database on the server `location` reaches (connected to its own
+    /// database), for a store of its own: a test's, or the target of a copy.
+    public static func createDatabase(_ name: String, at location: PostgresLocation) async throws {
+        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            throw PostgresStoreError.badURL(name, "a new database's name is letters, digits and _ only")
+        }
+        let logger = Logger(label: "fable.postgres")
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: location.connectionConfiguration(), id: 0,
+                                                              logger: logger)
+        } catch {
+            throw PostgresStoreError.cannotConnect(location.description, PostgresStoreError.reason(error))
+        }
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+}
