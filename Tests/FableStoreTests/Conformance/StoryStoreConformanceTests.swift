@@ -99,28 +99,35 @@ import Testing
     func twoCommitsAfterTheSameHeadWriteOneStepAndTheOtherFindsTheHeadMoved(_ kind: StoreKind) async throws {
         let store = try await makeStore(kind)
         let world = try await store.createWorld(label: "w", premise: testPremise)
-        let first = try await store.commit(draft(world: world.id, parent: nil, passage: "One"), expectedHead: nil)
-        // As two front ends would: each read the same head and commits the step after it.
-        let outcomes = await withTaskGroup(of: Result<Int64, any Error>.self) { group in
-            for n in 0..<8 {
-                group.addTask {
-                    do {
-                        return .success(try await store.commit(draft(world: world.id, parent: first, passage: "Two \(n)"),
-                                                               expectedHead: first.id).id)
-                    } catch {
-                        return .failure(error)
+        var head = try await store.commit(draft(world: world.id, parent: nil, passage: "One"), expectedHead: nil)
+        // Rounds of eight commits after the same head, as eight front ends would race: each
+        // round exactly one is written and the others find the head moved.
+        for round in 1...5 {
+            let parent = head
+            let outcomes = await withTaskGroup(of: Result<Step, any Error>.self) { group in
+                for n in 0..<8 {
+                    group.addTask {
+                        do {
+                            return .success(try await store.commit(draft(world: world.id, parent: parent,
+                                                                         passage: "Round \(round), writer \(n)"),
+                                                                   expectedHead: parent.id))
+                        } catch {
+                            return .failure(error)
+                        }
                     }
                 }
+                var outcomes: [Result<Step, any Error>] = []
+                for await outcome in group { outcomes.append(outcome) }
+                return outcomes
             }
-            var outcomes: [Result<Int64, any Error>] = []
-            for await outcome in group { outcomes.append(outcome) }
-            return outcomes
+            let written = outcomes.compactMap { try? $0.get() }
+            #expect(written.count == 1, "round \(round)")
+            for case .failure(let error) in outcomes { #expect(error as? StoreError == .headMoved) }
+            #expect(try await store.stepCount(worldID: world.id) == round + 1)
+            #expect(try await store.world(id: world.id)?.headStepID == written.first?.id)
+            guard let next = written.first else { return }
+            head = next
         }
-        let written = outcomes.compactMap { try? $0.get() }
-        #expect(written.count == 1)
-        for case .failure(let error) in outcomes { #expect(error as? StoreError == .headMoved) }
-        #expect(try await store.stepCount(worldID: world.id) == 2)
-        #expect(try await store.world(id: world.id)?.headStepID == written.first)
     }
 
     @Test(arguments: StoreKind.available)
