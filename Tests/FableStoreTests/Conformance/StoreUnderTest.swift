@@ -6,7 +6,7 @@ import Foundation
 import Testing
 
 /// What the conformance tests ask of a store: the ports, and the checks both stores offer.
-protocol TestedStore: StoryStore, AccountStore, VectorStore {
+protocol TestedStore: StoryStore, AccountStore, VectorStore, WorldTransferStore {
     func stepCount(worldID: Int64) async throws -> Int
     func pieces(stepID: Int64) async throws -> [StoredPiece]
     func pieceCount(worldID: Int64) async throws -> Int

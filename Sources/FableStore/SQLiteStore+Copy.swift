@@ -1,0 +1,52 @@
+import FableCore
+import FableStoreKit
+import Foundation
+import GRDB
+
+extension SQLiteStore: WorldTransferStore {
+    public func allWorlds() async throws -> [World] {
+        try await pool.read { db in try WorldRecord.order(Column("id")).fetchAll(db).map(\.world) }
+    }
+
+    public func allAccounts() async throws -> [Account] {
+        try await pool.read { db in try AccountRecord.order(Column("id")).fetchAll(db).map(\.account) }
+    }
+
+    public func copyAccount(_ account: Account) async throws -> Account {
+        try await write { db in
+            if try AccountRecord.filter(Column("name") == account.name).fetchCount(db) > 0 {
+                throw AccountError.nameTaken(account.name)
+            }
+            var record = AccountRecord(id: nil, name: account.name, passwordHash: account.passwordHash,
+                                       isAdmin: account.isAdmin, settings: account.settings, lastWorldId: nil,
+                                       createdAt: account.createdAt)
+            try record.insert(db)
+            return record.account
+        }
+    }
+
+    public func stepIDs(worldID: Int64) async throws -> [Int64] {
+        try await pool.read { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM step WHERE world_id = ? ORDER BY id", arguments: [worldID])
+        }
+    }
+
+    public func storedVectors(worldID: Int64) async throws -> [(pieceID: Int64, model: String, vector: [Float])] {
+        try await pool.read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT piece_vector.piece_id, piece_vector.model, piece_vector.vector FROM piece_vector
+                JOIN step_piece ON step_piece.id = piece_vector.piece_id
+                WHERE step_piece.world_id = ? ORDER BY piece_vector.piece_id
+                """, arguments: [worldID])
+            var vectors: [(pieceID: Int64, model: String, vector: [Float])] = []
+            while let row = try rows.next() {
+                let data: Data = row[2]
+                guard let vector = VectorCoding.decodeBytes(data) else {
+                    throw VectorError.unusable("the stored vector of piece \(row[0] as Int64) is damaged")
+                }
+                vectors.append((row[0], row[1], vector))
+            }
+            return vectors
+        }
+    }
+}
