@@ -20,7 +20,10 @@ public final class PostgresStore: StoryStore, Sendable {
     /// Connects (a first connection says clearly why it failed), brings the schema up to date,
     /// then starts the pool.
     public static func open(_ location: PostgresLocation, maxConnections: Int = 20) async throws -> PostgresStore {
-        let logger = Logger(label: "fable.postgres")
+        var logger = Logger(label: "fable.postgres")
+        // The pool's own notices (a lease asked for while its task starts) are no operator's
+        // concern; its errors reach the callers as thrown errors.
+        logger.logLevel = .error
         let connection: PostgresConnection
         do {
             connection = try await PostgresConnection.connect(configuration: location.connectionConfiguration(),

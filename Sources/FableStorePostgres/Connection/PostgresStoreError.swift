@@ -5,11 +5,14 @@ public enum PostgresStoreError: Error, Sendable, Equatable, CustomStringConverti
     case badURL(String, String)
     case cannotConnect(String, String)
     case newerSchema(Int, known: Int)
+    case migrationFailed(Int, String, String)
 
     public var description: String {
         switch self {
         case .badURL(let url, let why): return "\(url) is not a usable PostgreSQL URL: \(why)"
         case .cannotConnect(let location, let why): return "cannot connect to PostgreSQL at \(location): \(why)"
+        case .migrationFailed(let version, let name, let why):
+            return "the database's schema could not be brought to version \(version) (\(name)): \(why)"
         case .newerSchema(let version, let known):
             return "the database's schema is at version \(version), newer than this fable knows (\(known)): upgrade fable"
         }

@@ -14,32 +14,43 @@ enum PostgresSchema {
     /// Any fixed number, the same in every front end: the lock that makes migrations take turns.
     static let lockKey: Int64 = 0x6661_626C_65
 
+    static let createTable: PostgresQuery = """
+        CREATE TABLE IF NOT EXISTS fable_migration(
+            version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
+        """
+
     static var latest: Int { migrations.last?.version ?? 0 }
 
     static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
-            CREATE TABLE IF NOT EXISTS fable_migration(
-                version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
-            """, logger: logger)
         for migration in migrations {
-            try await connection.withTransaction(logger: logger) { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
-                let done = try await connection.rows("SELECT max(version) FROM fable_migration", logger: logger) { row in
-                    try row[0].decode(Int?.self) ?? 0
-                }.first ?? 0
-                guard done < migration.version else { return }
-                for statement in migration.statements {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                }
-                try await connection.query("""
-                    INSERT INTO fable_migration(version, name) VALUES (\(migration.version), \(migration.name))
-                    """, logger: logger)
+            do {
+                try await apply(migration, connection, logger: logger)
+            } catch let error as PostgresTransactionError {
+                throw PostgresStoreError.migrationFailed(migration.version, migration.name,
+                                                         PostgresStoreError.reason(error.closureError ?? error.commitError ?? error))
             }
         }
         let version = try await connection.rows("SELECT max(version) FROM fable_migration", logger: logger) { row in
             try row[0].decode(Int?.self) ?? 0
         }.first ?? 0
         if version > latest { throw PostgresStoreError.newerSchema(version, known: latest) }
+    }
+
+    private static func apply(_ migration: Migration, _ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
+            try await connection.query(createTable, logger: logger)
+            let done = try await connection.rows("SELECT max(version) FROM fable_migration", logger: logger) { row in
+                try row[0].decode(Int?.self) ?? 0
+            }.first ?? 0
+            guard done < migration.version else { return }
+            for statement in migration.statements {
+                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            }
+            try await connection.query("""
+                INSERT INTO fable_migration(version, name) VALUES (\(migration.version), \(migration.name))
+                """, logger: logger)
+        }
     }
 
     static let migrations: [Migration] = [
