@@ -16,8 +16,28 @@ public protocol WorldTransferStore: Sendable {
     func copyAccount(_ account: Account) async throws -> Account
     /// The ids of a world's steps, ascending (parents before children).
     func stepIDs(worldID: Int64) async throws -> [Int64]
-    /// The stored piece vectors of a world, by piece id, of every model.
-    func storedVectors(worldID: Int64) async throws -> [(pieceID: Int64, model: String, vector: [Float])]
+    /// The stored piece vectors of a world, by piece id, of every model, with each piece's kept
+    /// nearest cosines.
+    func storedVectors(worldID: Int64) async throws -> [StoredVector]
+    /// Writes vectors as another store kept them, nearest cosines included (nothing is compared
+    /// again: a copy costs a write a piece). The pieces must be the world's.
+    func restoreVectors(_ vectors: [StoredVector], worldID: Int64) async throws
+}
+
+/// A piece's vector as a store keeps it.
+public struct StoredVector: Sendable, Equatable {
+    public var pieceID: Int64
+    public var model: String
+    public var vector: [Float]
+    /// Its nearest cosines in its world, best first (nil: not worked out yet).
+    public var neighbours: [Float]?
+
+    public init(pieceID: Int64, model: String, vector: [Float], neighbours: [Float]?) {
+        self.pieceID = pieceID
+        self.model = model
+        self.vector = vector
+        self.neighbours = neighbours
+    }
 }
 
 /// A piece's vector apart from any store's ids: its step's place among the world's steps (1: the
@@ -27,16 +47,18 @@ public struct ArchivedVector: Sendable, Equatable {
     public var piece: Int
     public var model: String
     public var vector: [Float]
+    public var neighbours: [Float]?
 
-    public init(step: Int, piece: Int, model: String, vector: [Float]) {
+    public init(step: Int, piece: Int, model: String, vector: [Float], neighbours: [Float]?) {
         self.step = step
         self.piece = piece
         self.model = model
         self.vector = vector
+        self.neighbours = neighbours
     }
 }
 
-extension WorldTransferStore where Self: VectorStore {
+extension WorldTransferStore {
     /// The world's vectors, named as `ArchivedVector` names them.
     public func exportVectors(worldID: Int64) async throws -> [ArchivedVector] {
         let ids = try await stepIDs(worldID: worldID)
@@ -44,7 +66,8 @@ extension WorldTransferStore where Self: VectorStore {
         return try await storedVectors(worldID: worldID).compactMap { stored in
             let number = Int(stored.pieceID & (StepPieces.perStep - 1))
             return place[StepPieces.stepID(ofPiece: stored.pieceID)].map {
-                ArchivedVector(step: $0, piece: number, model: stored.model, vector: stored.vector)
+                ArchivedVector(step: $0, piece: number, model: stored.model, vector: stored.vector,
+                               neighbours: stored.neighbours)
             }
         }
     }
@@ -52,14 +75,11 @@ extension WorldTransferStore where Self: VectorStore {
     /// Stores exported vectors on the steps of a world imported from the same archive.
     public func importVectors(_ vectors: [ArchivedVector], worldID: Int64) async throws {
         let ids = try await stepIDs(worldID: worldID)
-        var byModel: [String: [(pieceID: Int64, vector: [Float])]] = [:]
-        for vector in vectors {
+        let stored = try vectors.map { vector in
             guard vector.step >= 1, vector.step <= ids.count else { throw StoreError.noSuchStep(Int64(vector.step)) }
-            byModel[vector.model, default: []].append((StepPieces.pieceID(step: ids[vector.step - 1], number: vector.piece),
-                                                       vector.vector))
+            return StoredVector(pieceID: StepPieces.pieceID(step: ids[vector.step - 1], number: vector.piece),
+                                model: vector.model, vector: vector.vector, neighbours: vector.neighbours)
         }
-        for (model, pieces) in byModel.sorted(by: { $0.key < $1.key }) {
-            try await storeVectors(pieces, model: model)
-        }
+        try await restoreVectors(stored, worldID: worldID)
     }
 }

@@ -37,8 +37,8 @@ public enum StoreCopy {
             let copied = try await target.importWorld(archive, ownerID: world.ownerID.flatMap { accountID[$0] },
                                                       label: world.label)
             worldID[world.id] = copied.id
-            let vectors = try await exportVectors(source, world.id)
-            try await importVectors(target, vectors, copied.id)
+            let vectors = try await source.exportVectors(worldID: world.id)
+            try await target.importVectors(vectors, worldID: copied.id)
             report.worlds += 1
             report.steps += archive.steps.count
             report.vectors += vectors.count
@@ -49,14 +49,5 @@ public enum StoreCopy {
             try await target.setLastWorld(accountID: copied, worldID: worldID[last])
         }
         return report
-    }
-
-    // Opened existentials: the extension's methods need a concrete store type.
-    private static func exportVectors<S: Store>(_ store: S, _ worldID: Int64) async throws -> [ArchivedVector] {
-        try await store.exportVectors(worldID: worldID)
-    }
-
-    private static func importVectors<S: Store>(_ store: S, _ vectors: [ArchivedVector], _ worldID: Int64) async throws {
-        try await store.importVectors(vectors, worldID: worldID)
     }
 }

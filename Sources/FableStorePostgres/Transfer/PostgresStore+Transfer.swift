@@ -101,16 +101,43 @@ extension PostgresStore: WorldTransferStore {
         try await rows("SELECT id FROM step WHERE world_id = \(worldID) ORDER BY id", { try $0[0].decode(Int64.self) })
     }
 
-    public func storedVectors(worldID: Int64) async throws -> [(pieceID: Int64, model: String, vector: [Float])] {
+    public func storedVectors(worldID: Int64) async throws -> [StoredVector] {
         try await rows("""
-            SELECT piece_id, model, vector FROM piece_vector WHERE world_id = \(worldID) ORDER BY piece_id
+            SELECT piece_id, model, vector, neighbours FROM piece_vector WHERE world_id = \(worldID) ORDER BY piece_id
             """) { row in
             let id = try row[0].decode(Int64.self)
             guard let vector = VectorCoding.decodeBytes(try row[2].decode(Data.self)) else {
                 throw VectorError.unusable("the stored vector of piece \(id) is damaged")
             }
-            return (id, try row[1].decode(String.self), vector)
+            return StoredVector(pieceID: id, model: try row[1].decode(String.self), vector: vector,
+                                neighbours: try row[3].decode(Data?.self).flatMap(VectorCoding.decode))
         }
+    }
+
+    public func restoreVectors(_ vectors: [StoredVector], worldID: Int64) async throws {
+        guard !vectors.isEmpty else { return }
+        let ids = vectors.map(\.pieceID)
+        let models = vectors.map(\.model)
+        let dimensions = vectors.map(\.vector.count)
+        let bytes = vectors.map { ByteBuffer(bytes: VectorCoding.encodeBytes($0.vector)) }
+        // An absent list is an empty one here (postgres-nio's arrays hold no null), and NULL in the table.
+        let neighbours = vectors.map { ByteBuffer(bytes: $0.neighbours.map(VectorCoding.encode) ?? Data()) }
+        try await transaction { connection in
+            let pieces = try await connection.rows("""
+                SELECT count(*) FROM step_piece WHERE id = ANY(\(ids)::bigint[]) AND world_id = \(worldID)
+                """, logger: logger, { try $0[0].decode(Int.self) }).first ?? 0
+            guard pieces == Set(ids).count else { throw StoreError.noSuchWorld(worldID) }
+            // One statement for all the rows: a copy of a long world is not a round trip a piece.
+            try await connection.query("""
+                INSERT INTO piece_vector(piece_id, world_id, model, dimensions, vector, neighbours)
+                SELECT piece, \(worldID), model, dimensions, vector, NULLIF(neighbours, ''::bytea)
+                FROM unnest(\(ids)::bigint[], \(models)::text[], \(dimensions)::integer[], \(bytes)::bytea[],
+                            \(neighbours)::bytea[]) AS row(piece, model, dimensions, vector, neighbours)
+                ON CONFLICT (piece_id) DO UPDATE SET model = excluded.model, dimensions = excluded.dimensions,
+                    vector = excluded.vector, neighbours = excluded.neighbours
+                """, logger: logger)
+        }
+        vectorCache.forget(worldID: worldID)
     }
 }
 

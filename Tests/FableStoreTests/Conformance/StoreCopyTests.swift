@@ -78,7 +78,9 @@ import Testing
         try await fill(original)
         let between = try await StoreUnderTest.make(middle).store
         let there = try await StoreCopy.copy(from: original, to: between)
-        let vectors = try await original.exportVectors(worldID: 1).count
+        let exported = try await original.exportVectors(worldID: 1)
+        let vectors = exported.count
+        #expect(exported.allSatisfy { $0.neighbours?.count == 10 }, "each piece's nearest cosines go with it")
         #expect(vectors >= 8, "every piece of four steps, one of them replaced by a second model's")
         #expect(there == StoreCopy.Report(accounts: 2, worlds: 2, steps: 6, vectors: vectors))
         let back = try SQLiteStore(path: temporaryDatabase())
