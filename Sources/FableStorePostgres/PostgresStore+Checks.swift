@@ -52,3 +52,10 @@ extension PostgresStore {
         try await rows("SELECT count(*) FROM piece_vector WHERE neighbours IS NOT NULL", { try $0[0].decode(Int.self) }).first ?? 0
     }
 }
+
+extension PostgresStore {
+    /// A server setting as this store's connections see it (`SHOW`).
+    public func setting(_ name: String) async throws -> String? {
+        try await rows("SELECT current_setting(\(name))", { try $0[0].decode(String.self) }).first
+    }
+}

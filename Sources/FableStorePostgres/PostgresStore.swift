@@ -12,14 +12,19 @@ public final class PostgresStore: StoryStore, Sendable {
     public let location: PostgresLocation
     let client: PostgresClient
     let logger: Logger
+    /// Whether a commit waits for the server's log flush (`synchronous_commit`).
+    public let waitsForFlush: Bool
     /// The client's pool runs on this task until `close`.
     private let running: Task<Void, Never>
     /// Each world's vectors in memory, for dense search.
     let vectorCache = VectorCache()
 
     /// Connects (a first connection says clearly why it failed), brings the schema up to date,
-    /// then starts the pool.
-    public static func open(_ location: PostgresLocation, maxConnections: Int = 20) async throws -> PostgresStore {
+    /// then starts the pool. `waitForFlush` false (`--durability every-second`) commits with
+    /// `synchronous_commit = off`: a commit returns before the server has flushed its log, and
+    /// a crash of the server (not of fable) may lose the last few hundred milliseconds.
+    public static func open(_ location: PostgresLocation, maxConnections: Int = 20,
+                            waitForFlush: Bool = true) async throws -> PostgresStore {
         var logger = Logger(label: "fable.postgres")
         // The pool's own notices (a lease asked for while its task starts) are no operator's
         // concern; its errors reach the callers as thrown errors.
@@ -38,15 +43,17 @@ public final class PostgresStore: StoryStore, Sendable {
             try? await connection.close()
             throw error
         }
-        return PostgresStore(location: location, maxConnections: maxConnections, logger: logger)
+        return PostgresStore(location: location, maxConnections: maxConnections, waitForFlush: waitForFlush, logger: logger)
     }
 
-    private init(location: PostgresLocation, maxConnections: Int, logger: Logger) {
+    private init(location: PostgresLocation, maxConnections: Int, waitForFlush: Bool, logger: Logger) {
         self.location = location
         self.logger = logger
+        waitsForFlush = waitForFlush
         var options = PostgresClient.Configuration.Options()
         options.maximumConnections = maxConnections
         options.minimumConnections = 1
+        if !waitForFlush { options.additionalStartupParameters = [("synchronous_commit", "off")] }
         var configuration = location.clientConfiguration()
         configuration.options = options
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)

@@ -13,7 +13,7 @@ enum StoreOpener {
     /// error rather than a new database (for the commands that only read or add to one).
     static func open(_ db: String, durability: Durability = .everyCommit, mustExist: Bool = false) async throws -> any Store {
         if let location = try PostgresLocation.parse(db) {
-            return try await PostgresStore.open(location)
+            return try await PostgresStore.open(location, waitForFlush: durability == .everyCommit)
         }
         if mustExist, !FileManager.default.fileExists(atPath: db) {
             throw StoreOpeningError.noDatabase(db)

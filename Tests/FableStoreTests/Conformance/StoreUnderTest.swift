@@ -82,3 +82,14 @@ extension TestedStore {
         return steps
     }
 }
+
+@Suite struct PostgresDurabilityTests {
+    @Test(.enabled(if: StoreKind.postgresURL != nil))
+    func everySecondCommitsWithoutWaitingForTheLogFlush() async throws {
+        let location = try await StoreUnderTest.freshPostgresDatabase()
+        let relaxed = try await PostgresStore.open(location, maxConnections: 2, waitForFlush: false)
+        let strict = try await PostgresStore.open(location, maxConnections: 2)
+        #expect(try await relaxed.setting("synchronous_commit") == "off")
+        #expect(try await strict.setting("synchronous_commit") == "on")
+    }
+}
