@@ -89,7 +89,7 @@ let package = Package(
         ]),
         // Benchmarks as a library: recall on planted facts, and the step's cost apart from the
         // model, timed through the engine's own phases.
-        .target(name: "FableBench", dependencies: ["FableCore", "FableEngine", "FableStore", "FableStub"]),
+        .target(name: "FableBench", dependencies: ["FableCore", "FableEngine", "FableStore", "FableStorePostgres", "FableStub"]),
         // The load generator: reader connections speaking the line protocol over raw TCP, a
         // paced stub model, and the report.
         .target(name: "FableLoad", dependencies: [

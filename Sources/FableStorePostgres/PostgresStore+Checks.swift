@@ -59,3 +59,10 @@ extension PostgresStore {
         try await rows("SELECT current_setting(\(name))", { try $0[0].decode(String.self) }).first
     }
 }
+
+extension PostgresStore {
+    /// The database's size on the server.
+    public func databaseBytes() async throws -> Int {
+        try await rows("SELECT pg_database_size(current_database())", { try $0[0].decode(Int.self) }).first ?? 0
+    }
+}
