@@ -10,14 +10,7 @@ import GRDB
 extension SQLiteStore: VectorStore {
     public func storeVectors(_ vectors: [(pieceID: Int64, vector: [Float])], model: String) async throws {
         guard !vectors.isEmpty else { return }
-        var units: [(pieceID: Int64, vector: [Float])] = []
-        for (id, vector) in vectors {
-            guard let unit = VectorMath.normalized(vector) else {
-                throw VectorError.unusable("the vector of piece \(id) is empty, zero or not finite")
-            }
-            units.append((id, unit))
-        }
-        let stored = units
+        let stored = try UnitVectors.normalized(vectors)
         // Each step's world, and the world's vectors read into memory if they are not yet.
         let groups = try await pool.read { db in
             var groups: [(world: Int64, step: Int64, pieces: [(pieceID: Int64, vector: [Float])])] = []
@@ -81,10 +74,7 @@ extension SQLiteStore: VectorStore {
 
     public func denseSearchBranch(endingAt stepID: Int64, vectors queries: [[Float]], model: String, limit: Int) async throws
         -> [[RetrievedPassage]] {
-        let units = queries.map { VectorMath.normalized($0) }
-        guard limit > 0, let first = units.first, let dimensions = first?.count,
-              units.allSatisfy({ $0?.count == dimensions }) else { return queries.map { _ in [] } }
-        let queries = units.compactMap { $0 }
+        guard limit > 0, let (queries, dimensions) = UnitVectors.queries(queries) else { return queries.map { _ in [] } }
         return try await pool.read { db in
             guard let branch = try self.cache.branch(endingAt: stepID, db) else { return queries.map { _ in [] } }
             // The world's vectors, kept in memory between searches (only new rows are read);

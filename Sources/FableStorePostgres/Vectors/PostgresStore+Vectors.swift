@@ -10,13 +10,7 @@ import PostgresNIO
 extension PostgresStore: VectorStore {
     public func storeVectors(_ vectors: [(pieceID: Int64, vector: [Float])], model: String) async throws {
         guard !vectors.isEmpty else { return }
-        var units: [(pieceID: Int64, vector: [Float])] = []
-        for (id, vector) in vectors {
-            guard let unit = VectorMath.normalized(vector) else {
-                throw VectorError.unusable("the vector of piece \(id) is empty, zero or not finite")
-            }
-            units.append((id, unit))
-        }
+        let units = try UnitVectors.normalized(vectors)
         var worldOf: [Int64: Int64] = [:]
         for row in try await rows("""
             SELECT id, world_id FROM step_piece WHERE id = ANY(\(units.map(\.pieceID))::bigint[])
@@ -73,10 +67,7 @@ extension PostgresStore: VectorStore {
 
     public func denseSearchBranch(endingAt stepID: Int64, vectors queries: [[Float]], model: String, limit: Int) async throws
         -> [[RetrievedPassage]] {
-        let units = queries.map { VectorMath.normalized($0) }
-        guard limit > 0, let first = units.first, let dimensions = first?.count,
-              units.allSatisfy({ $0?.count == dimensions }) else { return queries.map { _ in [] } }
-        let unitQueries = units.compactMap { $0 }
+        guard limit > 0, let (unitQueries, dimensions) = UnitVectors.queries(queries) else { return queries.map { _ in [] } }
         guard let worldID = try await rows("SELECT world_id FROM step WHERE id = \(stepID)", { try $0[0].decode(Int64.self) }).first
         else { return queries.map { _ in [] } }
         let branch = Set(try await ancestors(of: stepID))
