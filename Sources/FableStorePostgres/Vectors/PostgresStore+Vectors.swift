@@ -26,8 +26,11 @@ extension PostgresStore: VectorStore {
             groups.append((world, StepPieces.stepID(ofPiece: first.pieceID), Array(run)))
         }
         var nearest: [Int64: [Float]] = [:]
+        var loaded = Set<Int64>()
         for group in groups {
-            _ = try await loadedVectors(worldID: group.world, model: model, dimensions: group.pieces[0].vector.count)
+            if loaded.insert(group.world).inserted {
+                _ = try await loadedVectors(worldID: group.world, model: model, dimensions: group.pieces[0].vector.count)
+            }
             nearest.merge(vectorCache.set(worldID: group.world, model: model, dimensions: group.pieces[0].vector.count,
                                           step: group.step, group.pieces)) { $1 }
         }
@@ -111,30 +114,37 @@ extension PostgresStore: VectorStore {
     }
 
     /// The world's vectors of `model`, brought up to date: only rows above the highest piece
-    /// already in memory are read.
+    /// already in memory are read. Should the world's vectors change meanwhile (evicted, or
+    /// replaced by another model's), they are read whole once more.
     func loadedVectors(worldID: Int64, model: String, dimensions: Int) async throws -> PieceVectors {
-        let known = vectorCache.vectors(worldID: worldID, model: model, dimensions: dimensions)
-        let highest = known?.highestID ?? 0
-        var groups: [(step: Int64, pieces: [(pieceID: Int64, vector: [Float])], nearest: [[Float]?])] = []
-        var newest = highest
-        for try await (id, data, neighbours) in try await client.query("""
-            SELECT piece_id, vector, neighbours FROM piece_vector
-            WHERE world_id = \(worldID) AND model = \(model) AND dimensions = \(dimensions) AND piece_id > \(highest)
-            ORDER BY piece_id
-            """, logger: logger).decode((Int64, Data, Data?).self) {
-            newest = id
-            guard let vector = VectorCoding.decodeBytes(data), vector.count == dimensions else { continue }
-            let step = StepPieces.stepID(ofPiece: id)
-            let nearest = neighbours.flatMap(VectorCoding.decode)
-            if groups.last?.step == step {
-                groups[groups.count - 1].pieces.append((id, vector))
-                groups[groups.count - 1].nearest.append(nearest)
-            } else {
-                groups.append((step, [(id, vector)], [nearest]))
+        var known = vectorCache.vectors(worldID: worldID, model: model, dimensions: dimensions)
+        for attempt in 0..<2 {
+            if attempt == 1 { vectorCache.forget(worldID: worldID) }
+            let highest = attempt == 0 ? known?.highestID ?? 0 : 0
+            var groups: [(step: Int64, pieces: [(pieceID: Int64, vector: [Float])], nearest: [[Float]?])] = []
+            var newest = highest
+            for try await (id, data, neighbours) in try await client.query("""
+                SELECT piece_id, vector, neighbours FROM piece_vector
+                WHERE world_id = \(worldID) AND model = \(model) AND dimensions = \(dimensions) AND piece_id > \(highest)
+                ORDER BY piece_id
+                """, logger: logger).decode((Int64, Data, Data?).self) {
+                newest = id
+                guard let vector = VectorCoding.decodeBytes(data), vector.count == dimensions else { continue }
+                let step = StepPieces.stepID(ofPiece: id)
+                let nearest = neighbours.flatMap(VectorCoding.decode)
+                if groups.last?.step == step {
+                    groups[groups.count - 1].pieces.append((id, vector))
+                    groups[groups.count - 1].nearest.append(nearest)
+                } else {
+                    groups.append((step, [(id, vector)], [nearest]))
+                }
             }
+            if attempt == 0, let current = known, groups.isEmpty { return current }
+            let merged = vectorCache.merge(worldID: worldID, model: model, dimensions: dimensions, readAbove: highest, groups,
+                                           newest: newest)
+            if merged.highestID >= newest { return merged }
+            known = nil
         }
-        if let known, groups.isEmpty { return known }
-        return vectorCache.merge(worldID: worldID, model: model, dimensions: dimensions, readAbove: highest, groups,
-                                 newest: newest)
+        return PieceVectors(model: model, dimensions: dimensions)
     }
 }
