@@ -40,7 +40,7 @@ extension PostgresStore: WorldTransferStore {
     public func importWorld(_ archive: WorldArchive, ownerID: Int64?, label: String) async throws -> World {
         let order = try archive.validate()
         let premise = try JSONText.encode(archive.premise)
-        return try await transaction { connection in
+        let world = try await transaction { connection in
             if let ownerID, try await connection.rows("SELECT id FROM account WHERE id = \(ownerID)", logger: logger,
                                                       { try $0[0].decode(Int64.self) }).isEmpty {
                 throw AccountError.noSuchAccount("#\(ownerID)")
@@ -70,7 +70,16 @@ extension PostgresStore: WorldTransferStore {
                 """, logger: logger, Rows.world).first else { throw StoreError.noSuchWorld(worldID) }
             return world
         }
+        // A large import changes the tables' statistics at once (autovacuum would see it only
+        // later): without them the planner walks a branch by scanning every step at each level.
+        if order.count >= Self.importAnalyzedFrom {
+            try await client.query("ANALYZE step, step_piece, world", logger: logger)
+        }
+        return world
     }
+
+    /// Imports of at least this many steps refresh the planner's statistics.
+    static let importAnalyzedFrom = 200
 
     public func copyAccount(_ account: Account) async throws -> Account {
         let settings = try JSONText.encode(account.settings)
@@ -122,6 +131,9 @@ extension PostgresStore: WorldTransferStore {
                 ON CONFLICT (piece_id) DO UPDATE SET model = excluded.model, dimensions = excluded.dimensions,
                     vector = excluded.vector, neighbours = excluded.neighbours
                 """, logger: logger)
+        }
+        if vectors.count >= Self.importAnalyzedFrom {
+            try await client.query("ANALYZE piece_vector", logger: logger)
         }
         vectorCache.forget(worldID: worldID)
     }
