@@ -18,6 +18,8 @@ public final class PostgresStore: StoryStore, Sendable {
     private let running: Task<Void, Never>
     /// Each world's vectors in memory, for dense search.
     let vectorCache = VectorCache()
+    /// Each world's step tree, for the branch rule and BM25's statistics.
+    let trees = BranchTrees()
 
     /// Connects (a first connection says clearly why it failed), brings the schema up to date,
     /// then starts the pool. `waitForFlush` false (`--durability every-second`) commits with

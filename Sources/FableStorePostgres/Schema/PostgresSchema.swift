@@ -117,7 +117,7 @@ enum PostgresSchema {
                 pins text[] NOT NULL,
                 created_at timestamptz NOT NULL)
             """,
-            "CREATE INDEX step_world ON step(world_id)",
+            "CREATE INDEX step_world ON step(world_id, id)",
             "CREATE INDEX step_parent ON step(parent_id)",
             """
             CREATE TABLE step_trace(

@@ -6,7 +6,8 @@ import PostgresNIO
 /// Long-term search of one branch: PostgreSQL's full text over a story step's pieces
 /// (`step_piece.search`, a `tsvector` of the `fable_search` configuration, GIN-indexed), ranked
 /// by BM25 in Swift (`BM25`, the SQLite store's formula) with the branch's own statistics: how
-/// many of the branch's pieces hold each word, and their mean length. A step counts by its best piece.
+/// many of the branch's pieces hold each word, and their mean length (`BranchTrees` knows the
+/// branch and its pieces). A step counts by its best piece.
 extension PostgresStore {
     public func searchBranch(endingAt stepID: Int64, terms: [String], limit: Int) async throws -> [RetrievedPassage] {
         var seen = Set<String>()
@@ -20,33 +21,25 @@ extension PostgresStore {
         guard !words.isEmpty else { return [] }
         let query = words.map { "'" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'" }
             .joined(separator: " | ")
-        let branch = """
-            WITH RECURSIVE ancestor(id) AS (
-                SELECT \(stepID)::bigint UNION ALL
-                SELECT step.parent_id FROM step JOIN ancestor ON step.id = ancestor.id WHERE step.parent_id IS NOT NULL)
-            """
-        typealias Match = (piece: Int64, words: Int, word: String, frequency: Int, pieces: Int, meanWords: Double)
-        let matches: [Match] = try await rows(PostgresQuery(unsafeSQL: branch + """
-            , pieces AS (SELECT count(*) AS count, coalesce(avg(words), 0)::float8 AS mean FROM step_piece
-                         WHERE step_id IN (SELECT id FROM ancestor))
-            SELECT piece.id, piece.words, word.lexeme, cardinality(word.positions), pieces.count, pieces.mean
-            FROM step_piece AS piece CROSS JOIN pieces, unnest(piece.search) AS word
-            WHERE piece.search @@ $1::tsquery
-              AND piece.world_id = (SELECT world_id FROM step WHERE id = $2)
-              AND piece.step_id IN (SELECT id FROM ancestor)
-              AND word.lexeme = ANY($3::text[])
-            """, binds: try Self.binds(query, stepID, words))) { row in
+        guard let branch = try await branch(endingAt: stepID), branch.pieces > 0 else { return [] }
+        typealias Match = (piece: Int64, words: Int, word: String, frequency: Int)
+        let matches: [Match] = try await rows("""
+            SELECT piece.id, piece.words, word.lexeme, cardinality(word.positions)
+            FROM step_piece AS piece, unnest(piece.search) AS word
+            WHERE piece.search @@ \(query)::tsquery AND piece.world_id = \(branch.worldID)
+              AND piece.step_id = ANY(\(branch.steps)::bigint[]) AND word.lexeme = ANY(\(words)::text[])
+            """) { row in
             (try row[0].decode(Int64.self), try row[1].decode(Int.self), try row[2].decode(String.self),
-             try row[3].decode(Int.self), try row[4].decode(Int.self), try row[5].decode(Double.self))
+             try row[3].decode(Int.self))
         }
-        guard let first = matches.first else { return [] }
+        guard !matches.isEmpty else { return [] }
         var piecesHolding: [String: Set<Int64>] = [:]
         for match in matches { piecesHolding[match.word, default: []].insert(match.piece) }
-        let idf = piecesHolding.mapValues { BM25.idf(documents: first.pieces, matches: $0.count) }
+        let idf = piecesHolding.mapValues { BM25.idf(documents: branch.pieces, matches: $0.count) }
         var score: [Int64: Double] = [:]
         for match in matches {
             score[match.piece, default: 0] += BM25.term(idf: idf[match.word] ?? 0, frequency: Double(match.frequency),
-                                                        length: Double(match.words), meanLength: first.meanWords)
+                                                        length: Double(match.words), meanLength: branch.meanWords)
         }
         // Best first (scores negated, as FTS5's are, so lower is better); a step at its best piece.
         var hits: [(step: Int64, piece: Int64, score: Double)] = []
@@ -87,13 +80,5 @@ extension PostgresStore {
                                     pieces: [RetrievedPiece(id: hit.piece, text: text[hit.piece] ?? "", ranking: hit.ranking,
                                                             rank: rank + 1, score: hit.pieceScore)])
         }
-    }
-
-    static func binds(_ query: String, _ stepID: Int64, _ words: [String]) throws -> PostgresBindings {
-        var binds = PostgresBindings()
-        binds.append(query)
-        binds.append(stepID)
-        binds.append(words)
-        return binds
     }
 }

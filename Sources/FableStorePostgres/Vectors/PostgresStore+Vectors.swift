@@ -71,10 +71,9 @@ extension PostgresStore: VectorStore {
     public func denseSearchBranch(endingAt stepID: Int64, vectors queries: [[Float]], model: String, limit: Int) async throws
         -> [[RetrievedPassage]] {
         guard limit > 0, let (unitQueries, dimensions) = UnitVectors.queries(queries) else { return queries.map { _ in [] } }
-        guard let worldID = try await rows("SELECT world_id FROM step WHERE id = \(stepID)", { try $0[0].decode(Int64.self) }).first
-        else { return queries.map { _ in [] } }
-        let branch = Set(try await ancestors(of: stepID))
-        let vectors = try await loadedVectors(worldID: worldID, model: model, dimensions: dimensions)
+        guard let found = try await branch(endingAt: stepID) else { return queries.map { _ in [] } }
+        let branch = Set(found.steps)
+        let vectors = try await loadedVectors(worldID: found.worldID, model: model, dimensions: dimensions)
         let lists = vectors.search(unitQueries, limit: limit) { $0 <= stepID && branch.contains($0) }
         var result: [[RetrievedPassage]] = []
         for hits in lists {
@@ -101,16 +100,6 @@ extension PostgresStore: VectorStore {
             """, { StoredPiece(id: try $0[0].decode(Int64.self), text: try $0[1].decode(String.self)) })
         let order = Dictionary(uniqueKeysWithValues: missing.enumerated().map { ($1, $0) })
         return pieces.sorted { (order[$0.stepID] ?? 0, $0.id) < (order[$1.stepID] ?? 0, $1.id) }
-    }
-
-    /// `stepID` and its ancestors.
-    func ancestors(of stepID: Int64) async throws -> [Int64] {
-        try await rows("""
-            WITH RECURSIVE ancestor(id) AS (
-                SELECT \(stepID)::bigint UNION ALL
-                SELECT step.parent_id FROM step JOIN ancestor ON step.id = ancestor.id WHERE step.parent_id IS NOT NULL)
-            SELECT id FROM ancestor
-            """, { try $0[0].decode(Int64.self) })
     }
 
     /// The world's vectors of `model`, brought up to date: only rows above the highest piece

@@ -181,6 +181,31 @@ import Testing
     }
 }
 
+/// Two stores on one database, as two front ends (or a restart) would have.
+@Suite struct SharedDatabaseConformanceTests {
+    @Test(arguments: StoreKind.available)
+    func aSearchSeesStepsAnotherStoreCommittedAfterItsLastSearch(_ kind: StoreKind) async throws {
+        let tested = try await StoreUnderTest.make(kind)
+        let mine = tested.store
+        let world = try await mine.createWorld(label: "w", premise: testPremise)
+        var head = try await mine.commit(draft(world: world.id, parent: nil, passage: "The harbour at dawn."), expectedHead: nil)
+        head = try await mine.commit(draft(world: world.id, parent: head, passage: "Gulls over the quay."), expectedHead: head.id)
+        #expect(try await mine.searchBranch(endingAt: head.id, terms: ["gulls"], limit: 3).map(\.stepID) == [head.id])
+        // The other store writes on; this one's next search, from the other's step, sees it all.
+        let other = try await tested.reopen()
+        let theirs = try await other.commit(draft(world: world.id, parent: head, passage: "A lantern swings in the gale."),
+                                            expectedHead: head.id)
+        let next = try await other.commit(draft(world: world.id, parent: theirs, passage: "Silence."), expectedHead: theirs.id)
+        #expect(try await mine.searchBranch(endingAt: next.id, terms: ["lantern"], limit: 3).map(\.stepID) == [theirs.id])
+        #expect(try await mine.searchBranch(endingAt: next.id, terms: ["gulls", "harbour"], limit: 3).count == 2)
+        // And a commit after the other's head is checked against it.
+        await #expect(throws: StoreError.headMoved) {
+            try await mine.commit(draft(world: world.id, parent: head, passage: "Stale."), expectedHead: head.id)
+        }
+        #expect(try await mine.commit(draft(world: world.id, parent: next, passage: "Dawn."), expectedHead: next.id).depth == 5)
+    }
+}
+
 /// Long-term search's words, checked on every store.
 @Suite struct FullTextConformanceTests {
     @Test(arguments: StoreKind.available)
