@@ -13,20 +13,15 @@ extension PostgresStore {
         var seen = Set<String>()
         let terms = terms.filter { !$0.isEmpty && seen.insert($0).inserted }
         guard !terms.isEmpty, limit > 0 else { return [] }
-        guard let branch = try await branch(endingAt: stepID), branch.pieces > 0 else { return [] }
-        // The words as the index holds them (stemmed, accents removed), each with its pieces in
-        // the world, counted up to one more than `commonPieces`.
-        let counted = try await rows("""
-            SELECT word.lexeme, (SELECT count(*) FROM (
-                    SELECT 1 FROM step_piece WHERE world_id = \(branch.worldID)
-                    AND search @@ plainto_tsquery('simple', word.lexeme) LIMIT \(Self.commonPieces + 1)) AS found)
-            FROM (SELECT DISTINCT found.lexeme FROM unnest(\(terms)::text[]) AS term(text),
-                      unnest(to_tsvector('fable_search'::regconfig, term.text)) AS found) AS word
-            """) { (try $0[0].decode(String.self), try $0[1].decode(Int.self)) }
-        let words = counted.filter { $0.1 > 0 && $0.1 <= Self.commonPieces }.map(\.0)
+        // The words as the index holds them (stemmed, accents removed).
+        let words = try await rows("""
+            SELECT DISTINCT word.lexeme FROM unnest(\(terms)::text[]) AS term(text),
+                unnest(to_tsvector('fable_search'::regconfig, term.text)) AS word
+            """) { try $0[0].decode(String.self) }
         guard !words.isEmpty else { return [] }
         let query = words.map { "'" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'" }
             .joined(separator: " | ")
+        guard let branch = try await branch(endingAt: stepID), branch.pieces > 0 else { return [] }
         typealias Match = (piece: Int64, words: Int, word: String, frequency: Int)
         let matches: [Match] = try await rows("""
             SELECT piece.id, piece.words, word.lexeme, cardinality(word.positions)
@@ -57,12 +52,6 @@ extension PostgresStore {
         }
         return try await passages(hits.map { ($0.step, $0.piece, $0.score, .bm25, $0.score) })
     }
-
-    /// A word in more of the world's pieces than this is left out of a search, as the SQLite
-    /// store leaves it out (`SQLiteStore.commonPostings`): it weighs little in BM25, and the
-    /// passages it would bring are the ones it ranks lowest, while reading its postings is most of
-    /// a long story's search.
-    static let commonPieces = 2_400
 
     /// A step found, its score, and the piece that found it with its own ranking and score.
     typealias Hit = (step: Int64, piece: Int64, score: Double, ranking: RetrievedPiece.Ranking, pieceScore: Double)
