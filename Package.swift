@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        // The PostgreSQL store's client: connection pool, extended protocol, transactions.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Pure core: world state, prompts, reply validation, streaming decoders. No I/O.
@@ -34,8 +36,18 @@ let package = Package(
         .target(name: "FableCommands", dependencies: ["FableCore", "FableEngine"]),
         // SQLite persistence through GRDB.
         .target(name: "FableStore", dependencies: [
-            "FableCore",
+            "FableCore", "FableStoreKit",
             .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // What both stores share and neither owns: the in-memory vectors of dense search and
+        // their encoding on disk. Pure Swift.
+        .target(name: "FableStoreKit", dependencies: ["FableCore"]),
+        // PostgreSQL persistence through postgres-nio, behind the same ports as FableStore.
+        .target(name: "FableStorePostgres", dependencies: [
+            "FableCore", "FableStoreKit",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // libcurl's setopt is variadic; this C shim gives Swift fixed signatures.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
@@ -85,7 +97,7 @@ let package = Package(
         ]),
         // Benchmarks as a library: recall on planted facts, and the step's cost apart from the
         // model, timed through the engine's own phases.
-        .target(name: "FableBench", dependencies: ["FableCore", "FableEngine", "FableStore", "FableStub"]),
+        .target(name: "FableBench", dependencies: ["FableCore", "FableEngine", "FableStore", "FableStorePostgres", "FableStub"]),
         // The load generator: reader connections speaking the line protocol over raw TCP (or
         // the web client's WebSocket), a paced stub model, and the report.
         .target(name: "FableLoad", dependencies: [
@@ -96,7 +108,7 @@ let package = Package(
         ]),
         // Argument parsing and wiring only.
         .executableTarget(name: "fable", dependencies: [
-            "FableCore", "FableEngine", "FableCommands", "FableStore", "FableLLM", "FableStories", "FableStub", "FableServer", "FableBench",
+            "FableCore", "FableEngine", "FableCommands", "FableStore", "FableStorePostgres", "FableLLM", "FableStories", "FableStub", "FableServer", "FableBench",
             "FableLoad",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -125,7 +137,8 @@ let package = Package(
         ]),
         .testTarget(name: "FableEngineTests", dependencies: ["FableCore", "FableEngine", "FableStore", "FableStub", "FableTestSupport"]),
         .testTarget(name: "FableStoreTests", dependencies: [
-            "FableCore", "FableEngine", "FableStore", "FableTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            "FableCore", "FableEngine", "FableStore", "FableStoreKit", "FableStorePostgres", "FableTestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "FableLLMTests", dependencies: ["FableCore", "FableLLM", "FableStub"]),
         .testTarget(name: "FableStoriesTests", dependencies: ["FableCore", "FableStories", "FableTestSupport"]),
@@ -149,7 +162,7 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .testTarget(name: "FableEndToEndTests", dependencies: [
-            "FableCore", "FableEngine", "FableStore", "FableStub", "FableTestSupport", "FableBench", "fable",
+            "FableCore", "FableEngine", "FableStore", "FableStorePostgres", "FableStub", "FableTestSupport", "FableBench", "fable",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),

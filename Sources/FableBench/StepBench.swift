@@ -1,6 +1,7 @@
 import FableCore
 import FableEngine
 import FableStore
+import FableStorePostgres
 import FableStub
 import Foundation
 import Synchronization
@@ -37,10 +38,20 @@ public struct StepBench: Sendable {
 
     var model: String { "bench-stub-\(dimensions)" }
 
+    /// The store the samples run on: SQLite files, or databases on a PostgreSQL server (made
+    /// for the run and dropped after).
+    public enum Target: Sendable {
+        case sqlite
+        case postgres(PostgresLocation)
+    }
+
     /// Measures a world of `size` steps kept in the database at `path` (written by the first
     /// run, reused by later ones). The samples run on copies beside it, removed at the end.
     /// `report` gets progress lines.
-    public func run(size: Int, path: String, report: (String) -> Void) async throws -> Result {
+    public func run(size: Int, path: String, on target: Target = .sqlite, report: (String) -> Void) async throws -> Result {
+        if case .postgres(let server) = target {
+            return try await runOnPostgres(size: size, path: path, server: server, report: report)
+        }
         let world = try await StepBenchWorld.prepare(size: size, path: path, model: model, dimensions: dimensions,
                                                      report: report)
         // The samples are timed on a copy, so the kept world stays as it was: every run
@@ -62,7 +73,7 @@ public struct StepBench: Sendable {
                    + "\(storyPremise.lore.reduce(0) { $0 + $1.keys.count }) keys")
         }
         var result = try await sample(store: store, relaxedStore: relaxedStore, worldID: world.id, headID: world.head,
-                                      size: size)
+                                      size: size, emptyRead: { _ = try await store.journalMode() })
         if engine {
             // Dense first: its steps get their vectors at their commit, so its backfill finds
             // nothing to embed, as on a server where every step has its vectors.
@@ -79,9 +90,52 @@ public struct StepBench: Sendable {
         PrecomputedEmbedder(modelName: model, texts: StepBenchInputs.instructions, dimensions: dimensions)
     }
 
-    /// The timed samples, phase by phase.
-    private func sample(store: SQLiteStore, relaxedStore: SQLiteStore, worldID: Int64, headID: Int64,
-                        size: Int) async throws -> Result {
+    /// The same on PostgreSQL: the kept SQLite world is copied (`StoreCopy`) into two new
+    /// databases, one whose commits wait for the log flush and one whose do not.
+    private func runOnPostgres(size: Int, path: String, server: PostgresLocation,
+                               report: (String) -> Void) async throws -> Result {
+        let world = try await StepBenchWorld.prepare(size: size, path: path, model: model, dimensions: dimensions,
+                                                     report: report)
+        let names = ["strict", "relaxed"].map { "fable_bench_\(size)_\($0)_" + String(UInt32.random(in: 0...UInt32.max)) }
+        var stores: [PostgresStore] = []
+        var copied: [(world: Int64, head: Int64)] = []
+        do {
+            for (index, name) in names.enumerated() {
+                try await PostgresStore.createDatabase(name, at: server)
+                let store = try await PostgresStore.open(server.with(database: name), waitForFlush: index == 0)
+                stores.append(store)
+                let started = ContinuousClock.now
+                _ = try await StoreCopy.copy(from: world.store, to: store)
+                guard let source = try await world.store.world(id: world.id),
+                      let target = try await store.world(label: source.label), let head = target.headStepID else {
+                    throw StepBenchError("the copied world is not on PostgreSQL")
+                }
+                copied.append((target.id, head))
+                report("copied to PostgreSQL (\(name)) in \(ContinuousClock.now - started)")
+            }
+            let (store, relaxedStore) = (stores[0], stores[1])
+            var result = try await sample(store: store, relaxedStore: relaxedStore, worldID: copied[0].world,
+                                          headID: copied[0].head, size: size, emptyRead: { _ = try await store.setting("server_version") })
+            if engine {
+                result.engineFused = try await wholeEngine(store: store, worldID: copied[0].world, headID: copied[0].head,
+                                                           embedder: embedder)
+                result.engineLexical = try await wholeEngine(store: store, worldID: copied[0].world, headID: copied[0].head,
+                                                             embedder: nil)
+            }
+            result.databaseBytes = try await store.databaseBytes()
+            for store in stores { await store.close() }
+            for name in names { try await PostgresStore.dropDatabase(name, at: server) }
+            return result
+        } catch {
+            for store in stores { await store.close() }
+            for name in names { try? await PostgresStore.dropDatabase(name, at: server) }
+            throw error
+        }
+    }
+
+    /// The timed samples, phase by phase. `emptyRead`: the store's cheapest round trip.
+    private func sample(store: any StoryStore, relaxedStore: any StoryStore, worldID: Int64, headID: Int64,
+                        size: Int, emptyRead: () async throws -> Void) async throws -> Result {
         // The phases timed here never call the model.
         let lexical = Storyteller(store: store, model: ScriptedChatModel { _, _ in "" })
         let relaxed = Storyteller(store: relaxedStore, model: ScriptedChatModel { _, _ in "" })
@@ -179,7 +233,7 @@ public struct StepBench: Sendable {
             _ = try await store.moveHead(worldID: worldID, to: headID)
 
             clock = Stopwatch()
-            _ = try await store.journalMode()
+            try await emptyRead()
             times[.emptyRead] = clock.lap()
 
             guard index >= warmup else { continue }
@@ -215,7 +269,7 @@ public struct StepBench: Sendable {
     }
 
     /// The whole engine (`Storyteller.advance`) against a model that answers at once, in process.
-    private func wholeEngine(store: SQLiteStore, worldID: Int64, headID: Int64,
+    private func wholeEngine(store: any StoryStore, worldID: Int64, headID: Int64,
                              embedder: (any Embedder)?) async throws -> Timing {
         let chat = ScriptedChatModel { _, number in StubStoryteller.reply(number: 200_000 + number, opening: false) }
         let storyteller = Storyteller(store: store, model: chat, embedder: embedder)

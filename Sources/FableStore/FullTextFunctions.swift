@@ -1,3 +1,4 @@
+import FableStoreKit
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -34,13 +35,12 @@ enum WorldBM25 {
     static let functionName = "world_bm25"
     /// Column weights: the piece's terms, world_id (a world's own id scores nothing).
     static let weights: [Double] = [1.0, 0.0]
-    static let k1 = 1.2
-    static let b = 0.75
+    static let k1 = BM25.k1
+    static let b = BM25.b
 
     /// FTS5's idf for a phrase found in `matches` of `documents` rows.
     static func idf(documents: Int, matches: Int) -> Double {
-        let value = log((Double(documents) - Double(matches) + 0.5) / (Double(matches) + 0.5))
-        return value > 0 ? value : 1e-6
+        BM25.idf(documents: documents, matches: matches)
     }
 
     /// The blob argument: the idfs' bytes, as the function reads them.

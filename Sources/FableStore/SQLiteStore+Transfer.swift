@@ -36,21 +36,7 @@ extension SQLiteStore {
                 """, arguments: [id])
             var traceOf: [Int64: StepTrace] = [:]
             for trace in traces { traceOf[trace.stepId] = trace.trace }
-            var local: [Int64: Int] = [:]
-            for (index, step) in steps.enumerated() { local[step.id] = index + 1 }
-            func localID(_ stepID: Int64) throws -> Int {
-                guard let id = local[stepID] else { throw StoreError.noSuchStep(stepID) }
-                return id
-            }
-            let archived = try steps.map { step in
-                WorldArchive.Step(id: try localID(step.id), parent: try step.parentID.map(localID),
-                                  kind: step.kind, depth: step.depth, instruction: step.instruction,
-                                  content: step.content, telemetry: step.telemetry, createdAt: step.createdAt,
-                                  trace: traceOf[step.id])
-            }
-            return WorldArchive(label: world.label, premise: world.premise, owner: owner, createdAt: world.createdAt,
-                                steps: archived, head: try world.headStepId.map(localID),
-                                redoStack: try world.redoStack.map(localID))
+            return try WorldArchive(world: world.world, owner: owner, steps: steps, traces: traceOf)
         }
     }
 

@@ -1,4 +1,5 @@
 import FableCore
+import FableStoreKit
 import Foundation
 import GRDB
 
@@ -9,14 +10,7 @@ import GRDB
 extension SQLiteStore: VectorStore {
     public func storeVectors(_ vectors: [(pieceID: Int64, vector: [Float])], model: String) async throws {
         guard !vectors.isEmpty else { return }
-        var units: [(pieceID: Int64, vector: [Float])] = []
-        for (id, vector) in vectors {
-            guard let unit = VectorMath.normalized(vector) else {
-                throw VectorError.unusable("the vector of piece \(id) is empty, zero or not finite")
-            }
-            units.append((id, unit))
-        }
-        let stored = units
+        let stored = try UnitVectors.normalized(vectors)
         // Each step's world, and the world's vectors read into memory if they are not yet.
         let groups = try await pool.read { db in
             var groups: [(world: Int64, step: Int64, pieces: [(pieceID: Int64, vector: [Float])])] = []
@@ -80,10 +74,7 @@ extension SQLiteStore: VectorStore {
 
     public func denseSearchBranch(endingAt stepID: Int64, vectors queries: [[Float]], model: String, limit: Int) async throws
         -> [[RetrievedPassage]] {
-        let units = queries.map { VectorMath.normalized($0) }
-        guard limit > 0, let first = units.first, let dimensions = first?.count,
-              units.allSatisfy({ $0?.count == dimensions }) else { return queries.map { _ in [] } }
-        let queries = units.compactMap { $0 }
+        guard limit > 0, let (queries, dimensions) = UnitVectors.queries(queries) else { return queries.map { _ in [] } }
         return try await pool.read { db in
             guard let branch = try self.cache.branch(endingAt: stepID, db) else { return queries.map { _ in [] } }
             // The world's vectors, kept in memory between searches (only new rows are read);
@@ -125,30 +116,6 @@ extension SQLiteStore: VectorStore {
             }
             return try PieceRows.pieces(db, stepIDs: missing)
         }
-    }
-}
-
-/// The best `limit` hits seen, best first; equal scores: the later (deeper) one first.
-struct TopHits {
-    let limit: Int
-    private(set) var hits: [(id: Int64, cosine: Float)] = []
-
-    init(limit: Int) {
-        self.limit = limit
-        hits.reserveCapacity(limit + 1)
-    }
-
-    private static func before(_ a: (id: Int64, cosine: Float), _ b: (id: Int64, cosine: Float)) -> Bool {
-        a.cosine != b.cosine ? a.cosine > b.cosine : a.id > b.id
-    }
-
-    mutating func add(id: Int64, cosine: Float) {
-        let hit = (id: id, cosine: cosine)
-        if hits.count == limit, let last = hits.last, !Self.before(hit, last) { return }
-        var index = hits.count
-        while index > 0, Self.before(hit, hits[index - 1]) { index -= 1 }
-        hits.insert(hit, at: index)
-        if hits.count > limit { hits.removeLast() }
     }
 }
 
@@ -197,54 +164,6 @@ extension SQLiteStore {
                 SELECT COUNT(*) FROM piece_vector JOIN step_piece ON step_piece.id = piece_vector.piece_id
                 WHERE step_piece.world_id = ? AND piece_vector.model = ?
                 """, arguments: [worldID, model]) ?? 0
-        }
-    }
-}
-
-public enum VectorError: Error, Sendable, Equatable, CustomStringConvertible {
-    case unusable(String)
-
-    public var description: String {
-        switch self {
-        case .unusable(let why): return why
-        }
-    }
-}
-
-/// Vectors on disk. A piece's vector: its scale (little-endian Float32), then one signed byte a
-/// dimension (`QuantizedVector`, as dense search keeps it in memory): a quarter of the floats'
-/// size, at a cosine error far below the gaps that rank passages. Neighbour lists: Float32.
-enum VectorCoding {
-    static func encodeBytes(_ vector: [Float]) -> Data {
-        let quantized = QuantizedVector(vector)
-        var data = Data(capacity: 4 + vector.count)
-        withUnsafeBytes(of: quantized.scale.bitPattern.littleEndian) { data.append(contentsOf: $0) }
-        quantized.codes.withUnsafeBytes { data.append(contentsOf: $0) }
-        return data
-    }
-
-    static func decodeBytes(_ data: Data) -> [Float]? {
-        guard data.count > 4 else { return nil }
-        return data.withUnsafeBytes { raw in
-            let scale = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
-            return (4..<data.count).map { Float(Int8(bitPattern: raw[$0])) * scale }
-        }
-    }
-
-    static func encode(_ vector: [Float]) -> Data {
-        var data = Data(capacity: vector.count * 4)
-        for value in vector {
-            withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
-        }
-        return data
-    }
-
-    static func decode(_ data: Data) -> [Float]? {
-        guard data.count % 4 == 0 else { return nil }
-        return data.withUnsafeBytes { raw in
-            (0..<data.count / 4).map { index in
-                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
-            }
         }
     }
 }

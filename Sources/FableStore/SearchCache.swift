@@ -1,5 +1,6 @@
 import FableCore
 import Foundation
+import FableStoreKit
 import GRDB
 import Synchronization
 

@@ -1,5 +1,6 @@
 import FableCore
 import FableStore
+import FableStorePostgres
 import Foundation
 import Testing
 
@@ -160,5 +161,34 @@ import Testing
         let again = try await run(["backup", "copy.sqlite"], in: folder)
         #expect(again.status == 1)
         #expect(again.err == "fable backup: copy.sqlite exists already; a backup never overwrites a file\n")
+    }
+
+    /// `fable migrate-store` into a new SQLite file, and (when the tests have a PostgreSQL
+    /// server) through PostgreSQL and back: every world reads back the same.
+    @Test func migrateStoreCopiesEveryWorldAndRefusesATargetThatHoldsOne() async throws {
+        let folder = temporaryFolder()
+        let (source, _) = try await makeSource(in: folder)
+        var route = ["copy.sqlite"]
+        if let server = ProcessInfo.processInfo.environment["FABLE_TEST_POSTGRES_URL"], !server.isEmpty,
+           let url = URL(string: server) {
+            let name = "fable_migrate_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            let location = try #require(try PostgresLocation.parse(server))
+            try await PostgresStore.createDatabase(name, at: location)
+            route = [url.deletingLastPathComponent().appendingPathComponent(name).absoluteString, "back.sqlite"]
+        }
+        var from = "src.sqlite"
+        for target in route {
+            let copied = try await run(["migrate-store", "--from", from, "--to", target], in: folder)
+            #expect(copied.status == 0, "\(copied.err)")
+            #expect(copied.out.contains("copied 1 accounts, 2 worlds, 7 steps"), "\(copied.out)")
+            from = target
+        }
+        let back = try SQLiteStore(path: folder.appendingPathComponent(route.last!).path)
+        for id: Int64 in [1, 2] {
+            #expect(try await back.exportWorld(id: id) == (try await source.exportWorld(id: id)))
+        }
+        let again = try await run(["migrate-store", "--from", "src.sqlite", "--to", route.last!], in: folder)
+        #expect(again.status != 0)
+        #expect(again.err.contains("migrate-store copies into an empty database"), "\(again.err)")
     }
 }

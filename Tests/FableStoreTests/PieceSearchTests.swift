@@ -1,4 +1,5 @@
 import FableCore
+import FableStoreKit
 @testable import FableStore
 import Foundation
 import GRDB
@@ -7,8 +8,9 @@ import Testing
 /// Long-term search at the grain of a sentence: each piece of a passage is indexed and
 /// ranked on its own, and a passage counts by its best piece.
 @Suite struct PieceSearchTests {
-    @Test func aCommitIndexesTheIndexLineAndEachSentenceAndSearchNamesTheOneThatMatched() async throws {
-        let store = try SQLiteStore(path: temporaryDatabase())
+    @Test(arguments: StoreKind.available) func aCommitIndexesTheIndexLineAndEachSentenceAndSearchNamesTheOneThatMatched(_ kind: StoreKind) async throws {
+        let tested = try await StoreUnderTest.make(kind)
+        let store = tested.store
         let world = try await store.createWorld(label: "pieces", premise: testPremise)
         let first = try await store.commit(draft(world: world.id, parent: nil, passage:
             "The ferryman mends his nets by the quay. Mara hid the silver key beneath the lighthouse stairs. "
@@ -30,23 +32,14 @@ import Testing
         #expect(both.map(\.stepID) == [first.id])
     }
 
-    @Test func aChineseWordInsideASentenceIsFound() async throws {
+    /// (Finding Chinese words is checked on every store: `FullTextConformanceTests`.)
+    @Test func theFullTextIndexHoldsChinesePairsAndTheTextAsWritten() async throws {
         let store = try SQLiteStore(path: temporaryDatabase())
         let world = try await store.createWorld(label: "jianghu", premise: testPremise)
-        let first = try await store.commit(draft(world: world.id, parent: nil,
-                                                 passage: "山路很长。张三丰把倚天剑藏在古井里。风吹过竹林。", index: "张三丰上山。"),
-                                           expectedHead: nil)
-        let second = try await store.commit(draft(world: world.id, parent: first, passage: "客栈里人声鼎沸，小二忙个不停。"),
-                                            expectedHead: first.id)
-        let terms = SearchTerms.from(instruction: "古井", memory: "")
-        #expect(terms == ["古井"])
-        let found = try await store.searchBranch(endingAt: second.id, terms: terms, limit: 3)
-        #expect(found.map(\.stepID) == [first.id])
-        #expect(found.first?.pieces.first?.text == "张三丰把倚天剑藏在古井里。")
-        #expect(try await store.searchBranch(endingAt: second.id, terms: SearchTerms.from(instruction: "小二", memory: ""),
-                                             limit: 3).map(\.stepID) == [second.id])
-        // The index holds the pairs (FTS5 alone would hold the whole run as one token), and
-        // the text as it was written.
+        _ = try await store.commit(draft(world: world.id, parent: nil, passage: "山路很长。张三丰把倚天剑藏在古井里。风吹过竹林。",
+                                         index: "张三丰上山。"), expectedHead: nil)
+        #expect(SearchTerms.from(instruction: "古井", memory: "") == ["古井"])
+        // FTS5 alone would hold the whole run as one token.
         let rows = try await store.pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT step_piece.text FROM piece_fts JOIN step_piece ON step_piece.id = piece_fts.rowid
@@ -56,8 +49,9 @@ import Testing
         #expect(rows == ["张三丰把倚天剑藏在古井里。"])
     }
 
-    @Test func aRevisionHasNoPieces() async throws {
-        let store = try SQLiteStore(path: temporaryDatabase())
+    @Test(arguments: StoreKind.available) func aRevisionHasNoPieces(_ kind: StoreKind) async throws {
+        let tested = try await StoreUnderTest.make(kind)
+        let store = tested.store
         let world = try await store.createWorld(label: "revised", premise: testPremise)
         let first = try await store.commit(draft(world: world.id, parent: nil, passage: "The lantern burns low tonight."),
                                            expectedHead: nil)
@@ -68,8 +62,9 @@ import Testing
         #expect(try await store.pieceCount(worldID: world.id) == 2)
     }
 
-    @Test func aStepRanksByItsBestPieceVector() async throws {
-        let store = try SQLiteStore(path: temporaryDatabase())
+    @Test(arguments: StoreKind.available) func aStepRanksByItsBestPieceVector(_ kind: StoreKind) async throws {
+        let tested = try await StoreUnderTest.make(kind)
+        let store = tested.store
         let world = try await store.createWorld(label: "dense", premise: testPremise)
         var steps: [Step] = []
         for n in 1...3 {
@@ -99,16 +94,17 @@ import Testing
         #expect(found.first?.pieces.first?.ranking == .dense)
         #expect(abs((found.first?.pieces.first?.score ?? 0) - 1) < 0.01, "the best piece's cosine, 1")
         // A piece's vector kept in bytes ranks as the floats do.
-        let reopened = try SQLiteStore(path: store.path)
+        let reopened = try await tested.reopen()
         #expect(try await reopened.denseSearchBranch(endingAt: steps[2].id, vector: axis(0), model: "m", limit: 2).map(\.stepID)
                 == found.map(\.stepID))
     }
 
-    @Test func aSentenceLikeManyOthersLosesToTheOneThatAnswers() async throws {
+    @Test(arguments: StoreKind.available) func aSentenceLikeManyOthersLosesToTheOneThatAnswers(_ kind: StoreKind) async throws {
         // 300 pieces near one generic direction (axis 0), and one fact along axis 1. The
         // question leans to the generic side by raw cosine (0.75 against 0.66), but each
         // generic piece has ten near neighbours (hubness about 0.99) and the fact none near.
-        let store = try SQLiteStore(path: temporaryDatabase())
+        let tested = try await StoreUnderTest.make(kind)
+        let store = tested.store
         let world = try await store.createWorld(label: "hubs", premise: testPremise)
         var steps: [Step] = []
         for n in 1...31 {
@@ -137,16 +133,13 @@ import Testing
         // Each piece's nearest cosines are kept beside its vector: the fact's hubness is low, a
         // generic piece's high, the first piece's too (its neighbours came after it).
         let firstPiece = StepPieces.pieceID(step: steps[0].id, number: 1)
-        let kept = try await store.pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM piece_vector WHERE neighbours IS NOT NULL") ?? 0
-        }
-        #expect(kept == (try await store.pieceCount(worldID: world.id)))
+        #expect(try await store.keptNeighbourLists() == (try await store.pieceCount(worldID: world.id)))
         let factHub = try #require(try await store.hubness(pieceID: factPiece, worldID: world.id, model: "m", dimensions: 16))
         let firstHub = try #require(try await store.hubness(pieceID: firstPiece, worldID: world.id, model: "m", dimensions: 16))
         #expect(factHub < 0.3)
         #expect(firstHub > 0.9)
         // Another store reads the kept neighbours and ranks the same.
-        let reopened = try SQLiteStore(path: store.path)
+        let reopened = try await tested.reopen()
         #expect(try await reopened.hubness(pieceID: firstPiece, worldID: world.id, model: "m", dimensions: 16) == firstHub)
         #expect(try await reopened.denseSearchBranch(endingAt: steps.last!.id, vector: question, model: "m", limit: 1)
                 .map(\.stepID) == [factStep.id])

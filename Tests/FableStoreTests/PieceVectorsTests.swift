@@ -1,4 +1,5 @@
 import FableCore
+import FableStoreKit
 @testable import FableStore
 import Testing
 

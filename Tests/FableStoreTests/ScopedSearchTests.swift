@@ -24,8 +24,9 @@ private func importBranch(_ store: SQLiteStore, label: String, steps: Int, passa
 }
 
 @Suite struct ScopedSearchTests {
-    @Test func aSearchReturnsOnlyTheBranchsStoryStepsWhateverItSearchedBefore() async throws {
-        let store = try SQLiteStore(path: temporaryDatabase())
+    @Test(arguments: StoreKind.available)
+    func aSearchReturnsOnlyTheBranchsStoryStepsWhateverItSearchedBefore(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         let world = try await store.createWorld(label: "w", premise: testPremise)
         let other = try await store.createWorld(label: "o", premise: testPremise)
         let root = try await store.commit(draft(world: world.id, parent: nil, passage: "The lantern is lit."), expectedHead: nil)

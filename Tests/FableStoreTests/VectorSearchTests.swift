@@ -1,4 +1,5 @@
 import FableCore
+import FableStoreKit
 @testable import FableStore
 import FableTestSupport
 import Foundation
@@ -11,7 +12,7 @@ private func vectorDatabase() -> String {
 
 private let vectorPremise = Premise(storyID: "vectors", title: "Vectors", body: "A premise.")
 
-private func commit(_ store: SQLiteStore, world: Int64, after parent: Step?, _ passage: String) async throws -> Step {
+private func commit(_ store: any StoryStore, world: Int64, after parent: Step?, _ passage: String) async throws -> Step {
     let draft = StepDraft(worldID: world, parentID: parent?.id, depth: (parent?.depth ?? 0) + 1, instruction: "go",
                           content: StepContent(outline: parent == nil ? "Outline." : nil, passage: passage,
                                                memoryChange: "c", memory: "m", indexLine: "i", options: ["a", "b", "c"]),
@@ -29,7 +30,7 @@ private func axis(_ axis: Int, _ dimensions: Int = 8, lean: Float = 0) -> [Float
 
 /// A step's vector, as these tests think of it: the same vector for each of its pieces, so
 /// the step's best piece has it.
-extension SQLiteStore {
+extension TestedStore {
     fileprivate func storeVector(stepID: Int64, model: String, vector: [Float]) async throws {
         let pieces = try await pieces(stepID: stepID)
         guard !pieces.isEmpty else { throw StoreError.noSuchStep(stepID) }
@@ -80,8 +81,9 @@ extension SQLiteStore {
         #expect(try await store.vectorCount(worldID: worldID, model: "m1") == 0)
     }
 
-    @Test func refusesUnusableVectorsAndUnknownSteps() async throws {
-        let store = try SQLiteStore(path: vectorDatabase())
+    @Test(arguments: StoreKind.available) func refusesUnusableVectorsAndUnknownSteps(_ kind: StoreKind) async throws {
+        let tested = try await StoreUnderTest.make(kind)
+        let store = tested.store
         let world = try await store.createWorld(label: "w", premise: vectorPremise)
         let step = try await commit(store, world: world.id, after: nil, "One")
         await #expect(throws: StoreError.noSuchStep(999)) {
@@ -96,8 +98,9 @@ extension SQLiteStore {
         #expect(try await store.vector(stepID: step.id) == nil)
     }
 
-    @Test func ranksByCosineWithinTheBranchOnly() async throws {
-        let store = try SQLiteStore(path: vectorDatabase())
+    @Test(arguments: StoreKind.available) func ranksByCosineWithinTheBranchOnly(_ kind: StoreKind) async throws {
+        let tested = try await StoreUnderTest.make(kind)
+        let store = tested.store
         let world = try await store.createWorld(label: "w", premise: vectorPremise)
         let root = try await commit(store, world: world.id, after: nil, "The harbour at dawn.")
         let a1 = try await commit(store, world: world.id, after: root, "A dragon sleeps in the cellar.")
@@ -142,8 +145,9 @@ extension SQLiteStore {
         #expect(try await store.denseSearchBranch(endingAt: b2.id, vector: query, model: "m", limit: 10).count == 3)
     }
 
-    @Test func findsStepsMissingAVectorNewestFirst() async throws {
-        let store = try SQLiteStore(path: vectorDatabase())
+    @Test(arguments: StoreKind.available) func findsStepsMissingAVectorNewestFirst(_ kind: StoreKind) async throws {
+        let tested = try await StoreUnderTest.make(kind)
+        let store = tested.store
         let world = try await store.createWorld(label: "w", premise: vectorPremise)
         var steps: [Step] = []
         for n in 1...5 {
@@ -163,8 +167,9 @@ extension SQLiteStore {
         #expect(try await store.stepsMissingVectors(worldID: world.id, model: "m", limit: 0).isEmpty)
     }
 
-    @Test func theDenseSearchSeesVectorsWrittenAfterItsFirstSearch() async throws {
-        let store = try SQLiteStore(path: vectorDatabase())
+    @Test(arguments: StoreKind.available) func theDenseSearchSeesVectorsWrittenAfterItsFirstSearch(_ kind: StoreKind) async throws {
+        let tested = try await StoreUnderTest.make(kind)
+        let store = tested.store
         let world = try await store.createWorld(label: "w", premise: vectorPremise)
         var steps: [Step] = []
         for n in 1...4 {
@@ -188,13 +193,14 @@ extension SQLiteStore {
         #expect(try await store.denseSearchBranch(endingAt: steps[3].id, vector: query, model: "m", limit: 1).map(\.stepID)
                 == [steps[2].id])
         // Another store on the same file reads them all from the file.
-        let reopened = try SQLiteStore(path: store.path)
+        let reopened = try await tested.reopen()
         #expect(try await reopened.denseSearchBranch(endingAt: steps[3].id, vector: query, model: "m", limit: 3).map(\.stepID)
                 == [steps[2].id, steps[3].id])
     }
 
-    @Test func theBackfillQueryStillFindsAStepWhoseVectorAnotherModelReplaced() async throws {
-        let store = try SQLiteStore(path: vectorDatabase())
+    @Test(arguments: StoreKind.available) func theBackfillQueryStillFindsAStepWhoseVectorAnotherModelReplaced(_ kind: StoreKind) async throws {
+        let tested = try await StoreUnderTest.make(kind)
+        let store = tested.store
         let world = try await store.createWorld(label: "w", premise: vectorPremise)
         var steps: [Step] = []
         for n in 1...4 {

@@ -12,36 +12,36 @@ private func revision(of parent: Step, memory: String) -> StepDraft {
                      content: content, telemetry: StepTelemetry(model: "revision"), kind: .revision)
 }
 
-/// The one-read position must equal the one composed of the separate reads, whatever the
+/// On every store: the one-read position must equal the one composed of the separate reads, whatever the
 /// shape of the world; each test also checks the parts against the steps it wrote.
 @Suite struct WorldPositionTests {
     /// Both ways of reading the position; they must agree. (The parts are compared with the
     /// steps a test wrote by id: a step read back has its time rounded to the millisecond.)
-    func position(_ store: SQLiteStore, _ worldID: Int64) async throws -> WorldPosition {
+    func position(_ store: any TestedStore, _ worldID: Int64) async throws -> WorldPosition {
         let oneRead = try await store.position(worldID: worldID)
         let separate = try await store.positionBySeparateReads(worldID: worldID)
         #expect(oneRead == separate)
         return oneRead
     }
 
-    @Test func aWorldWithoutStepsHasOnlyItself() async throws {
-        let store = try SQLiteStore(path: temporaryDatabase())
+    @Test(arguments: StoreKind.available) func aWorldWithoutStepsHasOnlyItself(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         let world = try await store.createWorld(label: "w", premise: testPremise)
         let found = try await position(store, world.id)
         #expect(found.world.id == world.id && found.world.premise == world.premise && found.world.headStepID == nil)
         #expect(found.head == nil && found.opening == nil && found.searchStart == nil)
     }
 
-    @Test func anUnknownWorldIsRefusedAlike() async throws {
-        let store = try SQLiteStore(path: temporaryDatabase())
+    @Test(arguments: StoreKind.available) func anUnknownWorldIsRefusedAlike(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         let world = try await store.createWorld(label: "w", premise: testPremise)
         let missing = world.id + 1
         await #expect(throws: StoreError.noSuchWorld(missing)) { try await store.position(worldID: missing) }
         await #expect(throws: StoreError.noSuchWorld(missing)) { try await store.positionBySeparateReads(worldID: missing) }
     }
 
-    @Test func anOpeningIsItsOwnOpeningWithNothingAbove() async throws {
-        let store = try SQLiteStore(path: temporaryDatabase())
+    @Test(arguments: StoreKind.available) func anOpeningIsItsOwnOpeningWithNothingAbove(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         let world = try await store.createWorld(label: "w", premise: testPremise)
         let opening = try await store.commit(draft(world: world.id, parent: nil, passage: "One"), expectedHead: nil)
         let found = try await position(store, world.id)
@@ -51,8 +51,8 @@ private func revision(of parent: Step, memory: String) -> StepDraft {
         #expect(found.searchStart == nil)
     }
 
-    @Test func aLongBranchSearchesAboveItsHead() async throws {
-        let store = try SQLiteStore(path: temporaryDatabase())
+    @Test(arguments: StoreKind.available) func aLongBranchSearchesAboveItsHead(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         let world = try await store.createWorld(label: "w", premise: testPremise)
         // Another world's steps in between, so ids of the two interleave.
         let other = try await store.createWorld(label: "o", premise: testPremise)
@@ -75,8 +75,8 @@ private func revision(of parent: Step, memory: String) -> StepDraft {
         #expect(elsewhere.opening?.id != opening.id && elsewhere.opening?.worldID == other.id)
     }
 
-    @Test func aRevisionOfARevisionSearchesAboveTheStoryStepItRepeats() async throws {
-        let store = try SQLiteStore(path: temporaryDatabase())
+    @Test(arguments: StoreKind.available) func aRevisionOfARevisionSearchesAboveTheStoryStepItRepeats(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         let world = try await store.createWorld(label: "w", premise: testPremise)
         let s1 = try await store.commit(draft(world: world.id, parent: nil, passage: "One"), expectedHead: nil)
         let s2 = try await store.commit(draft(world: world.id, parent: s1, passage: "Two"), expectedHead: s1.id)
@@ -88,8 +88,8 @@ private func revision(of parent: Step, memory: String) -> StepDraft {
         #expect(found.searchStart == s1.id, "both revisions repeat s2's passage, which is in the prompt")
     }
 
-    @Test func aRevisionOfTheOpeningHasNothingAbove() async throws {
-        let store = try SQLiteStore(path: temporaryDatabase())
+    @Test(arguments: StoreKind.available) func aRevisionOfTheOpeningHasNothingAbove(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         let world = try await store.createWorld(label: "w", premise: testPremise)
         let s1 = try await store.commit(draft(world: world.id, parent: nil, passage: "One"), expectedHead: nil)
         let r1 = try await store.commit(revision(of: s1, memory: "edit"), expectedHead: s1.id)
@@ -99,8 +99,8 @@ private func revision(of parent: Step, memory: String) -> StepDraft {
         #expect(found.searchStart == nil)
     }
 
-    @Test func undoAndRedoMoveThePosition() async throws {
-        let store = try SQLiteStore(path: temporaryDatabase())
+    @Test(arguments: StoreKind.available) func undoAndRedoMoveThePosition(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         let world = try await store.createWorld(label: "w", premise: testPremise)
         let s1 = try await store.commit(draft(world: world.id, parent: nil, passage: "One"), expectedHead: nil)
         let s2 = try await store.commit(draft(world: world.id, parent: s1, passage: "Two"), expectedHead: s1.id)
@@ -119,8 +119,8 @@ private func revision(of parent: Step, memory: String) -> StepDraft {
         #expect(found.head?.id == r1.id && found.searchStart == s2.id)
     }
 
-    @Test func aSecondBranchHasItsOwnHeadAndTheSameOpening() async throws {
-        let store = try SQLiteStore(path: temporaryDatabase())
+    @Test(arguments: StoreKind.available) func aSecondBranchHasItsOwnHeadAndTheSameOpening(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         let world = try await store.createWorld(label: "w", premise: testPremise)
         let s1 = try await store.commit(draft(world: world.id, parent: nil, passage: "One"), expectedHead: nil)
         let a2 = try await store.commit(draft(world: world.id, parent: s1, passage: "A two"), expectedHead: s1.id)
@@ -141,8 +141,8 @@ private func revision(of parent: Step, memory: String) -> StepDraft {
         #expect(found.world.redoStack.isEmpty)
     }
 
-    @Test func aSecondOpeningStartsABranchWithItsOwnOpening() async throws {
-        let store = try SQLiteStore(path: temporaryDatabase())
+    @Test(arguments: StoreKind.available) func aSecondOpeningStartsABranchWithItsOwnOpening(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         let world = try await store.createWorld(label: "w", premise: testPremise)
         let first = try await store.commit(draft(world: world.id, parent: nil, passage: "One"), expectedHead: nil)
         _ = try await store.commit(draft(world: world.id, parent: first, passage: "Two"), expectedHead: first.id)
@@ -159,9 +159,9 @@ private func revision(of parent: Step, memory: String) -> StepDraft {
 
     /// Openings are kept per store: files whose steps have the same ids never see each
     /// other's, nor does a new store that may take the place of one that is gone.
-    @Test func eachStoreKeepsItsOwnOpenings() async throws {
-        func storeWithOpening(_ passage: String) async throws -> (SQLiteStore, Int64) {
-            let store = try SQLiteStore(path: temporaryDatabase())
+    @Test(arguments: StoreKind.available) func eachStoreKeepsItsOwnOpenings(_ kind: StoreKind) async throws {
+        func storeWithOpening(_ passage: String) async throws -> (any TestedStore, Int64) {
+            let store = try await makeStore(kind)
             let world = try await store.createWorld(label: "w", premise: testPremise)
             let opening = try await store.commit(draft(world: world.id, parent: nil, passage: passage), expectedHead: nil)
             _ = try await store.commit(draft(world: world.id, parent: opening, passage: "Next"), expectedHead: opening.id)

@@ -80,6 +80,26 @@ public struct WorldArchive: Codable, Sendable, Equatable {
     }
 }
 
+extension WorldArchive {
+    /// The archive of `world` from a store's rows: its steps ordered by id (parents before
+    /// children), renumbered from 1 in that order, with their traces by step id.
+    public init(world: World, owner: String?, steps: [FableCore.Step], traces: [Int64: StepTrace]) throws {
+        var local: [Int64: Int] = [:]
+        for (index, step) in steps.enumerated() { local[step.id] = index + 1 }
+        func localID(_ stepID: Int64) throws -> Int {
+            guard let id = local[stepID] else { throw StoreError.noSuchStep(stepID) }
+            return id
+        }
+        let archived = try steps.map { step in
+            Step(id: try localID(step.id), parent: try step.parentID.map(localID), kind: step.kind, depth: step.depth,
+                 instruction: step.instruction, content: step.content, telemetry: step.telemetry,
+                 createdAt: step.createdAt, trace: traces[step.id])
+        }
+        self.init(label: world.label, premise: world.premise, owner: owner, createdAt: world.createdAt,
+                  steps: archived, head: try world.headStepID.map(localID), redoStack: try world.redoStack.map(localID))
+    }
+}
+
 // MARK: - JSON
 
 extension WorldArchive {

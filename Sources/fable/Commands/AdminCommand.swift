@@ -29,7 +29,7 @@ struct AdminCommand: AsyncParsableCommand {
     }
 
     static func set(_ name: String, admin: Bool, database: DatabaseOptions) async throws {
-        let store = try database.existingStore()
+        let store = try await database.existingStore()
         do {
             let account = try await store.setAdmin(name: name, admin)
             Console.out("\(account.name) is \(admin ? "now an admin" : "no longer an admin"). A reader logged in now sees it at their next login.\n")

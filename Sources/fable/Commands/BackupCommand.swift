@@ -21,7 +21,13 @@ struct BackupCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let store = try database.existingStore()
+            let path = try database.path()
+            guard let store = try await database.existingStore() as? SQLiteStore else {
+                throw StoreOpeningError.sqliteOnly("""
+                    backup copies a SQLite file; for PostgreSQL use the server's own tools \
+                    (pg_dump \(StoreOpener.describe(path)))
+                    """)
+            }
             let started = ContinuousClock.now
             try await store.backup(to: out)
             let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0

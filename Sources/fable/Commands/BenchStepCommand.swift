@@ -1,6 +1,7 @@
 import ArgumentParser
 import FableBench
 import FableLoad
+import FableStorePostgres
 import FableStories
 import Foundation
 
@@ -14,7 +15,9 @@ struct BenchStepCommand: AsyncParsableCommand {
             commit), with a vector per step from a deterministic stub embedder (no model runs while \
             timing: the query vectors are made beforehand). With --db-dir the worlds are kept \
             (step-bench-N.sqlite) and reused by later runs. Put the databases on a real disk: \
-            the commit's fsync is part of the figure.
+            the commit's fsync is part of the figure. With --postgres URL each size is also timed \
+            on that PostgreSQL server, in the same run: the world is copied into two new databases \
+            (every-step and every-second commits), dropped at the end.
             """)
 
     @Option(help: "World sizes in steps, comma-separated (each at least 100).")
@@ -34,6 +37,9 @@ struct BenchStepCommand: AsyncParsableCommand {
 
     @Option(help: "A story file whose premise (with its lore) the prompt is also built from, as a server world's would be.")
     var story = "stories/lighthouse.md"
+
+    @Option(help: "Also time each size on this PostgreSQL server (postgres://USER@HOST:PORT/DATABASE; its user may create databases).")
+    var postgres: String?
 
     @Flag(name: .customLong("no-engine"), help: "Skip the end-to-end engine rows (e.g. under a profiler).")
     var noEngine = false
@@ -64,7 +70,14 @@ struct BenchStepCommand: AsyncParsableCommand {
             let premise = FileManager.default.fileExists(atPath: story) ? try StoryFile.loadPremise(path: story) : nil
             let bench = StepBench(samples: samples, warmup: warmup, dimensions: dimensions, storyPremise: premise,
                                   engine: !noEngine)
+            let server = try postgres.map { url -> PostgresLocation in
+                guard let location = try PostgresLocation.parse(url) else {
+                    throw ValidationError("--postgres takes a URL: postgres://USER@HOST:PORT/DATABASE")
+                }
+                return location
+            }
             var results: [StepBench.Result] = []
+            var postgresResults: [StepBench.Result] = []
             for size in parsedSizes {
                 print("")
                 print("## \(size) steps")
@@ -73,9 +86,22 @@ struct BenchStepCommand: AsyncParsableCommand {
                 print("")
                 print(StepBench.table(result))
                 results.append(result)
+                if let server {
+                    print("")
+                    print("## \(size) steps, PostgreSQL (\(server))")
+                    let result = try await bench.run(size: size, path: path, on: .postgres(server)) { print($0) }
+                    print("")
+                    print(StepBench.table(result))
+                    postgresResults.append(result)
+                }
             }
             print("")
             print(StepBench.summary(results))
+            if !postgresResults.isEmpty {
+                print("")
+                print("PostgreSQL:")
+                print(StepBench.summary(postgresResults))
+            }
         } catch {
             Console.err("fable bench step: \(error)\n")
             throw ExitCode.failure

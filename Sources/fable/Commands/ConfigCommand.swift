@@ -33,7 +33,7 @@ struct ConfigCommand: ParsableCommand {
             "llm.repeat_penalty": settings.llm.repeatPenalty.map { "\($0)" } ?? "none",
             "llm.reply_retries": "\(settings.replyRetries)",
             "embeddings.url": settings.embeddings?.baseURL ?? "none",
-            "db": settings.databasePath,
+            "db": StoreOpener.describe(settings.databasePath),
         ]
         if let get {
             guard let value = values.first(where: { $0.key == get })?.value else {

@@ -37,7 +37,7 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         let data: Data
         do {
-            let store = try database.existingStore()
+            let store = try await database.existingStore()
             let (_, chosen) = try await ReaderWorld.find(player: player, number: world, in: store)
             switch format {
             case .json:

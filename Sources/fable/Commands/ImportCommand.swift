@@ -29,7 +29,7 @@ struct ImportCommand: AsyncParsableCommand {
                 : try Data(contentsOf: URL(fileURLWithPath: file))
             let archive = try WorldArchive.decode(data)
             _ = try archive.validate()
-            let store = try SQLiteStore(path: path)
+            let store = try await StoreOpener.open(path)
             var owner: Account?
             if let player {
                 guard let account = try await store.account(name: player) else { throw AccountError.noSuchAccount(player) }

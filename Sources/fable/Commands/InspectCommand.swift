@@ -26,7 +26,7 @@ struct InspectCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime: Runtime
         do {
-            runtime = try Runtime(common)
+            runtime = try await Runtime(common)
         } catch {
             throw ValidationError("\(error)")
         }

@@ -34,7 +34,7 @@ struct MemoryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let runtime = try Runtime(common)
+        let runtime = try await Runtime(common)
         let (_, chosen) = try await ReaderWorld.find(player: player, number: world, in: runtime.store)
         let revision: MemoryRevision = if let edit { .replaceMemory(edit) } else if let pin { .pin(pin) } else { .unpin(unpin ?? 0) }
         do {

@@ -45,7 +45,7 @@ struct PlayCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime: Runtime
         do {
-            runtime = try Runtime(common)
+            runtime = try await Runtime(common)
         } catch {
             throw ValidationError("\(error)")
         }

@@ -6,12 +6,12 @@ import FableStore
 /// What a command needs to play: the settings, the store, the model and the storyteller.
 struct Runtime {
     let settings: Settings
-    let store: SQLiteStore
+    let store: any StoreOpener.Store
     let storyteller: Storyteller
 
-    init(_ options: CommonOptions) throws {
+    init(_ options: CommonOptions) async throws {
         settings = try Settings.resolve(options)
-        store = try SQLiteStore(path: settings.databasePath, durability: settings.durability)
+        store = try await StoreOpener.open(settings.databasePath, durability: settings.durability)
         storyteller = Storyteller(store: store, model: OpenAIChatClient(configuration: settings.llm),
                                   settings: StorySettings(maxReplyRetries: settings.replyRetries,
                                                           constrainReplyLengths: settings.schemaLimits),

@@ -41,7 +41,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: """
         The TLS listener's certificate chain, PEM, the server's certificate first (env FABLE_TLS_CERT, config \
-        tls_cert; default: a self-signed one made on the first start and kept beside the database).
+        tls_cert; default: a self-signed one made on the first start and kept beside the database, or in the \
+        current folder with PostgreSQL).
         """)
     var cert: String?
 
@@ -67,9 +68,9 @@ struct ServeCommand: AsyncParsableCommand {
         let tls: TLSListenerConfiguration?
         let web: WebSettings?
         do {
-            runtime = try Runtime(common)
+            runtime = try await Runtime(common)
             tls = try TLSSettings.resolve(port: tlsPort, certificate: cert, key: key, config: common.config)
-                .map { try listener($0, database: runtime.settings.databasePath) }
+                .map { try listener($0, database: StoreOpener.localPath(for: runtime.settings.databasePath)) }
             web = try WebSettings.resolve(port: httpPort, securePort: httpsPort, telnetPort: port, hasTLS: tls != nil,
                                           config: common.config)
         } catch {
@@ -93,7 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
         let server = GameServer(context: context)
         let bound = try await server.start()
         // Printed for people and scripts (tests start the server on port 0 and read this line).
-        Console.out("fable: serving on \(host):\(bound) (model \(runtime.settings.llm.baseURL), database \(runtime.settings.databasePath))\n")
+        Console.out("fable: serving on \(host):\(bound) (model \(runtime.settings.llm.baseURL), database \(StoreOpener.describe(runtime.settings.databasePath)))\n")
         if let tls, let tlsBound = await server.tlsPort {
             Self.announce(tls.identity, host: host, port: tlsBound, logger: context.logger)
         }

@@ -9,7 +9,7 @@ import Darwin
 
 /// The database of the commands that need no language model (`backup`, `export`, `import`).
 struct DatabaseOptions: ParsableArguments {
-    @Option(help: "The SQLite database file (env FABLE_DB; default ./fable.sqlite).")
+    @Option(help: "The SQLite database file or a PostgreSQL URL, postgres://USER@HOST:PORT/DATABASE (env FABLE_DB; default ./fable.sqlite).")
     var db: String?
 
     @Option(help: "A YAML config file whose `db` is used (env FABLE_CONFIG; default ./fable.yaml if present).")
@@ -27,13 +27,9 @@ struct DatabaseOptions: ParsableArguments {
         }
     }
 
-    /// The store on a database that must already exist (opening a store creates a missing file).
-    func existingStore() throws -> SQLiteStore {
-        let path = try path()
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ValidationError("there is no database at \(path) (give --db or set FABLE_DB)")
-        }
-        return try SQLiteStore(path: path)
+    /// The store on a database that must already exist (opening a SQLite store creates a missing file).
+    func existingStore() async throws -> any StoreOpener.Store {
+        try await StoreOpener.open(try path(), mustExist: true)
     }
 }
 

@@ -26,7 +26,7 @@ struct WriteCommand: AsyncParsableCommand {
         let runtime: Runtime
         let premise: Premise
         do {
-            runtime = try Runtime(common)
+            runtime = try await Runtime(common)
             premise = try StoryFile.loadPremise(path: story)
         } catch {
             throw ValidationError("\(error)")

@@ -3,7 +3,7 @@ import FableLLM
 
 /// Options every command that talks to the model and the database shares.
 struct CommonOptions: ParsableArguments {
-    @Option(help: "The SQLite database file (env FABLE_DB; default ./fable.sqlite).")
+    @Option(help: "The SQLite database file or a PostgreSQL URL, postgres://USER@HOST:PORT/DATABASE (env FABLE_DB; default ./fable.sqlite).")
     var db: String?
 
     @Option(help: """

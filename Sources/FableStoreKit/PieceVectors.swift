@@ -21,14 +21,14 @@ import FableCore
 /// ranks the branch's pieces by their sketches and scores the best `candidates` in full, and a
 /// new piece's neighbours are looked for among the `neighbourCandidates` pieces whose sketch
 /// bits agree most with its own. Near neighbours only set hubness; they are found well.
-struct PieceVectors: Sendable {
-    let model: String
-    let dimensions: Int
+package struct PieceVectors: Sendable {
+    package let model: String
+    package let dimensions: Int
     /// Group `g` is step `groupStep[g]`'s pieces: `pieceIDs[groupStart[g] ..< groupStart[g + 1]]`
     /// (or to the end). A step whose vectors were replaced has step 0 in its old group.
-    private(set) var groupStep: [Int64] = []
+    package private(set) var groupStep: [Int64] = []
     private var groupStart: [Int] = []
-    private(set) var pieceIDs: [Int64] = []
+    package private(set) var pieceIDs: [Int64] = []
     private var codes: [Int8] = []
     private var scales: [Float] = []
     /// `neighbours` cosines a piece, best first (-1: none yet), and their mean (NaN: none).
@@ -39,33 +39,33 @@ struct PieceVectors: Sendable {
     private var groupOfStep: [Int64: Int] = [:]
     /// Every vector of a piece up to this id was read from the file (later ones arrive through
     /// `set`, or are read by the next search).
-    var highestID: Int64 = 0
+    package var highestID: Int64 = 0
     /// Each piece's group.
     private var groupOfPiece: [Int32] = []
     /// Learnt when the world first has `sketchFrom` pieces.
     private var sketches: PieceProjection?
 
-    static let neighbours = 10
+    package static let neighbours = 10
     /// Below this many pieces every piece is scored in full: a search costs well under a millisecond.
-    static let sketchFrom = 8_192
-    static let sketchComponents = 64
+    package static let sketchFrom = 8_192
+    package static let sketchComponents = 64
     /// Pieces the sketches' directions are learnt from.
-    static let sketchSample = 2_048
+    package static let sketchSample = 2_048
     /// Pieces the sketches choose for a search to score in full, for each query.
-    static let candidates = 1_024
+    package static let candidates = 1_024
     /// Pieces a new piece is compared with in a large world.
-    static let neighbourCandidates = 2_048
-    static let hubWeight: Float = 0.5
+    package static let neighbourCandidates = 2_048
+    package static let hubWeight: Float = 0.5
     /// A cosine this close to 1 is the same text again, not a neighbour (the codes' own cosine
     /// is checked, as bytes from floats of the same text may differ in a rounding).
-    static let sameText: Float = 0.999
-    static let maybeSameText: Float = 0.98
+    package static let sameText: Float = 0.999
+    package static let maybeSameText: Float = 0.98
 
-    let sketchFrom: Int
-    let candidates: Int
-    let neighbourCandidates: Int
+    package let sketchFrom: Int
+    package let candidates: Int
+    package let neighbourCandidates: Int
 
-    init(model: String, dimensions: Int, sketchFrom: Int = PieceVectors.sketchFrom,
+    package init(model: String, dimensions: Int, sketchFrom: Int = PieceVectors.sketchFrom,
          candidates: Int = PieceVectors.candidates, neighbourCandidates: Int = PieceVectors.neighbourCandidates) {
         self.model = model
         self.dimensions = dimensions
@@ -74,9 +74,9 @@ struct PieceVectors: Sendable {
         self.neighbourCandidates = neighbourCandidates
     }
 
-    var count: Int { pieceIDs.count }
+    package var count: Int { pieceIDs.count }
     /// Bytes held, about: what the cache's capacity counts.
-    var bytes: Int {
+    package var bytes: Int {
         codes.count + pieceIDs.count * (24 + 4 * Self.neighbours) + groupStep.count * 16
             + (sketches?.codes.count ?? 0) + (sketches?.signs.count ?? 0) * 12
     }
@@ -86,7 +86,7 @@ struct PieceVectors: Sendable {
     /// every piece here, and theirs are brought up to date. Returns the pieces that were here
     /// before whose nearest cosines changed.
     @discardableResult
-    mutating func set(step: Int64, _ vectors: [(pieceID: Int64, vector: [Float])], nearest known: [[Float]?] = [])
+    package mutating func set(step: Int64, _ vectors: [(pieceID: Int64, vector: [Float])], nearest known: [[Float]?] = [])
         -> [Int64] {
         remove(step: step)
         guard !vectors.isEmpty else { return [] }
@@ -159,20 +159,20 @@ struct PieceVectors: Sendable {
         groupStart[group] ..< (group + 1 < groupStart.count ? groupStart[group + 1] : pieceIDs.count)
     }
 
-    mutating func remove(step: Int64) {
+    package mutating func remove(step: Int64) {
         guard let group = groupOfStep.removeValue(forKey: step) else { return }
         groupStep[group] = 0
     }
 
     /// A piece's nearest cosines, best first.
-    func nearest(of pieceID: Int64) -> [Float]? {
+    package func nearest(of pieceID: Int64) -> [Float]? {
         guard let group = groupOfStep[StepPieces.stepID(ofPiece: pieceID)] else { return nil }
         let index = pieceIndex(pieceID, group: group)
         return Array(nearest[index * Self.neighbours ..< (index + 1) * Self.neighbours])
     }
 
     /// Its hubness: the mean of its nearest cosines (nil when it has no neighbour yet).
-    func hub(of pieceID: Int64) -> Float? {
+    package func hub(of pieceID: Int64) -> Float? {
         guard let group = groupOfStep[StepPieces.stepID(ofPiece: pieceID)] else { return nil }
         let hub = hubs[pieceIndex(pieceID, group: group)]
         return hub.isNaN ? nil : hub
@@ -249,7 +249,7 @@ struct PieceVectors: Sendable {
     /// `query` (unit length): its cosine less `hubWeight` of its hubness, among the steps
     /// `includes` accepts; best first, equal scores: the later step first. A piece without
     /// neighbours yet counts the world's mean hubness.
-    func search(_ query: [Float], limit: Int, includes: (Int64) -> Bool)
+    package func search(_ query: [Float], limit: Int, includes: (Int64) -> Bool)
         -> [(pieceID: Int64, score: Float, cosine: Float)] {
         search([query], limit: limit, includes: includes)[0]
     }
@@ -257,7 +257,7 @@ struct PieceVectors: Sendable {
     /// `search` for several queries. A small world's vectors are read in one pass for all of
     /// them (reading them is most of a search's time); a large world's sketches once a query,
     /// and each query's candidates in full.
-    func search(_ queries: [[Float]], limit: Int, includes: (Int64) -> Bool)
+    package func search(_ queries: [[Float]], limit: Int, includes: (Int64) -> Bool)
         -> [[(pieceID: Int64, score: Float, cosine: Float)]] {
         let meanHub = hubCount > 0 ? hubTotal / Float(hubCount) : 0
         let asked = queries.map(QuantizedVector.init)
@@ -381,11 +381,11 @@ struct PieceVectors: Sendable {
 }
 
 /// A unit vector as signed bytes and one scale: value ≈ code × scale.
-struct QuantizedVector {
-    var codes: [Int8]
-    var scale: Float
+package struct QuantizedVector {
+    package var codes: [Int8]
+    package var scale: Float
 
-    init(_ vector: [Float]) {
+    package init(_ vector: [Float]) {
         let largest = vector.reduce(0) { max($0, abs($1)) }
         scale = largest > 0 ? largest / 127 : 1
         let inverse = 1 / scale
@@ -394,7 +394,7 @@ struct QuantizedVector {
 
     /// The dot product of two vectors' codes (multiply by both scales for the cosine). A plain
     /// loop: the compiler vectorizes it better than hand-written SIMD lanes (docs/retrieval.md).
-    static func dot(_ a: UnsafeBufferPointer<Int8>, _ b: UnsafeBufferPointer<Int8>) -> Int32 {
+    package static func dot(_ a: UnsafeBufferPointer<Int8>, _ b: UnsafeBufferPointer<Int8>) -> Int32 {
         guard let x = a.baseAddress, let y = b.baseAddress else { return 0 }
         var total: Int32 = 0
         for index in 0..<min(a.count, b.count) { total &+= Int32(x[index]) &* Int32(y[index]) }
@@ -402,7 +402,7 @@ struct QuantizedVector {
     }
 
     /// The cosine of two vectors' codes, given their dot product.
-    static func cosine(_ product: Int32, _ a: UnsafeBufferPointer<Int8>, _ b: UnsafeBufferPointer<Int8>) -> Float {
+    package static func cosine(_ product: Int32, _ a: UnsafeBufferPointer<Int8>, _ b: UnsafeBufferPointer<Int8>) -> Float {
         let lengths = (Float(dot(a, a)) * Float(dot(b, b))).squareRoot()
         return lengths > 0 ? Float(product) / lengths : 0
     }

@@ -1,0 +1,9 @@
+public enum VectorError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unusable(String)
+
+    public var description: String {
+        switch self {
+        case .unusable(let why): return why
+        }
+    }
+}
