@@ -78,7 +78,7 @@ let package = Package(
         // The web client: the page, and SwiftNIO handlers that serve it over HTTP and carry a
         // reader's lines over a WebSocket to the same session a telnet connection has.
         .target(name: "FableWeb", dependencies: [
-            "FableTelnet",
+            "FableCore", "FableTelnet",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOWebSocket", package: "swift-nio"),

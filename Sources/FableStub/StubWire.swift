@@ -1,4 +1,5 @@
 import Foundation
+import FableCore
 
 /// The JSON an OpenAI-compatible server sends. A streamed chunk is written by hand, as
 /// llama.cpp's server writes it: the paced stub writes thousands a second, and
@@ -21,28 +22,10 @@ enum StubWire {
     static func event(_ json: String) -> String { "data: \(json)\n\n" }
 
     static func chunk(content: String?, finishReason: String? = nil) -> String {
-        let delta = content.map { #"{"content":""# + escape($0) + #""}"# } ?? "{}"
-        let finish = finishReason.map { "\"" + escape($0) + "\"" } ?? "null"
+        let delta = content.map { #"{"content":""# + JSONString.escaped($0) + #""}"# } ?? "{}"
+        let finish = finishReason.map { "\"" + JSONString.escaped($0) + "\"" } ?? "null"
         return #"{"choices":[{"index":0,"delta":"# + delta + #","finish_reason":"# + finish
             + #"}],"model":"stub","object":"chat.completion.chunk"}"#
-    }
-
-    /// `text` as the inside of a JSON string.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 8)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 
     static func usageChunk(prompt: Int, completion: Int) -> String {
