@@ -109,31 +109,34 @@ public actor GameServer {
         let context = context
         let connections = connections
         // Each connection is its pipeline and a `SessionHandler` at its end: no task waits
-        // on an idle connection (a waiting task holds memory). Reads start small (a reader
-        // types a line at a time): the channel keeps its last read buffer, so its size is paid
-        // by every idle connection.
-        return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        // on an idle connection (a waiting task holds memory).
+        return try await Self.bootstrap { channel in
+            channel.eventLoop.makeCompletedFuture {
+                let pipeline = channel.pipeline.syncOperations
+                try pipeline.addHandler(
+                    InputRateLimiter(bytesPerSecond: configuration.inputBytesPerSecond, burst: configuration.inputBurstBytes))
+                if let tls {
+                    try pipeline.addHandler(PlaintextRefusal(plainPort: tls.plainPort, silence: tls.silence,
+                                                             logger: context.logger))
+                    try pipeline.addHandler(NIOSSLServerHandler(context: tls.context))
+                }
+                try pipeline.addHandlers(TelnetPipeline.handlers(configuration: configuration.telnet, mssp: context.mssp))
+                try pipeline.addHandler(SessionHandler(context: context, connections: connections))
+            }
+        }.bind(host: configuration.host, port: port).get()
+    }
+
+    /// Every listener's sockets. Reads start small (a reader types a line at a time): the
+    /// channel keeps its last read buffer, so its size is paid by every idle connection.
+    private static func bootstrap(_ initialize: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>)
+        -> ServerBootstrap {
+        ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 512)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.so_keepalive), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.recvAllocator, value: Self.readBuffers)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandler(
-                        InputRateLimiter(bytesPerSecond: configuration.inputBytesPerSecond, burst: configuration.inputBurstBytes))
-                    if let tls {
-                        try pipeline.addHandler(PlaintextRefusal(plainPort: tls.plainPort, silence: tls.silence,
-                                                                 logger: context.logger))
-                        try pipeline.addHandler(NIOSSLServerHandler(context: tls.context))
-                    }
-                    try pipeline.addHandlers(TelnetPipeline.handlers(configuration: configuration.telnet, mssp: context.mssp))
-                    try pipeline.addHandler(SessionHandler(context: context, connections: connections))
-                }
-            }
-            .bind(host: configuration.host, port: port)
-            .get()
+            .childChannelOption(.recvAllocator, value: readBuffers)
+            .childChannelInitializer(initialize)
     }
 
     /// A web listener: HTTP (inside TLS for HTTPS), the page, and on a WebSocket upgrade the
@@ -147,28 +150,20 @@ public actor GameServer {
         var web = web
         web.lineLimit = configuration.telnet.lineLimit
         let settings = web
-        return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 512)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.so_keepalive), value: 1)
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.recvAllocator, value: Self.readBuffers)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+        return try await Self.bootstrap { channel in
+            channel.eventLoop.makeCompletedFuture {
+                let pipeline = channel.pipeline.syncOperations
+                try pipeline.addHandler(
+                    InputRateLimiter(bytesPerSecond: configuration.inputBytesPerSecond, burst: configuration.inputBurstBytes))
+                try pipeline.addHandler(HTTPConnectionCount(limiter: pageConnections), name: HTTPConnectionCount.name)
+                if let tls { try pipeline.addHandler(NIOSSLServerHandler(context: tls)) }
+                try WebPipeline.configure(channel, configuration: settings) { channel in
                     let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandler(
-                        InputRateLimiter(bytesPerSecond: configuration.inputBytesPerSecond, burst: configuration.inputBurstBytes))
-                    try pipeline.addHandler(HTTPConnectionCount(limiter: pageConnections), name: HTTPConnectionCount.name)
-                    if let tls { try pipeline.addHandler(NIOSSLServerHandler(context: tls)) }
-                    try WebPipeline.configure(channel, configuration: settings) { channel in
-                        let pipeline = channel.pipeline.syncOperations
-                        _ = pipeline.removeHandler(name: HTTPConnectionCount.name)
-                        try pipeline.addHandler(SessionHandler(context: context, connections: connections, frontEnd: .web))
-                    }
+                    _ = pipeline.removeHandler(name: HTTPConnectionCount.name)
+                    try pipeline.addHandler(SessionHandler(context: context, connections: connections, frontEnd: .web))
                 }
             }
-            .bind(host: configuration.host, port: port)
-            .get()
+        }.bind(host: configuration.host, port: port).get()
     }
 
     /// Read buffers from 64 bytes to 8 KiB, 256 to start: a line of typing fits, and a paste
