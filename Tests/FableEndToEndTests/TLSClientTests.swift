@@ -189,7 +189,10 @@ import Testing
             # keys sent at once were lost. Its window title shows once that is done.
             want "TinTin++"
             sleep 1
-            send "#ssl fable 127.0.0.1 \(tlsPort)\r"
+            # A key at a time, as a person types: a burst of keys on a busy machine once ended
+            # tintin++ before it connected.
+            set send_slow {1 0.03}
+            send -s "#ssl fable 127.0.0.1 \(tlsPort)\r"
             want "#SESSION 'fable' CONNECTED"
             want "Name: "
             send "dot\r"
