@@ -13,7 +13,7 @@ import tempfile
 import time
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -40,7 +40,10 @@ def browser(profile):
 def play(driver, url, screenshot):
     def wait(condition, what, timeout=30):
         try:
-            return WebDriverWait(driver, timeout, poll_frequency=0.05).until(lambda _: condition())
+            # The page replaces the option buttons as a step arrives: one found a moment
+            # before may be gone when asked about, which is not yet an answer.
+            return WebDriverWait(driver, timeout, poll_frequency=0.05,
+                                 ignored_exceptions=[StaleElementReferenceException]).until(lambda _: condition())
         except TimeoutException:
             raise Failed("timed out waiting for %s; the page shows:\n%s" % (what, story_text()))
 
@@ -54,6 +57,14 @@ def play(driver, url, screenshot):
 
     def buttons():
         return driver.find_elements(By.CSS_SELECTOR, "#options button")
+
+    def options_ready():
+        """Three enabled option buttons (False while the page is replacing them)."""
+        try:
+            shown = buttons()
+            return len(shown) == 3 and all(b.is_enabled() for b in shown)
+        except StaleElementReferenceException:
+            return False
 
     driver.get(url)
     story = driver.find_element(By.ID, "story")
@@ -81,7 +92,7 @@ def play(driver, url, screenshot):
     # A world: its first passage, then its options as buttons.
     type_line("new marsh")
     wait(lambda: "Step 1." in story_text(), "the first passage")
-    wait(lambda: len(buttons()) == 3 and all(b.is_enabled() for b in buttons()), "three option buttons")
+    wait(options_ready, "three option buttons")
     if driver.find_element(By.ID, "title").text != "The Marsh Bell":
         raise Failed("the world's title is not shown")
 
@@ -94,7 +105,7 @@ def play(driver, url, screenshot):
     deadline = time.monotonic() + 40
     while time.monotonic() < deadline:
         text = story_text()
-        done = len(buttons()) == 3 and all(b.is_enabled() for b in buttons()) and text.rstrip().endswith(">")
+        done = options_ready() and text.rstrip().endswith(">")
         if "Step 2." in text:
             seen.append((len(text), done))
         if done and "Step 2." in text:
@@ -113,7 +124,7 @@ def play(driver, url, screenshot):
     # Choose by key: 3 anywhere but in the line.
     driver.find_element(By.TAG_NAME, "body").send_keys("3")
     wait(lambda: "Step 3." in story_text(), "the passage after pressing 3")
-    wait(lambda: story_text().rstrip().endswith(">") and all(b.is_enabled() for b in buttons()), "the next options")
+    wait(lambda: story_text().rstrip().endswith(">") and options_ready(), "the next options")
 
     # Commands work as over telnet: the page only sends lines.
     type_line("undo")
