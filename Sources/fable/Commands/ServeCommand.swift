@@ -93,6 +93,8 @@ struct ServeCommand: AsyncParsableCommand {
                                   logger: Logger(label: "fable"))
         let server = GameServer(context: context)
         let bound = try await server.start()
+        // Before anything is printed: a script that reads the lines below may stop the server at once.
+        let signals = Self.onTermination { Task { await server.shutdown() } }
         // Printed for people and scripts (tests start the server on port 0 and read this line).
         Console.out("fable: serving on \(host):\(bound) (model \(runtime.settings.llm.baseURL), database \(StoreOpener.describe(runtime.settings.databasePath)))\n")
         if let tls, let tlsBound = await server.tlsPort {
@@ -107,7 +109,6 @@ struct ServeCommand: AsyncParsableCommand {
         let dense = await runtime.storyteller.retriever.probe()
         Console.out("fable: long-term search: \(dense)"
                     + (runtime.settings.embeddings.map { dense == .off ? "" : " [\($0.baseURL)]" } ?? "") + "\n")
-        let signals = Self.onTermination { Task { await server.shutdown() } }
         await server.wait()
         signals.forEach { $0.cancel() }
     }
