@@ -162,7 +162,7 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .testTarget(name: "FableEndToEndTests", dependencies: [
-            "FableCore", "FableEngine", "FableStore", "FableStorePostgres", "FableStub", "FableTestSupport", "FableBench", "fable",
+            "FableCore", "FableEngine", "FableLLM", "FableStore", "FableStorePostgres", "FableStub", "FableTestSupport", "FableBench", "fable",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -3,7 +3,7 @@ import FableCore
 import Foundation
 import Synchronization
 
-/// One HTTP POST through libcurl, run by a `CurlDriver`'s thread, which hands the response
+/// One HTTP POST (or, with no body, GET) through libcurl, run by a `CurlDriver`'s thread, which hands the response
 /// body to `onBody` as it arrives and the outcome to `onEnd` once. Both are called on that
 /// thread. `cancel()` may come from any thread.
 final class CurlTransfer: @unchecked Sendable {
@@ -23,7 +23,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     private let url: String
     private let headers: [String]
-    private let body: Data
+    private let body: Data?
     private let limits: Limits
     private let cancelled = Atomic<Bool>(false)
     private let driver = CurlDriver.next()
@@ -39,7 +39,7 @@ final class CurlTransfer: @unchecked Sendable {
     private var started = ContinuousClock.now
     private var abortReason: ModelError?
 
-    init(url: String, headers: [String], body: Data, limits: Limits) {
+    init(url: String, headers: [String], body: Data?, limits: Limits) {
         self.url = url
         self.headers = headers
         self.body = body
@@ -77,11 +77,15 @@ final class CurlTransfer: @unchecked Sendable {
         let context = Unmanaged.passUnretained(self).toOpaque()
         fable_curl_set_string(curl, CURLOPT_URL, url)
         fable_curl_set_long(curl, CURLOPT_NOSIGNAL, 1)
-        fable_curl_set_long(curl, CURLOPT_POST, 1)
         fable_curl_set_pointer(curl, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList))
-        fable_curl_set_long(curl, CURLOPT_POSTFIELDSIZE, body.count)
-        body.withUnsafeBytes { bytes in
-            _ = fable_curl_set_pointer(curl, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+        if let body {
+            fable_curl_set_long(curl, CURLOPT_POST, 1)
+            fable_curl_set_long(curl, CURLOPT_POSTFIELDSIZE, body.count)
+            body.withUnsafeBytes { bytes in
+                _ = fable_curl_set_pointer(curl, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+            }
+        } else {
+            fable_curl_set_long(curl, CURLOPT_HTTPGET, 1)
         }
         fable_curl_set_long(curl, CURLOPT_CONNECTTIMEOUT_MS, Int(limits.connectTimeout * 1000))
         fable_curl_set_long(curl, CURLOPT_TIMEOUT_MS, Int(limits.requestTimeout * 1000))

@@ -20,6 +20,8 @@ public struct LLMConfiguration: Sendable, Equatable {
     /// llama.cpp's `repeat_penalty` (not an OpenAI field: sent only when set). 1.1 stops
     /// SmolLM2 looping inside a string until `max_tokens`.
     public var repeatPenalty: Double?
+    /// What serves the API, for the fields and schema keywords only some servers read.
+    public var server: ModelServer
 
     /// The local model server that `scripts/llm start` runs.
     public static let localURL = "http://127.0.0.1:8411/v1"
@@ -27,7 +29,8 @@ public struct LLMConfiguration: Sendable, Equatable {
     public init(baseURL: String = LLMConfiguration.localURL, model: String = "smollm2", apiKey: String? = nil,
                 temperature: Double = 0.8, maxTokens: Int = 2400, requestTimeout: Double = 180,
                 connectTimeout: Double = 5, firstByteTimeout: Double = 60, stallTimeout: Double = 30,
-                maxReplyBytes: Int = 4 * 1024 * 1024, repeatPenalty: Double? = nil) {
+                maxReplyBytes: Int = 4 * 1024 * 1024, repeatPenalty: Double? = nil,
+                server: ModelServer = .openAICompatible) {
         self.baseURL = baseURL
         self.model = model
         self.apiKey = apiKey
@@ -39,14 +42,13 @@ public struct LLMConfiguration: Sendable, Equatable {
         self.stallTimeout = stallTimeout
         self.maxReplyBytes = maxReplyBytes
         self.repeatPenalty = repeatPenalty
+        self.server = server
     }
 
-    /// The `repeat_penalty` a model server on this machine gets unless one is set: small local
-    /// models loop inside a string without it, and llama.cpp (which the scripts run on any port)
-    /// reads it. A remote API gets none, as OpenAI's has no such field.
-    public static func defaultRepeatPenalty(for baseURL: String) -> Double? {
-        guard let host = URLComponents(string: baseURL)?.host?.lowercased() else { return nil }
-        return ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) ? 1.1 : nil
+    /// The `repeat_penalty` a server gets unless one is set: llama.cpp reads it, and the small
+    /// local models it runs loop inside a string without it. Other APIs have no such field.
+    public static func defaultRepeatPenalty(for server: ModelServer) -> Double? {
+        server == .llamaCpp ? 1.1 : nil
     }
 
     var chatCompletionsURL: String {

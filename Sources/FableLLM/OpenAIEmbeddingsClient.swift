@@ -98,33 +98,8 @@ public struct OpenAIEmbeddingsClient: Embedder {
             connectTimeout: configuration.connectTimeout, requestTimeout: configuration.requestTimeout,
             firstByteTimeout: configuration.requestTimeout, stallTimeout: configuration.requestTimeout,
             maxBytes: configuration.maxReplyBytes))
-        let reply = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[UInt8], any Error>) in
-                Self.perform(transfer) { continuation.resume(with: $0) }
-            }
-        } onCancel: {
-            transfer.cancel()
-        }
+        let reply = try await transfer.wholeBody()
         return try Self.vectors(from: reply, count: texts.count)
-    }
-
-    private static func perform(_ transfer: CurlTransfer, then done: @escaping (Result<[UInt8], any Error>) -> Void) {
-        var received: [UInt8] = []
-        transfer.start(onBody: { _, bytes in
-            received.append(contentsOf: bytes)
-            return true
-        }, onEnd: { outcome in
-            switch outcome {
-            case .failed(let error):
-                done(.failure(error))
-            case .completed(let status, let headers) where status == 429:
-                done(.failure(ModelError.rateLimited(retryAfter: headers["retry-after"].flatMap(Double.init))))
-            case .completed(let status, _) where !(200..<300).contains(status):
-                done(.failure(ModelError.http(status: status, body: APIErrorBody.message(received))))
-            case .completed:
-                done(.success(received))
-            }
-        })
     }
 
     func requestBody(_ texts: [String], query: Bool) throws -> Data {

@@ -117,6 +117,10 @@ private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServ
                 headers = Dictionary(head.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { $1 })
             case .body(var chunk):
                 body.writeBuffer(&chunk)
+            case .end where uri.hasSuffix("/models"):
+                let keepOpen = try await respond(.status(200, body: StubWire.modelList),
+                                                 to: StubRequest(body: Data(), headers: headers), outbound: outbound, log: log)
+                if !keepOpen { return }
             case .end where uri.hasSuffix("/embeddings"):
                 let request = StubRequest(body: Data(body.readableBytesView), headers: headers)
                 let keepOpen = try await respond(await embeddings(request.body), to: request, outbound: outbound, log: log)

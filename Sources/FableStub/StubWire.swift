@@ -19,6 +19,9 @@ enum StubWire {
         return pieces
     }
 
+    /// `GET /models`: one model, owned by no server kind Fable knows, as a standard API's would be.
+    static let modelList = #"{"object":"list","data":[{"id":"stub","object":"model","owned_by":"fable-stub"}]}"#
+
     static func event(_ json: String) -> String { "data: \(json)\n\n" }
 
     static func chunk(content: String?, finishReason: String? = nil) -> String {

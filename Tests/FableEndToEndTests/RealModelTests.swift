@@ -1,4 +1,5 @@
 import FableCore
+import FableLLM
 import FableStore
 import Foundation
 import Testing
@@ -10,6 +11,11 @@ import Testing
                 "scripts/test starts the local model and sets FABLE_TEST_LLM_URL"))
 struct RealModelTests {
     let url = ProcessInfo.processInfo.environment["FABLE_TEST_LLM_URL"] ?? ""
+
+    @Test func theLocalModelServerIsKnownForLlamaCpp() async {
+        // Its reply strings are then held to prose by patterns, and it gets the repeat penalty.
+        #expect(await ModelServerProbe.identify(baseURL: url, apiKey: nil) == .llamaCpp)
+    }
 
     @Test func playsOpeningOptionInstructionRetryAndUndo() async throws {
         let folder = temporaryFolder()

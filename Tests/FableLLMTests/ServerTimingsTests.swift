@@ -38,14 +38,23 @@ import Testing
     }
 }
 
-@Suite struct RepeatPenaltyTests {
+@Suite struct ModelServerTests {
     @Test(arguments: ["http://127.0.0.1:8411/v1", "http://127.0.0.1:9000/v1", "http://localhost:8080/v1", "http://[::1]:8411/v1"])
-    func aModelServerOnThisMachineGetsTheRepeatPenaltyOnAnyPort(url: String) {
-        #expect(LLMConfiguration.defaultRepeatPenalty(for: url) == 1.1)
+    func aModelServerOnThisMachineIsTakenForLlamaCppOnAnyPort(url: String) {
+        #expect(ModelServer.assumed(for: url) == .llamaCpp)
+        #expect(LLMConfiguration.defaultRepeatPenalty(for: ModelServer.assumed(for: url)) == 1.1)
     }
 
     @Test(arguments: ["https://api.openai.com/v1", "http://10.0.0.5:8411/v1", "not a url"])
-    func anotherHostGetsNone(url: String) {
-        #expect(LLMConfiguration.defaultRepeatPenalty(for: url) == nil)
+    func anotherHostIsTakenForAStandardAPIAndGetsNoPenalty(url: String) {
+        #expect(ModelServer.assumed(for: url) == .openAICompatible)
+        #expect(LLMConfiguration.defaultRepeatPenalty(for: ModelServer.assumed(for: url)) == nil)
+    }
+
+    @Test func aSettingNamesTheKind() {
+        #expect(ModelServer(setting: "llama.cpp") == .llamaCpp)
+        #expect(ModelServer(setting: "LlamaCpp") == .llamaCpp)
+        #expect(ModelServer(setting: "openai") == .openAICompatible)
+        #expect(ModelServer(setting: "vllm") == nil)
     }
 }

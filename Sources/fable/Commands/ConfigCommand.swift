@@ -9,7 +9,7 @@ struct ConfigCommand: ParsableCommand {
         abstract: "Show the settings Fable would run with (flags, then environment, then fable.yaml, then defaults).",
         discussion: "The API key is never printed, only whether one is set.")
 
-    @Option(help: "Print one setting's value only: llm.url, llm.model, llm.repeat_penalty, embeddings.url, db.")
+    @Option(help: "Print one setting's value only: llm.url, llm.model, llm.server, llm.repeat_penalty, embeddings.url, db.")
     var get: String?
 
     @OptionGroup var common: CommonOptions
@@ -29,6 +29,7 @@ struct ConfigCommand: ParsableCommand {
         let values: KeyValuePairs<String, String> = [
             "llm.url": settings.llm.baseURL,
             "llm.model": settings.llm.model,
+            "llm.server": settings.llm.server.rawValue,
             "llm.api_key": settings.llm.apiKey == nil ? "(not set)" : "(set)",
             "llm.repeat_penalty": settings.llm.repeatPenalty.map { "\($0)" } ?? "none",
             "llm.reply_retries": "\(settings.replyRetries)",

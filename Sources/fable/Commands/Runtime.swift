@@ -10,11 +10,14 @@ struct Runtime {
     let storyteller: Storyteller
 
     init(_ options: CommonOptions) async throws {
-        settings = try Settings.resolve(options)
+        var settings = try Settings.resolve(options)
+        await settings.identifyModelServer()
+        self.settings = settings
         store = try await StoreOpener.open(settings.databasePath, durability: settings.durability)
         storyteller = Storyteller(store: store, model: OpenAIChatClient(configuration: settings.llm),
                                   settings: StorySettings(maxReplyRetries: settings.replyRetries,
-                                                          constrainReplyLengths: settings.schemaLimits),
+                                                          constrainReplyLengths: settings.schemaLimits,
+                                                          jsonTextPatterns: settings.llm.server == .llamaCpp),
                                   embedder: settings.embeddings.map(OpenAIEmbeddingsClient.init),
                                   denseStatusChanged: { status in Console.err("fable: long-term search: \(status)\n") })
     }

@@ -106,6 +106,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let secureBound = await server.secureWebPort {
             Console.out("fable: web client at https://\(Self.urlHost(host)):\(secureBound)/\n")
         }
+        let llm = runtime.settings.llm
+        Console.out("fable: model \(llm.model) at \(llm.baseURL), served by \(llm.server.rawValue)"
+                    + (llm.server == .llamaCpp ? " (reply strings held to prose by patterns)" : "") + "\n")
         let dense = await runtime.storyteller.retriever.probe()
         Console.out("fable: long-term search: \(dense)"
                     + (runtime.settings.embeddings.map { dense == .off ? "" : " [\($0.baseURL)]" } ?? "") + "\n")

@@ -15,8 +15,25 @@ struct Settings {
     var schemaLimits = true
     /// Fresh tries after an unusable reply (invalid JSON, broken contract) before a step fails.
     var replyRetries = StorySettings.default.maxReplyRetries
+    /// The model server's kind and `repeat_penalty` as configured; nil: decided by the server.
+    var serverSetting: ModelServer?
+    var repeatPenaltySetting: Double?
     /// nil: dense retrieval turned off (`--embeddings-url none`), BM25 alone searches long-term memory.
     var embeddings: EmbeddingsConfiguration?
+
+    /// Takes the model server for `kind`: llama.cpp gets its repeat penalty unless one is set.
+    mutating func settle(server kind: ModelServer) {
+        llm.server = kind
+        llm.repeatPenalty = repeatPenaltySetting ?? LLMConfiguration.defaultRepeatPenalty(for: kind)
+    }
+
+    /// Asks the model server what it is, unless the configuration says: the kind assumed from
+    /// the URL alone takes a local Ollama for llama.cpp and a remote llama.cpp for a hosted API.
+    mutating func identifyModelServer() async {
+        guard serverSetting == nil,
+              let kind = await ModelServerProbe.identify(baseURL: llm.baseURL, apiKey: llm.apiKey, timeout: 2) else { return }
+        settle(server: kind)
+    }
 
     struct Invalid: Error, CustomStringConvertible {
         var description: String
@@ -47,9 +64,13 @@ struct Settings {
         llm.requestTimeout = try number(pick(options.timeout.map { "\($0)" }, ["FABLE_LLM_TIMEOUT"],
                                              "timeout", in: llmFile), "timeout") ?? llm.requestTimeout
         llm.firstByteTimeout = min(llm.firstByteTimeout, llm.requestTimeout)
-        // llama.cpp's repeat_penalty: on by default for a model server on this machine.
-        llm.repeatPenalty = try number(pick(nil, ["FABLE_LLM_REPEAT_PENALTY"], "repeat_penalty", in: llmFile),
-                                       "repeat_penalty") ?? LLMConfiguration.defaultRepeatPenalty(for: llm.baseURL)
+        let server = try pick(nil, ["FABLE_LLM_SERVER"], "server", in: llmFile).map { setting in
+            guard let kind = ModelServer(setting: setting) else {
+                throw Invalid(description: "server must be llama.cpp or openai, not \"\(setting)\"")
+            }
+            return kind
+        }
+        let repeatPenalty = try number(pick(nil, ["FABLE_LLM_REPEAT_PENALTY"], "repeat_penalty", in: llmFile), "repeat_penalty")
         let db = pick(options.db, ["FABLE_DB"], "db", in: file) ?? "fable.sqlite"
         let limits = pick(nil, ["FABLE_LLM_SCHEMA_LIMITS"], "schema_limits", in: llmFile)
         guard limits == nil || ["true", "false", "1", "0"].contains(limits!.lowercased()) else {
@@ -65,6 +86,9 @@ struct Settings {
                                 llm: llm, schemaLimits: limits.map { ["true", "1"].contains($0.lowercased()) } ?? true,
                                 embeddings: embeddings)
         if let retries { settings.replyRetries = Int(retries) }
+        settings.serverSetting = server
+        settings.repeatPenaltySetting = repeatPenalty
+        settings.settle(server: server ?? ModelServer.assumed(for: llm.baseURL))
         return settings
     }
 
