@@ -1,4 +1,5 @@
 import FableCore
+import FableStoreKit
 import Foundation
 import GRDB
 
@@ -132,24 +133,10 @@ public final class SQLiteStore: StoryStore {
         }
     }
 
-    /// How a search keeps its cost bounded on a long story. The index holds pieces (a step's
-    /// index line and sentences, `StepPieces`); a search scores every posting of its terms in
-    /// the branch's id range, so what it costs is those postings, and a passage counts by its
-    /// best piece. Each term's pieces in the world (up to the branch's last step) are counted (at most
-    /// `commonPostings + 1`, kept up to date between steps); the counts also give the idfs
-    /// that `WorldBM25` ranks with, so no posting of another world is read for them. When
-    /// the terms hold at most `postingBudget` pieces in all, they are all searched over the
-    /// whole branch: plain BM25, as on any small world. Otherwise the rarest terms, up to
-    /// `postingBudget` pieces (at most `rareTermLimit` terms), are searched over the whole
-    /// branch; if they find fewer than `limit` passages, the rest are filled from the last
-    /// `recentWindow` steps of the branch by the next rarest terms, up to `commonPostings`
-    /// pieces. A term in more pieces than that (a name in every other passage of a
-    /// 10,000-step story) is left out: it weighs little in BM25, and the passages it would
-    /// bring are the ones it ranks lowest.
-    static let postingBudget = 600
-    static let commonPostings = 2_400
-    static let rareTermLimit = 12
-    static let recentWindow = 128
+    /// The branch's search keeps its cost bounded by `TermBudget`'s rule; the counts come from
+    /// the world's postings (at most `commonPostings + 1`, kept up to date between steps), so no
+    /// posting of another world is read for the idfs that `WorldBM25` ranks with.
+    static let commonPostings = TermBudget.commonPostings
 
     private static func search(_ db: Database, branch: SearchCache.Branch, terms: [String], limit: Int,
                                cache: SearchCache) throws -> [RetrievedPassage] {
@@ -161,28 +148,12 @@ public final class SQLiteStore: StoryStore {
         let first = branch.chain.first ?? branch.stepID
         let scoped = Double(branch.worldSize) < 0.75 * Double(branch.stepID - first + 1)
         let lastPiece = StepPieces.lastPieceID(ofStep: branch.stepID)
-        typealias Counted = (term: String, count: Int, order: Int)
         let counts = try termCounts(db, terms: terms, branch: branch, first: first, scope: scoped ? world : nil,
                                     cache: cache)
-        let counted: [Counted] = terms.indices.filter { counts[$0] > 0 }.map { (terms[$0], counts[$0], $0) }
-        guard !counted.isEmpty else { return [] }
-        var rare = counted
-        var filling: [Counted] = []
-        if counted.reduce(0, { $0 + $1.count }) > postingBudget {
-            rare = []
-            var postings = 0
-            for entry in counted.sorted(by: { ($0.count, $0.order) < ($1.count, $1.order) }) {
-                if filling.isEmpty, postings + entry.count <= postingBudget, rare.count < rareTermLimit {
-                    rare.append(entry)
-                    postings += entry.count
-                } else if entry.count <= commonPostings, postings + entry.count <= commonPostings {
-                    filling.append(entry)
-                    postings += entry.count
-                }
-            }
-        }
+        let (rare, filling) = TermBudget.split(terms.indices.map { TermBudget.Term(term: terms[$0], count: counts[$0], order: $0) })
+        guard !rare.isEmpty || !filling.isEmpty else { return [] }
         // The query, and one idf per phrase in its order, from the world's own counts.
-        func query(_ entries: [Counted]) -> (match: String, idfs: Data) {
+        func query(_ entries: [TermBudget.Term]) -> (match: String, idfs: Data) {
             let any = entries.map { "\"\($0.term)\"" }.joined(separator: " OR ")
             // What the counts are out of: the world's pieces in the range, or (unscoped) every
             // world's, estimated from the world's pieces a step.
@@ -212,7 +183,7 @@ public final class SQLiteStore: StoryStore {
         }
         if !rare.isEmpty { try collect(query(rare), from: first) }
         if found.count < limit, !filling.isEmpty {
-            let recent = branch.chain[max(0, branch.chain.count - recentWindow)]
+            let recent = branch.chain[max(0, branch.chain.count - TermBudget.recentWindow)]
             try collect(query(rare + filling), from: recent)
         }
         return try passages(db, found)

@@ -1,5 +1,6 @@
 import FableCore
 @testable import FableStore
+import FableStoreKit
 import Foundation
 import Testing
 
@@ -7,7 +8,7 @@ private let longPremise = Premise(storyID: "long", title: "Long", body: "A long 
 
 /// A world written in one transaction (through `importWorld`): `steps` steps on one branch,
 /// passage `n` from `passage(n)`; returns the world and the ids of its steps, opening first.
-private func importBranch(_ store: SQLiteStore, label: String, steps: Int, passage: (Int) -> String) async throws
+private func importBranch(_ store: any TestedStore, label: String, steps: Int, passage: (Int) -> String) async throws
     -> (world: World, ids: [Int64]) {
     let archived = (1...steps).map { n in
         WorldArchive.Step(id: n, parent: n == 1 ? nil : n - 1, kind: .story, depth: n, instruction: "go",
@@ -60,10 +61,23 @@ private func importBranch(_ store: SQLiteStore, label: String, steps: Int, passa
         #expect(try await store.searchBranch(endingAt: 999_999, terms: ["lantern"], limit: 20).isEmpty)
     }
 
-    @Test func aLongWorldStillFindsTheRareWordFarBackAndOnlyItsBranch() async throws {
-        let store = try SQLiteStore(path: temporaryDatabase())
+    @Test func theBudgetSearchesRareWordsEverywhereCommonOnesRecentlyAndLeavesOutTheCommonest() {
+        func terms(_ counts: [Int]) -> [TermBudget.Term] {
+            counts.enumerated().map { TermBudget.Term(term: "w\($0.offset)", count: $0.element, order: $0.offset) }
+        }
+        let few = TermBudget.split(terms([100, 0, 400]))
+        #expect(few.rare.map(\.term) == ["w0", "w2"] && few.filling.isEmpty)
+        let many = TermBudget.split(terms([900, 5, 3_000, 300, 1_000]))
+        #expect(many.rare.map(\.term) == ["w1", "w3"])
+        #expect(many.filling.map(\.term) == ["w0", "w4"])
+        #expect(!(many.rare + many.filling).contains { $0.term == "w2" })
+    }
+
+    @Test(arguments: StoreKind.available)
+    func aLongWorldStillFindsTheRareWordFarBackAndOnlyItsBranch(_ kind: StoreKind) async throws {
+        let store = try await makeStore(kind)
         // Enough passages that every common word holds more than the posting budget.
-        let steps = SQLiteStore.commonPostings + 200
+        let steps = TermBudget.commonPostings + 200
         let (_, ids) = try await importBranch(store, label: "long", steps: steps) { n in
             n == 4 ? "The brass astrolabe lies under the willow by the harbour." : "Fog over the harbour, bell \(n)."
         }

@@ -1,7 +1,8 @@
 import Synchronization
 
 /// Each world's step tree in memory (step → parent, and each step's pieces and their words), so
-/// a search finds a branch's steps and statistics without walking 10,000 parents in SQL.
+/// a search finds a branch's steps and statistics without walking 10,000 parents in SQL; and how
+/// many of the world's pieces hold each word, which bounds what a search reads (`TermBudget`).
 ///
 /// A world's steps are committed one at a time under its row lock, and a step's id is drawn
 /// inside that lock, so within a world ids grow in commit order: the tree is brought up to
@@ -29,6 +30,8 @@ final class BranchTrees: Sendable {
 
     private struct Tree {
         var nodes: [Int64: Node] = [:]
+        /// Pieces holding each word (as the index holds it), over every step in `nodes`.
+        var wordPieces: [String: Int] = [:]
         var highest: Int64 = 0
         var lastUse: UInt64 = 0
     }
@@ -55,14 +58,17 @@ final class BranchTrees: Sendable {
         state.withLock { $0.worlds[worldID]?.highest ?? 0 }
     }
 
-    /// Adds steps read above `highest(worldID:)`, in id order.
-    func add(_ nodes: [Node], worldID: Int64) {
+    /// Adds the steps read above `highest`, in id order, with how many of their pieces hold each
+    /// word. False, adding nothing, when another search has moved the world's highest step since
+    /// `highest` was read: the words would be counted twice; read again from the new highest.
+    @discardableResult
+    func add(_ nodes: [Node], wordPieces: [(word: String, pieces: Int)], above highest: Int64, worldID: Int64) -> Bool {
         state.withLock { state in
             var tree = state.worlds[worldID] ?? Tree()
-            for node in nodes where node.id > tree.highest {
-                tree.nodes[node.id] = node
-                tree.highest = node.id
-            }
+            guard tree.highest == highest, let last = nodes.last else { return false }
+            for node in nodes { tree.nodes[node.id] = node }
+            tree.highest = last.id
+            for (word, pieces) in wordPieces { tree.wordPieces[word, default: 0] += pieces }
             state.worlds[worldID] = tree
             var total = state.worlds.values.reduce(0) { $0 + $1.nodes.count }
             while total > capacity, state.worlds.count > 1,
@@ -70,6 +76,15 @@ final class BranchTrees: Sendable {
                 total -= oldest.value.nodes.count
                 state.worlds[oldest.key] = nil
             }
+            return true
+        }
+    }
+
+    /// How many of the world's pieces hold each of `words` (0 for a world not held).
+    func pieces(holding words: [String], worldID: Int64) -> [Int] {
+        state.withLock { state in
+            guard let tree = state.worlds[worldID] else { return words.map { _ in 0 } }
+            return words.map { tree.wordPieces[$0] ?? 0 }
         }
     }
 

@@ -5,9 +5,11 @@ import PostgresNIO
 
 /// Long-term search of one branch: PostgreSQL's full text over a story step's pieces
 /// (`step_piece.search`, a `tsvector` of the `fable_search` configuration, GIN-indexed), ranked
-/// by BM25 in Swift (`BM25`, the SQLite store's formula) with the branch's own statistics: how
-/// many of the branch's pieces hold each word, and their mean length (`BranchTrees` knows the
-/// branch and its pieces). A step counts by its best piece.
+/// by BM25 in Swift (`BM25`, the SQLite store's formula). A branch of up to
+/// `TermBudget.commonPostings` pieces is searched for every word, with its own statistics. A
+/// longer one is bounded as the SQLite store's search is (`TermBudget`): each word's count of
+/// pieces in the world (`BranchTrees`, kept between searches) picks the words read over the whole
+/// branch and those read over its last steps, and gives their idfs. A step counts by its best piece.
 extension PostgresStore {
     public func searchBranch(endingAt stepID: Int64, terms: [String], limit: Int) async throws -> [RetrievedPassage] {
         var seen = Set<String>()
@@ -18,39 +20,58 @@ extension PostgresStore {
             SELECT DISTINCT word.lexeme FROM unnest(\(terms)::text[]) AS term(text),
                 unnest(to_tsvector('fable_search'::regconfig, term.text)) AS word
             """) { try $0[0].decode(String.self) }
-        guard !words.isEmpty else { return [] }
-        let query = words.map { "'" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'" }
-            .joined(separator: " | ")
-        guard let branch = try await branch(endingAt: stepID), branch.pieces > 0 else { return [] }
-        typealias Match = (piece: Int64, words: Int, word: String, frequency: Int)
-        let matches: [Match] = try await rows("""
-            SELECT piece.id, piece.words, word.lexeme, cardinality(word.positions)
-            FROM step_piece AS piece, unnest(piece.search) AS word
-            WHERE piece.search @@ \(query)::tsquery AND piece.world_id = \(branch.worldID)
-              AND piece.step_id = ANY(\(branch.steps)::bigint[]) AND word.lexeme = ANY(\(words)::text[])
-            """) { row in
-            (try row[0].decode(Int64.self), try row[1].decode(Int.self), try row[2].decode(String.self),
-             try row[3].decode(Int.self))
-        }
-        guard !matches.isEmpty else { return [] }
-        var piecesHolding: [String: Set<Int64>] = [:]
-        for match in matches { piecesHolding[match.word, default: []].insert(match.piece) }
-        let idf = piecesHolding.mapValues { BM25.idf(documents: branch.pieces, matches: $0.count) }
-        var score: [Int64: Double] = [:]
-        for match in matches {
-            score[match.piece, default: 0] += BM25.term(idf: idf[match.word] ?? 0, frequency: Double(match.frequency),
-                                                        length: Double(match.words), meanLength: branch.meanWords)
-        }
+        guard !words.isEmpty, let branch = try await branch(endingAt: stepID), branch.pieces > 0 else { return [] }
         // Best first (scores negated, as FTS5's are, so lower is better); a step at its best piece.
         var hits: [(step: Int64, piece: Int64, score: Double)] = []
         var taken = Set<Int64>()
-        for (piece, value) in score.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key })
-        where hits.count < limit {
-            let step = StepPieces.stepID(ofPiece: piece)
-            guard taken.insert(step).inserted else { continue }
-            hits.append((step, piece, -value))
+        func collect(_ matches: [Match], idf: [String: Double]) {
+            var score: [Int64: Double] = [:]
+            for match in matches {
+                score[match.piece, default: 0] += BM25.term(idf: idf[match.word] ?? 0, frequency: Double(match.frequency),
+                                                            length: Double(match.words), meanLength: branch.meanWords)
+            }
+            for (piece, value) in score.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key })
+            where hits.count < limit {
+                let step = StepPieces.stepID(ofPiece: piece)
+                guard taken.insert(step).inserted else { continue }
+                hits.append((step, piece, -value))
+            }
+        }
+        if branch.pieces <= TermBudget.commonPostings {
+            let matches = try await self.matches(of: words, steps: branch.steps, worldID: branch.worldID)
+            var piecesHolding: [String: Set<Int64>] = [:]
+            for match in matches { piecesHolding[match.word, default: []].insert(match.piece) }
+            collect(matches, idf: piecesHolding.mapValues { BM25.idf(documents: branch.pieces, matches: $0.count) })
+        } else {
+            let counts = trees.pieces(holding: words, worldID: branch.worldID)
+            let (rare, filling) = TermBudget.split(words.indices.map { TermBudget.Term(term: words[$0], count: counts[$0], order: $0) })
+            let documents = max(branch.pieces, counts.max() ?? 0)
+            let idf = Dictionary(uniqueKeysWithValues: (rare + filling).map { ($0.term, BM25.idf(documents: documents, matches: $0.count)) })
+            if !rare.isEmpty {
+                collect(try await matches(of: rare.map(\.term), steps: branch.steps, worldID: branch.worldID), idf: idf)
+            }
+            if hits.count < limit, !filling.isEmpty {
+                let recent = Array(branch.steps.prefix(TermBudget.recentWindow))
+                collect(try await matches(of: (rare + filling).map(\.term), steps: recent, worldID: branch.worldID), idf: idf)
+            }
         }
         return try await passages(hits.map { ($0.step, $0.piece, $0.score, .bm25, $0.score) })
+    }
+
+    /// A word found in a piece: how often, and the piece's length in words.
+    private typealias Match = (piece: Int64, words: Int, word: String, frequency: Int)
+
+    /// Every occurrence of `words` in the pieces of `steps`.
+    private func matches(of words: [String], steps: [Int64], worldID: Int64) async throws -> [Match] {
+        let query = words.map { "'" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'" }
+            .joined(separator: " | ")
+        return try await rows("""
+            SELECT piece.id, piece.words, word.lexeme, cardinality(word.positions)
+            FROM step_piece AS piece, unnest(piece.search) AS word
+            WHERE piece.search @@ \(query)::tsquery AND piece.world_id = \(worldID)
+              AND piece.step_id = ANY(\(steps)::bigint[]) AND word.lexeme = ANY(\(words)::text[])
+            """) { (piece: try $0[0].decode(Int64.self), words: try $0[1].decode(Int.self),
+                    word: try $0[2].decode(String.self), frequency: try $0[3].decode(Int.self)) }
     }
 
     /// A step found, its score, and the piece that found it with its own ranking and score.
