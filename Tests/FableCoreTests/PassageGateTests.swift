@@ -56,4 +56,18 @@ import Testing
         #expect(late.gate.problem != nil)
         #expect(late.shown.hasPrefix(String(story.prefix(PassageGate.heldCharacters))) && !late.shown.contains("best story"))
     }
+
+    @Test func noiseIsStoppedUnseenAtTheStartAndBeforeItIsShownLater() {
+        let opening = run(#"""
+            ""
+
+            ",">".</>", "\\'<=>`, "'','"', "',`:"; """; ""::''; "".*;"""; """."""."""."""."
+            """# + " " + story)
+        #expect(opening.shown == "" && opening.gate.problem == "the passage is not prose")
+        let noise = "a5,u4078269-13c7.tjvnpw4yYVNnCJ1EHWUiRFZLxKrqYBg+MZlzbG/sXoGdOEhk3Lm_55,S8D0u2QA9I6p74eT-jvw"
+        let late = run(story + " " + noise)
+        #expect(late.gate.problem == "the passage is not prose")
+        // A run is judged once longer than a word can be: at most that much of it is shown.
+        #expect(late.shown.hasPrefix(story) && late.shown.count <= story.count + 1 + ProseCheck.longestRun)
+    }
 }

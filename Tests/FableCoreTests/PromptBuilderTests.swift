@@ -106,30 +106,6 @@ import Testing
         #expect(try JSONSerialization.jsonObject(with: Data(plain.utf8)) is [String: Any])
     }
 
-    @Test func jsonTextPatternsAdmitProseAsItsJSONTextAndRefuseCode() throws {
-        let settings = StorySettings(jsonTextPatterns: true)
-        let schema = ReplySchema.json(opening: false, settings: settings)
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(schema.utf8)) as? [String: Any])
-        let properties = try #require(object["properties"] as? [String: [String: Any]])
-        #expect(properties["passage"]?["maxLength"] == nil)
-        let pattern = try #require(properties["passage"]?["pattern"] as? String)
-        let regex = try NSRegularExpression(pattern: pattern)
-        // The pattern reads a string's JSON text as llama.cpp does: escapes and all, quotes off.
-        func admits(_ text: String) -> Bool {
-            let inside = String(JSONString.quoted(text).dropFirst().dropLast())
-            return regex.firstMatch(in: inside, range: NSRange(inside.startIndex..., in: inside)) != nil
-        }
-        let prose = String(repeating: "The keeper said \"wait\" and climbed.\nGulls wheeled. ", count: 10)
-        #expect(admits(prose))
-        #expect(!admits("{\"passage\": \"" + prose))
-        #expect(!admits(" " + prose))
-        #expect(!admits(prose + "[1] Look around"))
-        #expect(!admits(String(prose.prefix(200))))
-        #expect(!admits(String(repeating: prose, count: 4)))
-        let options = try #require(properties["options"]?["items"] as? [String: Any])
-        #expect(options["pattern"] is String)
-    }
-
     // MARK: - Canon, lore, rating and the reader's wishes
 
     var lorePremise: Premise {

@@ -30,6 +30,16 @@ import Testing
         #expect(problems(reply(passage: "  \n ")) == "the passage is empty")
     }
 
+    @Test func noiseIsUnusableInAnyFieldAndOnlyThatFieldIsNamed() {
+        let noise = "a5,u4078269-13c7.tjvnpw4yYVNnCJ1EHWUiRFZLxKrqYBg+MZlzbG/sXoGdOEhk3Lm_55,S8D0u2QA9I6p74eT-jvw"
+        #expect(problems(reply(passage: "You wake. " + noise)) == "the passage is not prose")
+        #expect(problems(reply(options: ["Climb the stairs.", "jmfjzlkjdjhjs&", "Wait."]))
+                == "the option jmfjzlkjdjhjs& is not a sentence; write each option as a full action")
+        let checked = validator.check(#"{"passage":"You wake.","memory_change":"c","memory":"\#(noise)","index_line":"You wake.","options":["Shout","Wait","Dig"]}"#,
+                                      opening: false)
+        #expect(checked.problems.fields == [.memory])
+    }
+
     @Test func rejectsMemoryOverItsCap() {
         let memory = Array(repeating: "word", count: 11).joined(separator: " ")
         #expect(problems(reply(memory: memory)) == "the memory has 11 words; keep it under 10")

@@ -24,10 +24,7 @@ public enum ReplySchema {
     private static func schema(of field: ReplyField, mode: StoryMode, settings: StorySettings) -> String {
         let limits = settings.constrainReplyLengths
         func string(_ minLength: Int, _ maxLength: Int) -> String {
-            if settings.jsonTextPatterns {
-                return #"{"type":"string","pattern":\#(JSONString.quoted(jsonTextPattern(limits ? (minLength, maxLength) : nil)))}"#
-            }
-            return limits ? #"{"type":"string","minLength":\#(minLength),"maxLength":\#(maxLength)}"# : #"{"type":"string"}"#
+            limits ? #"{"type":"string","minLength":\#(minLength),"maxLength":\#(maxLength)}"# : #"{"type":"string"}"#
         }
         // The minimums stop a small model from answering a field with a comma.
         switch field {
@@ -44,16 +41,5 @@ public enum ReplySchema {
                 ? #"{"type":"array","items":\#(string(8, 200)),"minItems":3,"maxItems":3}"#
                 : #"{"type":"array","items":{"type":"string"}}"#
         }
-    }
-
-    /// The JSON text of a string, as llama.cpp matches a `pattern` (escapes and all): prose, never
-    /// code. No bracket or brace anywhere, and no space first: a small model then cannot open its
-    /// passage as JSON or code, nor nest JSON in a field. Only the escapes prose needs. `lengths`
-    /// counts characters and escapes alike.
-    static func jsonTextPattern(_ lengths: (min: Int, max: Int)?) -> String {
-        let first = #"(?:[^"\\\x00-\x20{}\[\]]|\\")"#
-        let rest = #"(?:[^"\\\x00-\x1F{}\[\]]|\\["\\/nt])"#
-        guard let lengths else { return "^\(first)\(rest)*$" }
-        return "^\(first)\(rest){\(lengths.min - 1),\(lengths.max - 1)}$"
     }
 }

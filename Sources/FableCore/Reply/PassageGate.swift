@@ -1,6 +1,6 @@
 /// Stands between a streamed passage and the reader. It holds back the passage's first
 /// characters until they read as a story, and keeps watching the rest: a passage that opens
-/// with code or JSON, or repeats Fable's own instructions, is stopped at once, so the model's
+/// with code or JSON, repeats Fable's own instructions or turns into noise, is stopped at once, so the model's
 /// call can be cut and the passage written again, before the reader has seen any of it when
 /// the fault shows in its opening words.
 public struct PassageGate: Sendable {
@@ -62,6 +62,10 @@ public struct PassageGate: Sendable {
         guard count > checkedCount, whole || count - checkedCount >= Self.echoStride else { return }
         let window = String(String.UnicodeScalarView(text.unicodeScalars.dropFirst(max(0, checkedCount - 80))))
         checkedCount = count
-        if echo.isEcho(window) { problem = "the passage repeats the instructions instead of telling the story" }
+        if echo.isEcho(window) {
+            problem = "the passage repeats the instructions instead of telling the story"
+        } else if !ProseCheck.isProse(window, wordsAreWhole: false) {
+            problem = "the passage is not prose"
+        }
     }
 }

@@ -59,6 +59,7 @@ public struct ReplyValidator: Sendable {
         guard let text = value?.trimmingWhitespace else { return ["the \(field.rawValue) is missing"] }
         if text.isEmpty { return ["the \(field.rawValue) is empty"] }
         if echo.isEcho(text) { return ["the \(field.rawValue) repeats the instructions instead of telling the story"] }
+        if !ProseCheck.isProse(text) { return ["the \(field.rawValue) is not prose"] }
         let words = TextMeasure.words(text)
         if field == .memory && words > settings.memoryWordCap {
             return ["the memory has \(words) words; keep it under \(settings.memoryWordCap)"]
@@ -78,6 +79,9 @@ public struct ReplyValidator: Sendable {
             return ["the option \(bad) is not a whole sentence; write each option as a full action"]
         }
         if options.contains(where: echo.isEcho) { return ["an option repeats the instructions instead of a move in the story"] }
+        if let bad = options.first(where: { !ProseCheck.isProse($0) }) {
+            return ["the option \(bad) is not a sentence; write each option as a full action"]
+        }
         return []
     }
 }

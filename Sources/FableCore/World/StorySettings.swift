@@ -14,14 +14,10 @@ public struct StorySettings: Sendable, Equatable {
     public var instructionCharacterCap: Int
     /// Put length and item-count limits in the reply's JSON Schema (see `ReplySchema`).
     public var constrainReplyLengths: Bool
-    /// Bound each reply string by a `pattern` over its JSON text, as llama.cpp's grammar reads a
-    /// pattern (see `ReplySchema`). Only for llama.cpp: JSON Schema itself, and hosted strict
-    /// modes, apply a pattern to the decoded string, where it would forbid quotes and newlines.
-    public var jsonTextPatterns: Bool
 
     public init(retrievalCount: Int = 3, promptTokenBudget: Int = 3000, memoryWordCap: Int = 250,
                 outlineWordCap: Int = 200, maxReplyRetries: Int = 2, instructionCharacterCap: Int = 1000,
-                constrainReplyLengths: Bool = true, jsonTextPatterns: Bool = false) {
+                constrainReplyLengths: Bool = true) {
         self.retrievalCount = retrievalCount
         self.promptTokenBudget = promptTokenBudget
         self.memoryWordCap = memoryWordCap
@@ -29,7 +25,6 @@ public struct StorySettings: Sendable, Equatable {
         self.maxReplyRetries = maxReplyRetries
         self.instructionCharacterCap = instructionCharacterCap
         self.constrainReplyLengths = constrainReplyLengths
-        self.jsonTextPatterns = jsonTextPatterns
     }
 
     public static let `default` = StorySettings()

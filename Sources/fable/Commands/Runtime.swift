@@ -16,8 +16,7 @@ struct Runtime {
         store = try await StoreOpener.open(settings.databasePath, durability: settings.durability)
         storyteller = Storyteller(store: store, model: OpenAIChatClient(configuration: settings.llm),
                                   settings: StorySettings(maxReplyRetries: settings.replyRetries,
-                                                          constrainReplyLengths: settings.schemaLimits,
-                                                          jsonTextPatterns: settings.llm.server == .llamaCpp),
+                                                          constrainReplyLengths: settings.schemaLimits),
                                   embedder: settings.embeddings.map(OpenAIEmbeddingsClient.init),
                                   denseStatusChanged: { status in Console.err("fable: long-term search: \(status)\n") })
     }

@@ -108,7 +108,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let llm = runtime.settings.llm
         Console.out("fable: model \(llm.model) at \(llm.baseURL), served by \(llm.server.rawValue)"
-                    + (llm.server == .llamaCpp ? " (reply strings held to prose by patterns)" : "") + "\n")
+                    + (llm.repeatPenalty.map { " (repeat penalty \($0))" } ?? "") + "\n")
         let dense = await runtime.storyteller.retriever.probe()
         Console.out("fable: long-term search: \(dense)"
                     + (runtime.settings.embeddings.map { dense == .off ? "" : " [\($0.baseURL)]" } ?? "") + "\n")

@@ -1,0 +1,38 @@
+@testable import FableCore
+import Testing
+
+@Suite struct ProseCheckTests {
+    @Test(arguments: [
+        "The lantern gutters as you step onto the reed bridge; below, the water is black and slow.",
+        "“Wake up,” she says. — Who goes there? (Later.) ¿Quién anda ahí?",
+        "Tu descends vers le quai. La marée monte, et le phare s'allume au-dessus des rochers.",
+        "Die Donaudampfschifffahrtsgesellschaft legte um 1923 am Kai an.",
+        "你走下码头，潮水正在上涨，灯塔在礁石上方亮了起来。老守塔人说，三年前她就把钥匙藏在了井里。",
+        "Climb the rhythm of the stairs to the lamp room.",
+        "Ask Tam about the 2081 storm.",
+        "Go.",
+    ])
+    func proseInAnyLanguagePasses(text: String) {
+        #expect(ProseCheck.isProse(text))
+    }
+
+    @Test(arguments: [
+        #"""
+        ""
+
+        ",">".</>", "\\'<=>`, "'','"', "',`:"; """; ""::''; "".*;"""; """."""."""."""."
+        """#,
+        "a5,u4078269-13c7.tjvnpw4yYVNnCJ1EHWUiRFZLxKrqYBg+MZlzbG/sXoGdOEhk3Lm_55,S8D0u2QA9I6p74eT-jvw",
+        "jmfjzlkjdjhjs&",
+        "The keeper climbs. Ja1aLtPf9HnFNrVxYgCKR+BzZMqcXybWXdOU/sGZjlN2i_h85.k0oDmS4gQ3u7eIwvJ1T6pAaE9Lf",
+        "!!! ??? ... --- *** ### $$$ %%% &&& @@@",
+    ])
+    func noisePassesNot(text: String) {
+        #expect(!ProseCheck.isProse(text))
+    }
+
+    @Test func aWindowCutFromALongerTextIsNotJudgedByItsWordsVowels() {
+        #expect(!ProseCheck.isProse("jmfjzlkjdjhjs"))
+        #expect(ProseCheck.isProse("jmfjzlkjdjhjs", wordsAreWhole: false))
+    }
+}
