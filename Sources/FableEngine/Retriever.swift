@@ -131,6 +131,7 @@ public struct Retriever: Sendable {
             for index in merged.indices where merged[index].isDense { merged[index].keeps = max(merged[index].keeps, limit) }
         }
         var passages = fuse(merged, limit: limit)
+        if focus.count > 1 { passages += briefs(rankings, focusCount: focus.count, besides: passages, limit: limit) }
         // Pieces from every ranking that found a passage, not only the merged one.
         let pieces = Dictionary(grouping: rankings.flatMap { ranking in
             ranking.passages.enumerated().flatMap { index, passage in
@@ -208,6 +209,34 @@ public struct Retriever: Sendable {
         return [Ranking(query: 0, weight: 1, keeps: denseLeaders, isDense: true,
                         passages: Array(passages.prefix(max(limit, candidates))))]
             + rankings.filter { !$0.isDense }
+    }
+
+    /// With several texts in focus (the options of an unattended step, one of which the next
+    /// passage follows), each is also searched as if it were the reader's instruction (its own
+    /// dense and BM25 rankings and the memory's, fused alike), and what that finds beyond the
+    /// shared search's passages is added in brief: the index line and the piece that matched,
+    /// each option's first, then each one's second, and so on. The option the model takes then
+    /// has what a reader choosing it would have had, for a few dozen tokens a passage.
+    private func briefs(_ rankings: [Ranking], focusCount: Int, besides chosen: [RetrievedPassage],
+                        limit: Int) -> [RetrievedPassage] {
+        let lists = (0..<focusCount).map { number in
+            var own = rankings.filter { $0.query == number || $0.query == focusCount }
+            if !own.contains(where: { !$0.isDense && $0.keeps > 0 }) {
+                for index in own.indices where own[index].isDense { own[index].keeps = max(own[index].keeps, limit) }
+            }
+            return fuse(own, limit: limit)
+        }
+        var seen = Set(chosen.map(\.stepID))
+        var briefs: [RetrievedPassage] = []
+        for rank in 0..<limit {
+            for list in lists where rank < list.count && seen.insert(list[rank].stepID).inserted {
+                var passage = list[rank]
+                passage.isBrief = true
+                passage.passage = passage.pieces.first?.text ?? passage.indexLine
+                briefs.append(passage)
+            }
+        }
+        return briefs
     }
 
     private struct Ranking {

@@ -171,6 +171,43 @@ final class SynonymEmbedder: Embedder {
         #expect(!lexical.passages.map(\.passage).contains(Self.fact))
     }
 
+    @Test func eachOptionOfAnUnattendedStepBringsItsOwnFirstPassagesInBrief() async throws {
+        let store = try SQLiteStore(path: denseDatabase())
+        let world = try await store.createWorld(label: "briefs", premise: densePremise)
+        var head: Step?
+        let passages = ["The heron waits by the reeds.", "The heron fishes in the reeds at dawn.",
+                        Self.fact + " The gulls cried all day over the bay.", "Rain on the marsh.", "The heron sleeps."]
+        for passage in passages {
+            let draft = StepDraft(worldID: world.id, parentID: head?.id, depth: (head?.depth ?? 0) + 1, instruction: "",
+                                  content: StepContent(outline: head == nil ? "o" : nil, passage: passage, memoryChange: "",
+                                                       memory: "", indexLine: "A step.", options: ["a", "b", "c"]),
+                                  telemetry: StepTelemetry())
+            head = try await store.commit(draft, expectedHead: head?.id)
+        }
+        let retriever = Retriever(store: store, embedder: SynonymEmbedder())
+        #expect(await retriever.backfill(worldID: world.id, limit: 10) == passages.count)
+        let headID = try #require(head?.id)
+        let options = ["Watch the heron in the reeds.", "Follow the heron to the reeds.", Self.question]
+        // One place: the shared search gives it to one passage; each option adds its own first.
+        let unattended = try await retriever.search(endingAt: headID, query: RetrievalQuery(focus: options, memory: ""), limit: 1)
+        let asked = try await retriever.search(endingAt: headID, query: .text(Self.question), limit: 1)
+        let fact = try #require(asked.passages.first)
+        #expect(fact.passage.contains(Self.fact))
+        #expect(unattended.passages.first?.isBrief == false)
+        #expect(unattended.passages.count <= 1 + options.count)
+        #expect(unattended.passages.dropFirst().allSatisfy { $0.isBrief })
+        let found = try #require(unattended.passages.first { $0.stepID == fact.stepID })
+        #expect(found.isBrief, "the heron options take the shared place")
+        #expect(found.passage == Self.fact, "a brief holds the sentence that matched, not the whole passage")
+        // A reader's own instruction is one text: nothing in brief.
+        #expect(!asked.passages.contains { $0.isBrief })
+        // The prompt shows a brief on one line with its index line.
+        let prompt = PromptBuilder(settings: .default).build(StepContext(premise: densePremise, memory: "m", lastPassage: "p",
+                                                                         retrieved: unattended.passages, options: options,
+                                                                         instruction: .auto))
+        #expect(prompt.messages.map(\.content).joined().contains("(step \(found.depth)) A step. \(Self.fact)"))
+    }
+
     @Test func aTimedOutEndpointRestsWhileBM25Answers() async throws {
         final class SlowEmbedder: Embedder {
             let modelName = "slow"

@@ -219,7 +219,10 @@ private struct Parts {
             sections.append("\(PromptText.sectionLore)\n" + lore.map { "- \($0.text)" }.joined(separator: "\n"))
         }
         if !retrieved.isEmpty {
-            let entries = retrieved.map { "(step \($0.depth)) \($0.indexLine)\n\($0.passage)" }
+            let entries = retrieved.map { found in
+                guard found.isBrief else { return "(step \(found.depth)) \(found.indexLine)\n\(found.passage)" }
+                return "(step \(found.depth)) \(found.indexLine)" + (found.passage == found.indexLine ? "" : " \(found.passage)")
+            }
             sections.append("\(PromptText.sectionRetrieved)\n" + entries.joined(separator: "\n\n"))
         }
         if !lastPassage.isEmpty {

@@ -8,6 +8,9 @@ public struct RetrievedPassage: Sendable, Equatable {
     public var score: Double
     /// The pieces that brought it, best first, each with the ranking that found it.
     public var pieces: [RetrievedPiece]
+    /// Found for one option of an unattended step beyond the search's first passages: `passage`
+    /// holds only the piece that matched, and the prompt shows it on one line with the index line.
+    public var isBrief = false
 
     public init(stepID: Int64, depth: Int, indexLine: String, passage: String, score: Double,
                 pieces: [RetrievedPiece] = []) {
