@@ -62,6 +62,8 @@ public struct Inspection: Codable, Sendable, Equatable {
         /// The pieces (index line or sentence) that found it: which ranking, its rank there,
         /// and which query (0: the first option, …; the last: the memory).
         public var pieces: [Piece]?
+        /// Brought by one option's own search, shown in the prompt as one line (nil: a whole passage).
+        public var brief: Bool?
     }
 
     public struct Piece: Codable, Sendable, Equatable {
@@ -131,7 +133,7 @@ extension Storyteller {
                                      pieces: $0.pieces.map {
                                          Inspection.Piece(text: $0.text, ranking: $0.ranking.rawValue, rank: $0.rank,
                                                           query: $0.query)
-                                     })
+                                     }, brief: $0.isBrief ? true : nil)
             }
             report.nextRetrievalFused = result.fused
         }

@@ -39,7 +39,8 @@ extension Inspection {
                 let pieces = (found.pieces ?? []).map { piece in
                     wrap("\(piece.ranking) #\(piece.rank), query \(piece.query + 1): \(piece.text)", indent: "      ")
                 }
-                return ([wrap("step \(found.depth) (id \(found.stepID), score \(String(format: "%.3f", found.score))): \(found.indexLine)")]
+                let brief = found.brief == true ? ", in brief: one option's own" : ""
+                return ([wrap("step \(found.depth) (id \(found.stepID), score \(String(format: "%.3f", found.score))\(brief)): \(found.indexLine)")]
                         + pieces).joined(separator: "\n")
             }.joined(separator: "\n")))
         if let retrievalMode { out.append("Long-term search: " + retrievalMode) }
