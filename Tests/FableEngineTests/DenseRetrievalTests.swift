@@ -63,6 +63,19 @@ final class SynonymEmbedder: Embedder {
     }
 }
 
+/// One branch of story steps with these passages, committed in order; returns its last step.
+private func commitBranch(_ passages: [String], store: SQLiteStore, world: World) async throws -> Step? {
+    var head: Step?
+        for passage in passages {
+            let draft = StepDraft(worldID: world.id, parentID: head?.id, depth: (head?.depth ?? 0) + 1, instruction: "",
+                                  content: StepContent(outline: head == nil ? "o" : nil, passage: passage, memoryChange: "",
+                                                       memory: "", indexLine: "A step.", options: ["a", "b", "c"]),
+                                  telemetry: StepTelemetry())
+            head = try await store.commit(draft, expectedHead: head?.id)
+        }
+    return head
+}
+
 @Suite struct DenseRetrievalTests {
     static let fact = "Mara hid the silver key beneath the lighthouse stairs."
     static let question = "Where did the woman conceal the metal opener?"
@@ -141,15 +154,8 @@ final class SynonymEmbedder: Embedder {
     @Test func theRetrieverFusesBothRankingsAndFallsBackToBM25() async throws {
         let store = try SQLiteStore(path: denseDatabase())
         let world = try await store.createWorld(label: "fuse", premise: densePremise)
-        var head: Step?
         let passages = ["The heron waits by the reeds.", Self.fact, "The ferryman sings of the heron.", "Rain on the marsh."]
-        for passage in passages {
-            let draft = StepDraft(worldID: world.id, parentID: head?.id, depth: (head?.depth ?? 0) + 1, instruction: "",
-                                  content: StepContent(outline: head == nil ? "o" : nil, passage: passage, memoryChange: "",
-                                                       memory: "", indexLine: "A step.", options: ["a", "b", "c"]),
-                                  telemetry: StepTelemetry())
-            head = try await store.commit(draft, expectedHead: head?.id)
-        }
+        let head = try await commitBranch(passages, store: store, world: world)
         let embedder = SynonymEmbedder()
         let retriever = Retriever(store: store, embedder: embedder)
         #expect(retriever.isDense)
@@ -174,16 +180,9 @@ final class SynonymEmbedder: Embedder {
     @Test func eachOptionOfAnUnattendedStepBringsItsOwnFirstPassagesInBrief() async throws {
         let store = try SQLiteStore(path: denseDatabase())
         let world = try await store.createWorld(label: "briefs", premise: densePremise)
-        var head: Step?
         let passages = ["The heron waits by the reeds.", "The heron fishes in the reeds at dawn.",
                         Self.fact + " The gulls cried all day over the bay.", "Rain on the marsh.", "The heron sleeps."]
-        for passage in passages {
-            let draft = StepDraft(worldID: world.id, parentID: head?.id, depth: (head?.depth ?? 0) + 1, instruction: "",
-                                  content: StepContent(outline: head == nil ? "o" : nil, passage: passage, memoryChange: "",
-                                                       memory: "", indexLine: "A step.", options: ["a", "b", "c"]),
-                                  telemetry: StepTelemetry())
-            head = try await store.commit(draft, expectedHead: head?.id)
-        }
+        let head = try await commitBranch(passages, store: store, world: world)
         let retriever = Retriever(store: store, embedder: SynonymEmbedder())
         #expect(await retriever.backfill(worldID: world.id, limit: 10) == passages.count)
         let headID = try #require(head?.id)
