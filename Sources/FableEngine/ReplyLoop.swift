@@ -17,6 +17,10 @@ struct ReplyLoop: Sendable {
     /// the step fails.
     static let unseenRewrites = 6
 
+    /// The least of a stopped passage, in characters of whole sentences the reader has read,
+    /// that is kept as the passage instead of writing it again (about half the schema's least).
+    static func keptMinimum(_ mode: StoryMode) -> Int { mode == .novel ? 300 : 150 }
+
     struct Reply {
         var content: StepContent
         /// Every call's completion tokens, added up.
@@ -39,9 +43,20 @@ struct ReplyLoop: Sendable {
             let written = try await ask(ChatRequest(messages: messages, schemaName: ReplySchema.name, schema: schema),
                                         purpose: .write, calls: &calls, emit: emit)
             var (reply, problems) = validator.check(written.text, opening: opening)
+            var kept: String?
             if let cut = written.cutShort {
                 problems = ReplyProblems()
                 problems.add(.passage, cut)
+                // The sentences the reader has read stay when they can stand as the passage.
+                if written.firstPassageMilliseconds != nil,
+                   let sentences = PassageSalvage.wholeSentences(of: written.shownPassage, minimum: Self.keptMinimum(mode)) {
+                    var salvaged = reply
+                    salvaged.passage = sentences
+                    let rest = validator.problems(in: salvaged, opening: opening)
+                    if !rest.fields.contains(.passage) {
+                        (reply, problems, kept) = (salvaged, rest, "\(cut); the \(sentences.count) characters read were kept")
+                    }
+                }
             }
             if problems.fields.contains(.passage) {
                 let problem: ReplyProblem = if written.cutShort != nil {
@@ -71,7 +86,8 @@ struct ReplyLoop: Sendable {
                 messages = prompt.messages + [builder.correction(for: problem)]
                 continue
             }
-            calls.append(written.call(problem: problems.isEmpty ? nil : problems.description, reply: nil))
+            calls.append(written.call(problem: kept ?? (problems.isEmpty ? nil : problems.description),
+                                      reply: kept == nil ? nil : written.text))
             if !problems.isEmpty { emit(.repairing(fields: problems.fields)) }
             var repairs = 0
             while !problems.isEmpty && repairs < settings.maxReplyRetries {
@@ -113,6 +129,8 @@ struct ReplyLoop: Sendable {
         var firstPassageMilliseconds: Int?
         /// Why the passage's gate cut the call short, if it did: the passage is unusable.
         var cutShort: String?
+        /// The passage as far as the reader was shown it.
+        var shownPassage = ""
 
         func call(fields: [ReplyField]? = nil, problem: String?, reply: String?) -> ModelCall {
             ModelCall(purpose: purpose, fields: fields, problem: problem, reply: reply, usage: usage,
@@ -160,7 +178,7 @@ struct ReplyLoop: Sendable {
                 return Answer(purpose: purpose, text: reply.text, reason: ending.reason, usage: ending.usage,
                               milliseconds: (ContinuousClock.now - started).milliseconds,
                               firstPassageMilliseconds: firstPassage.instant.map { ($0 - started).milliseconds },
-                              cutShort: reply.problem)
+                              cutShort: reply.problem, shownPassage: reply.shownPassage)
             } catch let error as ModelError where error.isTransient {
                 failures += 1
                 calls.append(ModelCall(purpose: purpose, problem: error.description,

@@ -39,6 +39,9 @@ public final class StreamedReply: Sendable {
 
     public var text: String { state.withLock { $0.text } }
 
+    /// The passage as far as the reader has been shown it.
+    public var shownPassage: String { state.withLock { $0.gate.shown } }
+
     /// Why the gate stopped the passage, if it did.
     public var problem: String? { state.withLock { $0.gate.problem } }
 }

@@ -113,6 +113,29 @@ func validReply(_ n: Int, opening: Bool = false) -> String {
         #expect(model.requests[0].messages.count == 2 && model.requests[1].schemaName == ReplySchema.name)
     }
 
+    @Test func aPassageStoppedAfterTheReaderReadPartOfItKeepsTheSentencesRead() async throws {
+        let read = "The bell rings under the black water. You kneel on the reed bridge and listen. "
+            + "Far off, the keeper's daughter answers with a lantern. The marsh holds its breath."
+        // The model turns to JSON after its good sentences. The scripted model streams a reply
+        // in thirds: the tail's length puts the sentences, and not the brace, in the first.
+        let turned = " And then the keeper said {\"json\": true} " + String(repeating: "noise and more ", count: 22)
+        let first = #"{"outline":"A plan for the marsh.","passage":"\#(read)\#(turned)","memory_change":"c","memory":"m","index_line":"i","options":["a","b","c"]}"#
+        let third = first.prefix(first.count / 3)
+        try #require(third.contains(read) && !third.dropFirst().contains("{"))
+        let (store, model, teller, world) = try await setUp { request, n in
+            n == 1 ? first : validReply(n, opening: true)
+        }
+        let result = try await collect(teller.begin(worldID: world.id))
+        #expect(result.restarts.isEmpty, "no rewrite the reader sees")
+        #expect(result.step.content.passage == read)
+        #expect(result.passage.hasPrefix(read) && !result.passage.contains("json"))
+        #expect(result.repairs.count == 1 && !(result.repairs.first ?? []).contains(.passage))
+        #expect(model.requests.count == 2 && model.requests[1].schemaName == ReplySchema.repairName)
+        #expect(model.requests[1].messages.last?.content.contains(read) == true)
+        let calls = try #require(try await store.trace(stepID: result.step.id)?.calls)
+        #expect(calls.first?.problem?.contains("characters read were kept") == true)
+    }
+
     /// Passages stopped unseen cost the reader nothing: more of them are tried than of the
     /// rewrites a reader sees, before a step fails.
     @Test func passagesStoppedUnseenHaveABudgetOfTheirOwn() async throws {

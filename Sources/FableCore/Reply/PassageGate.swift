@@ -21,6 +21,11 @@ public struct PassageGate: Sendable {
     /// Why the passage cannot be used, once that shows.
     public private(set) var problem: String?
 
+    /// What the reader has been shown so far.
+    public var shown: String {
+        String(String.UnicodeScalarView(text.unicodeScalars.prefix(shownCount)))
+    }
+
     public init(echo: PromptEcho = .fable, heldCharacters: Int = PassageGate.heldCharacters) {
         self.echo = echo
         held = heldCharacters
