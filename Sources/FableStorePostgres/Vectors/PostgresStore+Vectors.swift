@@ -129,6 +129,8 @@ extension PostgresStore: VectorStore {
                 }
             }
             if attempt == 0, let current = known, groups.isEmpty { return current }
+            // The cache's vectors are changed in place: a reference held here would copy them all.
+            known = nil
             let merged = vectorCache.merge(worldID: worldID, model: model, dimensions: dimensions, readAbove: highest, groups,
                                            newest: newest)
             if merged.highestID >= newest { return merged }

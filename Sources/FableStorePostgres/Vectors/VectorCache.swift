@@ -42,8 +42,9 @@ final class VectorCache: Sendable {
         }.vectors
     }
 
-    /// Sets a step's vectors in memory; returns the nearest cosines that changed (the step's
-    /// own pieces' and those of the pieces they came near).
+    /// Sets a step's vectors in memory, once the world's rows have been read up to date;
+    /// returns the nearest cosines that changed (the step's own pieces' and those of the pieces
+    /// they came near).
     func set(worldID: Int64, model: String, dimensions: Int, step: Int64,
              _ pieces: [(pieceID: Int64, vector: [Float])]) -> [Int64: [Float]] {
         update(worldID: worldID, model: model, dimensions: dimensions) { vectors in
@@ -51,6 +52,9 @@ final class VectorCache: Sendable {
             for id in vectors.set(step: step, pieces) + pieces.map(\.pieceID) {
                 if let list = vectors.nearest(of: id) { lists[id] = list }
             }
+            // The world's rows were read up to date just before (`loadedVectors`), so memory
+            // holds every row up to these: the next search need not read them back.
+            vectors.highestID = max(vectors.highestID, pieces.map(\.pieceID).max() ?? 0)
             return lists
         }.result
     }
