@@ -10,6 +10,8 @@ import Testing
         "你走下码头，潮水正在上涨，灯塔在礁石上方亮了起来。老守塔人说，三年前她就把钥匙藏在了井里。",
         "Climb the rhythm of the stairs to the lamp room.",
         "Ask Tam about the 2081 storm.",
+        "Rest by the eel (100000c).",
+        "Pay 100000 coins.",
         "Go.",
     ])
     func proseInAnyLanguagePasses(text: String) {

@@ -1,11 +1,12 @@
 /// Tells prose from the noise a small model writes when a grammar holds it inside a string it
-/// has nothing more to say in: runs of symbols, long strings of letters and digits with no space,
+/// has nothing more to say in: mostly symbols, long strings of letters and digits with no space,
 /// words with no vowel. In any script: the checks on runs and vowels look at ASCII text only, so
 /// Chinese or Japanese, which have no spaces, pass.
 public enum ProseCheck {
     /// A run without whitespace longer than this, mostly ASCII, is not a word of any language.
     static let longestRun = 40
-    /// Below this share of letters among the visible characters a text is symbols, not words.
+    /// Below this share of letters and digits among the visible characters a text is symbols,
+    /// not words.
     static let letterShare = 0.6
     /// Fewer visible characters than this are too few to judge by their share of letters.
     static let judgedLength = 20
@@ -41,7 +42,7 @@ public enum ProseCheck {
             visible += 1
             run += 1
             if scalar.isASCII { asciiInRun += 1 }
-            if scalar.properties.isAlphabetic { letters += 1 }
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil { letters += 1 }
             word.append(scalar)
         }
         if run > longestRun, asciiInRun * 2 > run { return false }
