@@ -28,6 +28,7 @@ extension PostgresStore: VectorStore {
         var nearest: [Int64: [Float]] = [:]
         var loaded = Set<Int64>()
         for group in groups {
+            vectorCache.storedVectors(worldID: group.world, model: model)
             if loaded.insert(group.world).inserted {
                 _ = try await loadedVectors(worldID: group.world, model: model, dimensions: group.pieces[0].vector.count)
             }
@@ -86,14 +87,26 @@ extension PostgresStore: VectorStore {
 
     public func piecesMissingVectors(worldID: Int64, model: String, limit: Int) async throws -> [StoredPiece] {
         guard limit > 0 else { return [] }
+        // Only the steps above the newest one below which every story step had vectors when
+        // last looked at: a step's backfill query reads the few newest steps, not the world.
+        let complete = vectorCache.vectorsComplete(worldID: worldID, model: model)
         let missing = try await rows("""
             SELECT step.id FROM step
-            WHERE step.world_id = \(worldID) AND step.kind = 'story'
+            WHERE step.world_id = \(worldID) AND step.id > \(complete) AND step.kind = 'story'
               AND EXISTS (SELECT 1 FROM step_piece WHERE step_piece.step_id = step.id)
               AND NOT EXISTS (SELECT 1 FROM piece_vector
                               WHERE piece_id BETWEEN step.id * 64 AND step.id * 64 + 63 AND model = \(model))
             ORDER BY step.id DESC LIMIT \(limit)
             """, { try $0[0].decode(Int64.self) })
+        if missing.count < limit {
+            // Every step missing them above `complete` is in `missing`: below the oldest of them
+            // (or up to the newest step, when none is missing) all have vectors.
+            let covered: Int64? = if let oldest = missing.last { oldest - 1 } else {
+                try await rows("SELECT max(id) FROM step WHERE world_id = \(worldID)", { try $0[0].decode(Int64?.self) })
+                    .first ?? nil
+            }
+            if let covered, covered > complete { vectorCache.setVectorsComplete(covered, worldID: worldID, model: model) }
+        }
         guard !missing.isEmpty else { return [] }
         let pieces = try await rows("""
             SELECT id, text FROM step_piece WHERE step_id = ANY(\(missing)::bigint[]) ORDER BY id

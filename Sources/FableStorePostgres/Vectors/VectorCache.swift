@@ -12,6 +12,9 @@ final class VectorCache: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Per world and model, the newest step below which every story step had vectors when last
+    /// looked at. Steps of a world get ids in commit order, so it stays true as steps arrive.
+    private let complete = Mutex<[Int64: [String: Int64]]>([:])
     let capacity: Int
 
     /// About a gigabyte: 2,000 worlds of 1,000 steps (~500 KB each), or a hundred of 10,000.
@@ -59,8 +62,24 @@ final class VectorCache: Sendable {
         }.result
     }
 
+    /// The step up to which every story step of the world has vectors of `model` (0: unknown).
+    func vectorsComplete(worldID: Int64, model: String) -> Int64 {
+        complete.withLock { $0[worldID]?[model] ?? 0 }
+    }
+
+    func setVectorsComplete(_ stepID: Int64, worldID: Int64, model: String) {
+        complete.withLock { $0[worldID, default: [:]][model] = max($0[worldID]?[model] ?? 0, stepID) }
+    }
+
+    /// Vectors of `model` were stored for the world: a piece's vector of another model may have
+    /// been replaced, so that model's coverage is no longer known.
+    func storedVectors(worldID: Int64, model: String) {
+        complete.withLock { $0[worldID] = $0[worldID]?.filter { $0.key == model } }
+    }
+
     func forget(worldID: Int64) {
         _ = state.withLock { $0.worlds.removeValue(forKey: worldID) }
+        _ = complete.withLock { $0.removeValue(forKey: worldID) }
     }
 
     /// Changes a world's vectors in place (new ones for another model or dimension), then
