@@ -66,3 +66,10 @@ extension PostgresStore {
         try await rows("SELECT pg_database_size(current_database())", { try $0[0].decode(Int.self) }).first ?? 0
     }
 }
+
+extension PostgresStore {
+    /// Front ends recorded in the database, alive or not yet cleared away.
+    public func frontEndCount() async throws -> Int {
+        try await rows("SELECT count(*) FROM front_end", { try $0[0].decode(Int.self) }).first ?? 0
+    }
+}
