@@ -55,8 +55,10 @@ struct TwoFrontEndsTests {
 
             // `@who` on B lists the readers on A (announced within a second or so) and B's own.
             let who = try await Self.poll(admin, "@who", until: "3 readers connected:")
+            // The id `@who` marks them with is the one A printed at its start.
+            let idA = try Self.frontEndID(printedBy: a)
             for name in ["ada", "bea"] {
-                #expect(who.contains("  \(name) from 127.0.0.1 [front end "), "\(who)")
+                #expect(who.contains("  \(name) from 127.0.0.1 [front end \(idA)], on "), "\(who)")
             }
             #expect(who.contains("  keeper from 127.0.0.1, on "), "\(who)")
 
@@ -129,6 +131,13 @@ struct TwoFrontEndsTests {
         try await PostgresStore.createDatabase(name, at: location)
         let url = try #require(URL(string: server))
         return (url.deletingLastPathComponent().appendingPathComponent(name).absoluteString, location.with(database: name))
+    }
+
+    /// The id in the line "fable: front end ID: readers, …" the server printed.
+    static func frontEndID(printedBy server: ServerProcess) throws -> String {
+        let text = (try? String(contentsOf: server.out, encoding: .utf8)) ?? ""
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("fable: front end ") }, "\(text)")
+        return String(line.dropFirst("fable: front end ".count).prefix { $0 != ":" })
     }
 
     static func login(_ name: String, port: Int, create: Bool) async throws -> LineClient {

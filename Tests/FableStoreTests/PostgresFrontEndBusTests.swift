@@ -150,3 +150,26 @@ import Testing
         await b.stop()
     }
 }
+
+extension PostgresFrontEndBusTests {
+    @Test func aListenerWhoseConnectionIsCutListensAgain() async throws {
+        let location = try await StoreUnderTest.freshPostgresDatabase()
+        let a = try await FrontEnd.start(location)
+        let b = try await FrontEnd.start(location)
+        // The server ends every connection that listens (both buses' listeners).
+        #expect(try await a.store.terminateListeners() == 2)
+        // Within a few seconds B listens again, and what A sends then arrives.
+        let deadline = ContinuousClock.now + .seconds(15)
+        var sent = 0
+        while b.inbox.received.isEmpty {
+            try #require(ContinuousClock.now < deadline, "B never listened again")
+            sent += 1
+            await a.bus.publish(.broadcast(text: "after the cut \(sent)"))
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        guard case .broadcast(let text) = b.inbox.received.first else { Issue.record("\(b.inbox.received)"); return }
+        #expect(text.hasPrefix("after the cut "))
+        await a.stop()
+        await b.stop()
+    }
+}

@@ -108,6 +108,11 @@ struct ServeCommand: AsyncParsableCommand {
         let signals = Self.onTermination { Task { await server.shutdown() } }
         // Printed for people and scripts (tests start the server on port 0 and read this line).
         Console.out("fable: serving on \(host):\(bound) (model \(runtime.settings.llm.baseURL), database \(StoreOpener.describe(runtime.settings.databasePath)))\n")
+        if context.frontEnds is PostgresFrontEndBus {
+            // @who marks readers on other front ends with their id: this says which process is which.
+            Console.out("fable: front end \(context.frontEnds.frontEndID): readers, @who, @boot and @broadcast are shared "
+                        + "with the other front ends on this database\n")
+        }
         if let tls, let tlsBound = await server.tlsPort {
             Self.announce(tls.identity, host: host, port: tlsBound, logger: context.logger)
         }
