@@ -66,3 +66,21 @@ extension PostgresStore {
         try await rows("SELECT pg_database_size(current_database())", { try $0[0].decode(Int.self) }).first ?? 0
     }
 }
+
+extension PostgresStore {
+    /// Front ends recorded in the database, alive or not yet cleared away.
+    public func frontEndCount() async throws -> Int {
+        try await rows("SELECT count(*) FROM front_end", { try $0[0].decode(Int.self) }).first ?? 0
+    }
+}
+
+extension PostgresStore {
+    /// Ends every connection to this database that is listening for notifications (a test of
+    /// how the front ends' listeners recover); returns how many.
+    public func terminateListeners() async throws -> Int {
+        try await rows("""
+            SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity
+            WHERE datname = current_database() AND query LIKE 'LISTEN%'
+            """, { try $0[0].decode(Int.self) }).first ?? 0
+    }
+}

@@ -20,6 +20,9 @@ public final class PostgresStore: StoryStore, Sendable {
     let vectorCache = VectorCache()
     /// Each world's step tree, for the branch rule and BM25's statistics.
     let trees = BranchTrees()
+    /// This store's id among the processes on the database, chosen at random when it opens: the
+    /// sender of its notifications, and a `fable serve` front end's id (`PostgresFrontEndBus`).
+    public let instanceID = FrontEndID.random()
 
     /// Connects (a first connection says clearly why it failed), brings the schema up to date,
     /// then starts the pool. `waitForFlush` false (`--durability every-second`) commits with

@@ -137,7 +137,8 @@ final class ServerProcess {
     let out: URL
 
     init(folder: URL, llmURL: String, database: String = "crash.sqlite",
-         extra: [String] = ["--max-generations", "200", "--connections-per-address", "1000"]) throws {
+         extra: [String] = ["--max-generations", "200", "--connections-per-address", "1000"],
+         environment extraEnvironment: [String: String] = [:]) throws {
         out = folder.appendingPathComponent("serve-\(UUID().uuidString).out")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         process.executableURL = FableProcess.binary
@@ -147,6 +148,7 @@ final class ServerProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["FABLE_LLM_URL"] = llmURL
         environment["FABLE_DB"] = nil
+        environment.merge(extraEnvironment) { _, new in new }
         process.environment = environment
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = FileHandle.nullDevice

@@ -15,6 +15,9 @@ public final class GameContext: Sendable {
     public let catalog: any StoryCatalog
     public let configuration: ServerConfiguration
     public let registry: ReaderRegistry
+    /// The other front ends on the same database: logins, boots and broadcasts reach them, and
+    /// `@who` lists their readers. None for a server alone on its store.
+    public let frontEnds: any FrontEndBus
     public let queue: GenerationQueue
     public let throttle: LoginThrottle
     public let hasher: PasswordHasher
@@ -29,7 +32,8 @@ public final class GameContext: Sendable {
     public let mssp: MSSPProvider
 
     public init(store: any StoryStore & AccountStore, storyteller: Storyteller, catalog: any StoryCatalog,
-                configuration: ServerConfiguration, logger: Logger) {
+                configuration: ServerConfiguration, logger: Logger,
+                frontEnds: any FrontEndBus = InProcessFrontEndBus()) {
         self.store = store
         self.storyteller = storyteller
         worlds = WorldService(storyteller: storyteller)
@@ -37,6 +41,7 @@ public final class GameContext: Sendable {
         self.configuration = configuration
         self.logger = logger
         registry = ReaderRegistry()
+        self.frontEnds = frontEnds
         queue = GenerationQueue(capacity: configuration.concurrentGenerations)
         throttle = LoginThrottle()
         hasher = PasswordHasher(rounds: configuration.passwordRounds)

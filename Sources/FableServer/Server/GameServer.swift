@@ -17,6 +17,8 @@ public actor GameServer {
     /// The web client's listeners: HTTP, and HTTPS when configured.
     private var webChannels: [any Channel] = []
     private var clock: Task<Void, Never>?
+    /// Tells the other front ends who is connected here.
+    private var beacon: PresenceBeacon?
 
     public init(context: GameContext) {
         self.context = context
@@ -58,6 +60,14 @@ public actor GameServer {
             Task { await self?.shutdown(grace: grace) }
         }
         let registry = context.registry
+        do {
+            try await startFrontEnds()
+        } catch {
+            try? await server.close()
+            try? await tlsChannel?.close()
+            for channel in webChannels { try? await channel.close() }
+            throw error
+        }
         clock = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(5))
@@ -71,6 +81,16 @@ public actor GameServer {
                 "sha256": "\(tls.identity.fingerprint)"])
         }
         return port
+    }
+
+    /// Receives the other front ends' events and announces this one's readers to them.
+    private func startFrontEnds() async throws {
+        let context = context
+        try await context.frontEnds.start { event in await context.receive(event) }
+        let beacon = PresenceBeacon(registry: context.registry, bus: context.frontEnds,
+                                    heartbeat: context.configuration.presenceHeartbeat)
+        await context.registry.onChange { beacon.changed() }
+        self.beacon = beacon
     }
 
     /// The TLS listener's port once started, nil without one.
@@ -192,6 +212,8 @@ public actor GameServer {
         await registry.broadcast(.boot("\(reason) now. Goodbye."))
         await sessionsEnded()
         clock?.cancel()
+        await beacon?.stop()
+        await context.frontEnds.stop()
         context.logger.info("server stopped")
     }
 

@@ -1,3 +1,4 @@
+import FableCore
 import Foundation
 import Synchronization
 
@@ -28,6 +29,15 @@ public actor ReaderRegistry {
     public init() {}
 
     private var shutdownHandler: (@Sendable (Duration) -> Void)?
+    /// Told whenever who is logged in, or what they do, changes (the front ends' presence).
+    private var changeHandler: (@Sendable () -> Void)?
+
+    public func onChange(_ handler: @escaping @Sendable () -> Void) {
+        changeHandler = handler
+    }
+
+    /// What a reader's older session is told when they log in again, here or on another front end.
+    public static let loggedInElsewhere = "You logged in from somewhere else; this connection is closing."
 
     func register(address: String, screen: Screen, input: InputClock,
                   deliver: @escaping @Sendable (SessionNotice) -> Void) -> UInt64 {
@@ -67,7 +77,10 @@ public actor ReaderRegistry {
     }
 
     public func remove(_ id: UInt64) {
-        if entries.removeValue(forKey: id)?.name != nil { loggedIn.subtract(1, ordering: .relaxed) }
+        if entries.removeValue(forKey: id)?.name != nil {
+            loggedIn.subtract(1, ordering: .relaxed)
+            changeHandler?()
+        }
         if entries.isEmpty {
             let waiters = emptyWaiters
             emptyWaiters = []
@@ -84,15 +97,33 @@ public actor ReaderRegistry {
     /// Marks the session as this reader's, telling any older session of the same reader to close.
     public func login(_ id: UInt64, name: String) {
         for entry in entries.values where entry.id != id && entry.name?.lowercased() == name.lowercased() {
-            entry.deliver(.boot("You logged in from somewhere else; this connection is closing."))
+            entry.deliver(.boot(Self.loggedInElsewhere))
         }
         guard entries[id] != nil else { return }
         if entries[id]?.name == nil { loggedIn.add(1, ordering: .relaxed) }
         entries[id]?.name = name
+        changeHandler?()
+    }
+
+    /// The reader logged in on another front end: their session here closes, as it would for
+    /// a second login on this server. False if they had none here.
+    @discardableResult
+    public func loggedInElsewhere(_ name: String) -> Bool {
+        boot(name, reason: Self.loggedInElsewhere)
     }
 
     public func update(_ id: UInt64, activity: String) {
+        guard entries[id] != nil else { return }
         entries[id]?.activity = activity
+        if entries[id]?.name != nil { changeHandler?() }
+    }
+
+    /// The readers logged in here, as the other front ends' `@who` shows them.
+    public func present(frontEnd: String) -> [PresentReader] {
+        readers().map { entry in
+            PresentReader(name: entry.name ?? "?", address: entry.address, connectedAt: entry.connectedAt,
+                          lastInput: entry.lastInput, activity: entry.activity, frontEnd: frontEnd)
+        }
     }
 
     /// Readers who have logged in, by name.

@@ -24,6 +24,9 @@ public struct ServerConfiguration: Sendable {
     public var writingNoticeDelay: Duration = .seconds(1)
     /// On SIGINT/SIGTERM, in-flight steps get this long to finish before they are cancelled.
     public var shutdownGrace: Duration = .seconds(5)
+    /// How often this front end tells the others (through `GameContext.frontEnds`) who is
+    /// connected here, which is also how they know it is alive.
+    public var presenceHeartbeat: Duration = .seconds(5)
     /// scrypt's N for new passwords.
     public var passwordRounds = 16384
     public var autoStepLimit = 20

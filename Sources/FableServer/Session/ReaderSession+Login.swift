@@ -75,6 +75,8 @@ extension ReaderSession {
         account.passwordHash = ""
         self.account = account
         await context.registry.login(registryID, name: account.name)
+        // A session of theirs on another front end closes, as one on this server just did.
+        await context.frontEnds.publish(.loggedIn(name: account.name))
         context.logger.info("reader logged in", metadata: ["reader": "\(account.name)", "address": "\(address)"])
         await applyWidth()
         await screen.say(isNew ? "Welcome, \(account.name). Type `help` at any time."

@@ -156,5 +156,26 @@ enum PostgresSchema {
             """,
             "CREATE INDEX piece_vector_world ON piece_vector(world_id, model, piece_id)",
         ]),
+        // Front ends on one database (`PostgresFrontEndBus`): each announces itself and its
+        // readers; one whose heartbeat is older than the presence timeout is gone (killed), and
+        // its readers with it.
+        Migration(version: 2, name: "front ends and their readers", statements: [
+            """
+            CREATE TABLE front_end(
+                id text PRIMARY KEY,
+                started_at timestamptz NOT NULL DEFAULT now(),
+                heartbeat_at timestamptz NOT NULL DEFAULT now())
+            """,
+            """
+            CREATE TABLE front_end_reader(
+                front_end text NOT NULL REFERENCES front_end(id) ON DELETE CASCADE,
+                name text NOT NULL,
+                address text NOT NULL,
+                connected_at timestamptz NOT NULL,
+                last_input timestamptz NOT NULL,
+                activity text NOT NULL)
+            """,
+            "CREATE INDEX front_end_reader_front_end ON front_end_reader(front_end)",
+        ]),
     ]
 }

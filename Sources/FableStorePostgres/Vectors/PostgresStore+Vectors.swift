@@ -56,6 +56,13 @@ extension PostgresStore: VectorStore {
                         UPDATE piece_vector SET neighbours = \(VectorCoding.encode(list)) WHERE piece_id = \(id) AND model = \(model)
                         """, logger: logger)
                 }
+                // Other front ends hold this world's vectors in memory, topped up only with pieces
+                // above the highest they hold: a backfill of older steps, or changed neighbours,
+                // would go unseen there. A notification is sent when the transaction commits.
+                for world in Set(groups.map(\.world)) {
+                    let payload = BusMessage(from: instanceID, vectorsOfWorld: world).payload()
+                    try await connection.query("SELECT pg_notify(\(BusMessage.channel), \(payload))", logger: logger)
+                }
             }
         } catch {
             // Memory is ahead of the database: read it again at the next search.

@@ -82,6 +82,16 @@ final class VectorCache: Sendable {
         _ = complete.withLock { $0.removeValue(forKey: worldID) }
     }
 
+    /// Forgets every world (notifications may have been missed while reconnecting).
+    func forgetAll() {
+        state.withLock { $0.worlds.removeAll() }
+    }
+
+    /// Whether a world's vectors are in memory.
+    func holds(worldID: Int64) -> Bool {
+        state.withLock { $0.worlds[worldID] != nil }
+    }
+
     /// Changes a world's vectors in place (new ones for another model or dimension), then
     /// evicts other worlds while over capacity.
     private func update<T>(worldID: Int64, model: String, dimensions: Int,

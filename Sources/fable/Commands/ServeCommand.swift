@@ -1,6 +1,8 @@
 import ArgumentParser
 import Dispatch
+import FableCore
 import FableServer
+import FableStorePostgres
 import Foundation
 import Logging
 
@@ -61,6 +63,12 @@ struct ServeCommand: AsyncParsableCommand {
         """)
     var httpsPort: String?
 
+    @Option(name: .customLong("presence-timeout"), help: """
+        With several front ends on one PostgreSQL database: seconds after which a front end that has \
+        stopped announcing itself (killed) and its readers drop out of the others' @who (at least 3).
+        """)
+    var presenceTimeout = 30
+
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
@@ -76,6 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        guard presenceTimeout >= 3 else { throw ValidationError("--presence-timeout is at least 3 seconds") }
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var configuration = ServerConfiguration()
         configuration.tls = tls
@@ -88,15 +97,22 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.connectionsPerAddress = connectionsPerAddress
         configuration.loginIdleTimeout = .seconds(loginTimeout)
         configuration.shutdownGrace = .seconds(shutdownGrace)
+        // A third of the time-out: a front end alive misses two heartbeats before it seems gone.
+        configuration.presenceHeartbeat = .seconds(min(5, presenceTimeout / 3))
         let context = GameContext(store: runtime.store, storyteller: runtime.storyteller,
                                   catalog: StoryFolderCatalog(directory: stories), configuration: configuration,
-                                  logger: Logger(label: "fable"))
+                                  logger: Logger(label: "fable"), frontEnds: frontEnds(runtime))
         let server = GameServer(context: context)
         let bound = try await server.start()
         // Before anything is printed: a script that reads the lines below may stop the server at once.
         let signals = Self.onTermination { Task { await server.shutdown() } }
         // Printed for people and scripts (tests start the server on port 0 and read this line).
         Console.out("fable: serving on \(host):\(bound) (model \(runtime.settings.llm.baseURL), database \(StoreOpener.describe(runtime.settings.databasePath)))\n")
+        if context.frontEnds is PostgresFrontEndBus {
+            // @who marks readers on other front ends with their id: this says which process is which.
+            Console.out("fable: front end \(context.frontEnds.frontEndID): readers, @who, @boot and @broadcast are shared "
+                        + "with the other front ends on this database\n")
+        }
         if let tls, let tlsBound = await server.tlsPort {
             Self.announce(tls.identity, host: host, port: tlsBound, logger: context.logger)
         }
@@ -114,6 +130,13 @@ struct ServeCommand: AsyncParsableCommand {
                     + (runtime.settings.embeddings.map { dense == .off ? "" : " [\($0.baseURL)]" } ?? "") + "\n")
         await server.wait()
         signals.forEach { $0.cancel() }
+    }
+
+    /// The other front ends on the same database: on PostgreSQL, any `fable serve` started with
+    /// the same URL; a SQLite file has one server.
+    private func frontEnds(_ runtime: Runtime) -> any FrontEndBus {
+        guard let store = runtime.store as? PostgresStore else { return InProcessFrontEndBus() }
+        return PostgresFrontEndBus(store: store, presenceTimeout: .seconds(presenceTimeout))
     }
 
     /// The TLS listener: the admin's certificate, or the self-signed one kept beside the database

@@ -49,7 +49,8 @@ struct ServerHarness {
     private static func start(chunkDelay: Duration = .zero, firstChunkDelay: Duration = .zero,
                       stories extraStories: [String: String] = [:],
                       configure: (inout ServerConfiguration) -> Void = { _ in },
-                      script: StubScript? = nil) async throws -> ServerHarness {
+                      script: StubScript? = nil,
+                      frontEnds: any FrontEndBus = InProcessFrontEndBus()) async throws -> ServerHarness {
         let folder = ScratchFolder.make("fable-server")
         let stories = folder.appendingPathComponent("stories")
         try FileManager.default.createDirectory(at: stories, withIntermediateDirectories: true)
@@ -81,7 +82,7 @@ struct ServerHarness {
         logger.logLevel = .warning
         let context = GameContext(store: store, storyteller: storyteller,
                                   catalog: StoryFolderCatalog(directory: configuration.storiesDirectory),
-                                  configuration: configuration, logger: logger)
+                                  configuration: configuration, logger: logger, frontEnds: frontEnds)
         let server = GameServer(context: context)
         let port = try await server.start()
         return ServerHarness(stub: stub, server: server, store: store, port: port, folder: folder)
@@ -94,9 +95,10 @@ struct ServerHarness {
                              stories: [String: String] = [:],
                              configure: (inout ServerConfiguration) -> Void = { _ in },
                              script: StubScript? = nil,
+                             frontEnds: any FrontEndBus = InProcessFrontEndBus(),
                              _ body: (ServerHarness) async throws -> Result) async throws -> Result {
         let harness = try await start(chunkDelay: chunkDelay, firstChunkDelay: firstChunkDelay, stories: stories,
-                                      configure: configure, script: script)
+                                      configure: configure, script: script, frontEnds: frontEnds)
         do {
             let result = try await body(harness)
             await harness.stop()

@@ -1,6 +1,6 @@
 import FableCommands
 
-/// `@boot READER`: disconnect a reader.
+/// `@boot READER`: disconnect a reader, on whichever front end they are connected to.
 struct AdminBoot: SessionCommand {
     static let words = ["@boot"]
     static let access = CommandAccess.admin
@@ -12,7 +12,12 @@ struct AdminBoot: SessionCommand {
     }
 
     func run(in session: isolated ReaderSession) async {
-        let booted = await session.context.registry.boot(name, reason: "An admin has disconnected you.")
-        await session.screen.say(booted ? "\(name) is disconnected." : "\(name) is not connected.")
+        let context = session.context
+        let reason = "An admin has disconnected you."
+        let here = await context.registry.boot(name, reason: reason)
+        // Told even when their presence is not announced yet (a login less than a second old).
+        if !here { await context.frontEnds.publish(.boot(name: name, reason: reason)) }
+        let elsewhere = here ? false : await context.isElsewhere(name)
+        await session.screen.say(here || elsewhere ? "\(name) is disconnected." : "\(name) is not connected.")
     }
 }

@@ -1,6 +1,6 @@
 import FableCommands
 
-/// `@broadcast TEXT`: a message to everyone connected.
+/// `@broadcast TEXT`: a message to everyone connected, on every front end.
 struct AdminBroadcast: SessionCommand {
     static let words = ["@broadcast"]
     static let access = CommandAccess.admin
@@ -14,6 +14,8 @@ struct AdminBroadcast: SessionCommand {
 
     func run(in session: isolated ReaderSession) async {
         guard let account = session.account else { return }
-        await session.context.registry.broadcast(.message("[\(account.name), to everyone] \(text)"))
+        let message = "[\(account.name), to everyone] \(text)"
+        await session.context.registry.broadcast(.message(message))
+        await session.context.frontEnds.publish(.broadcast(text: message))
     }
 }

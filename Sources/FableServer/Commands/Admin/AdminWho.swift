@@ -2,7 +2,8 @@ import FableCommands
 import FableCore
 import Foundation
 
-/// `@who`: every reader, with their address, time online, idle time and activity.
+/// `@who`: every reader, on every front end, with their address, time online, idle time and
+/// activity; a reader on another front end is marked with its id.
 struct AdminWho: SessionCommand {
     static let words = ["@who"]
     static let access = CommandAccess.admin
@@ -14,13 +15,16 @@ struct AdminWho: SessionCommand {
     }
 
     func run(in session: isolated ReaderSession) async {
-        let readers = await session.context.registry.readers()
+        let context = session.context
+        let readers = await context.everyReader()
         var text = "\(readers.count) reader\(readers.count == 1 ? "" : "s") connected:\n"
         for reader in readers {
             let idle = Int(-reader.lastInput.timeIntervalSinceNow)
             let online = Int(-reader.connectedAt.timeIntervalSinceNow)
-            text += "  \(TerminalText.sanitize(reader.name ?? "?")) from \(reader.address), on \(Durations.words(online)), "
-                + "idle \(Durations.words(idle)): \(TerminalText.sanitize(reader.activity))\n"
+            let place = reader.frontEnd == context.frontEnds.frontEndID ? "" : " [front end \(reader.frontEnd)]"
+            text += "  \(TerminalText.sanitize(reader.name)) from \(TerminalText.sanitize(reader.address))\(place), "
+                + "on \(Durations.words(max(0, online))), idle \(Durations.words(max(0, idle))): "
+                + "\(TerminalText.sanitize(reader.activity))\n"
         }
         await session.screen.raw(text)
     }

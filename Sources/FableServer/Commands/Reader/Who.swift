@@ -2,7 +2,7 @@ import FableCommands
 import FableCore
 import Foundation
 
-/// `who`: the readers connected now.
+/// `who`: the readers connected now, on every front end.
 struct Who: SessionCommand {
     static let words = ["who"]
     static let access = CommandAccess.anyone
@@ -13,11 +13,11 @@ struct Who: SessionCommand {
     }
 
     func run(in session: isolated ReaderSession) async {
-        let readers = await session.context.registry.readers()
+        let readers = await session.context.everyReader()
         var text = "\(readers.count) reader\(readers.count == 1 ? "" : "s") here:\n"
         for reader in readers {
             let idle = Int(-reader.lastInput.timeIntervalSinceNow)
-            text += "  \(TerminalText.sanitize(reader.name ?? "?"))  (idle \(Durations.words(idle)), \(TerminalText.sanitize(reader.activity)))\n"
+            text += "  \(TerminalText.sanitize(reader.name))  (idle \(Durations.words(max(0, idle))), \(TerminalText.sanitize(reader.activity)))\n"
         }
         await session.screen.raw(text)
     }
