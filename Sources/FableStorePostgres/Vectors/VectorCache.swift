@@ -85,6 +85,7 @@ final class VectorCache: Sendable {
     /// Forgets every world (notifications may have been missed while reconnecting).
     func forgetAll() {
         state.withLock { $0.worlds.removeAll() }
+        complete.withLock { $0.removeAll() }
     }
 
     /// Whether a world's vectors are in memory.
