@@ -14,8 +14,9 @@ struct ReplyLoop: Sendable {
     let breaker: CircuitBreaker
 
     /// Passages stopped by the gate before the reader saw any of them, written again before
-    /// the step fails.
-    static let unseenRewrites = 6
+    /// the step fails. Such a stop costs a second or so of a small model's time and nothing on
+    /// screen; a failed step costs the reader a retry.
+    static let unseenRewrites = 10
 
     /// The least of a stopped passage, in characters of whole sentences the reader has read,
     /// that is kept as the passage instead of writing it again (about half the schema's least).

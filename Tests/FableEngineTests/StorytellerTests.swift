@@ -148,6 +148,15 @@ func validReply(_ n: Int, opening: Bool = false) -> String {
         #expect(result.passage == result.step.content.passage)
     }
 
+    @Test func aStepFailsOnceItsUnseenStopsPassTheirBudget() async throws {
+        let (store, model, teller, world) = try await setUp { _, _ in
+            #"{"outline":"o","passage":"[1] {json} and so on","memory_change":"c","memory":"m","index_line":"i","options":["a","b","c"]}"#
+        }
+        await #expect(throws: StepError.self) { _ = try await collect(teller.begin(worldID: world.id)) }
+        #expect(model.requests.count == 11, "the first reply and ten more stopped unseen")
+        #expect(try await store.stepCount(worldID: world.id) == 0)
+    }
+
     @Test func repairsThatKeepFailingEndInARewriteNotAFailure() async throws {
         let broken = #"{"outline":"A plan.","passage":"The bell rings.","memory_change":"c","memory":"m","index_line":"i","options":["a","a","a"]}"#
         let (_, model, teller, world) = try await setUp { request, n in
