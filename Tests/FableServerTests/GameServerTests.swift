@@ -13,8 +13,9 @@ import Testing
     @Test func readerPlaysUndoesRetriesQuitsAndFindsTheSameStepAgain() async throws {
         try await ServerHarness.with { harness in
             let client = try await harness.login("alice")
-            try await client.say("new marsh", expect: "  3. ")
-            try await client.waitFor("> ")
+            let opened = try await client.say("new marsh", expect: "  3. ")
+            // The prompt after the options, not the one before the story began.
+            try await client.waitFor("> ", after: opened)
             try await client.say("1", expect: "  3. ")
             try await client.say("I climb the bell tower and listen", expect: "  3. ")
             let account = try #require(try await harness.store.account(name: "alice"))
