@@ -69,10 +69,14 @@ public final class LineClient: Sendable {
         outgoing.yield(ByteBuffer(bytes: bytes))
     }
 
+    /// How long a wait lasts unless told: generous, as a clean-clone CI run starts every suite
+    /// at once on two cores and a step can stall for seconds there; a hang still fails.
+    public static let defaultTimeout: Duration = .seconds(30)
+
     /// Waits until `text` appears after `offset` characters of the transcript; returns the
     /// transcript's length just past it, so the next wait can start there.
     @discardableResult
-    public func waitFor(_ text: String, after offset: Int = 0, timeout: Duration = .seconds(10)) async throws -> Int {
+    public func waitFor(_ text: String, after offset: Int = 0, timeout: Duration = LineClient.defaultTimeout) async throws -> Int {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let closed = isClosed
@@ -89,7 +93,7 @@ public final class LineClient: Sendable {
 
     /// Sends a line and waits for the text that should follow it.
     @discardableResult
-    public func say(_ line: String, expect text: String, timeout: Duration = .seconds(10)) async throws -> Int {
+    public func say(_ line: String, expect text: String, timeout: Duration = LineClient.defaultTimeout) async throws -> Int {
         let offset = transcript.count
         try await send(line)
         return try await waitFor(text, after: offset, timeout: timeout)
