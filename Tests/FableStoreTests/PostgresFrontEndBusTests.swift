@@ -98,14 +98,20 @@ import Testing
         let location = try await StoreUnderTest.freshPostgresDatabase()
         // A is "killed": it announced once and never again (nor stopped).
         let a = try await FrontEnd.start(location)
-        let b = try await FrontEnd.start(location, presenceTimeout: .seconds(2))
+        let timeout = Duration.seconds(2)
+        let b = try await FrontEnd.start(location, presenceTimeout: timeout)
         let now = Date()
+        let announced = ContinuousClock.now
         await a.bus.announce([PresentReader(name: "ada", address: "10.0.0.1", connectedAt: now, lastInput: now,
                                             activity: "playing Tiny", frontEnd: a.bus.frontEndID)])
         #expect(await b.bus.remoteReaders().map(\.name) == ["ada"])
-        try await Task.sleep(for: .seconds(1))
-        #expect(await b.bus.remoteReaders().map(\.name) == ["ada"], "still within the time-out")
-        try await Task.sleep(for: .milliseconds(1500))
+        // Listed until its heartbeat is older than the time-out, and not a moment less (however
+        // slow a busy machine makes the polling), then gone.
+        while await b.bus.remoteReaders().map(\.name) == ["ada"] {
+            try #require(ContinuousClock.now - announced < timeout + .seconds(15), "never dropped out")
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(ContinuousClock.now - announced >= timeout, "dropped out within the time-out")
         #expect(await b.bus.remoteReaders() == [], "gone once its heartbeat is older than the time-out")
         // B's next heartbeat clears the dead front end's rows away.
         await b.bus.announce([])
