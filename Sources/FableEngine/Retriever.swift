@@ -125,12 +125,7 @@ public struct Retriever: Sendable {
         } catch {
             denseFailure = "\(error)"
         }
-        var merged = mergingDense(rankings, limit: limit)
-        // Without a BM25 first that stands out, the place kept for one goes to meanings too.
-        if !merged.contains(where: { !$0.isDense && $0.keeps > 0 }) {
-            for index in merged.indices where merged[index].isDense { merged[index].keeps = max(merged[index].keeps, limit) }
-        }
-        var passages = fuse(merged, limit: limit)
+        var passages = fuse(keepingMeanings(mergingDense(rankings, limit: limit), limit: limit), limit: limit)
         if focus.count > 1 { passages += briefs(rankings, focusCount: focus.count, besides: passages, limit: limit) }
         // Pieces from every ranking that found a passage, not only the merged one.
         let pieces = Dictionary(grouping: rankings.flatMap { ranking in
@@ -220,11 +215,7 @@ public struct Retriever: Sendable {
     private func briefs(_ rankings: [Ranking], focusCount: Int, besides chosen: [RetrievedPassage],
                         limit: Int) -> [RetrievedPassage] {
         let lists = (0..<focusCount).map { number in
-            var own = rankings.filter { $0.query == number || $0.query == focusCount }
-            if !own.contains(where: { !$0.isDense && $0.keeps > 0 }) {
-                for index in own.indices where own[index].isDense { own[index].keeps = max(own[index].keeps, limit) }
-            }
-            return fuse(own, limit: limit)
+            fuse(keepingMeanings(rankings.filter { $0.query == number || $0.query == focusCount }, limit: limit), limit: limit)
         }
         var seen = Set(chosen.map(\.stepID))
         var briefs: [RetrievedPassage] = []
@@ -237,6 +228,16 @@ public struct Retriever: Sendable {
             }
         }
         return briefs
+    }
+
+    /// Without a BM25 first that stands out, the place kept for one goes to meanings too.
+    private func keepingMeanings(_ rankings: [Ranking], limit: Int) -> [Ranking] {
+        guard !rankings.contains(where: { !$0.isDense && $0.keeps > 0 }) else { return rankings }
+        return rankings.map { ranking in
+            var ranking = ranking
+            if ranking.isDense { ranking.keeps = max(ranking.keeps, limit) }
+            return ranking
+        }
     }
 
     private struct Ranking {

@@ -1,8 +1,8 @@
 /// Stands between a streamed passage and the reader. It holds back the passage's first
 /// characters until they read as a story, and keeps watching the rest: a passage that opens
-/// with code or JSON, repeats Fable's own instructions or turns into noise, is stopped at once, so the model's
-/// call can be cut and the passage written again, before the reader has seen any of it when
-/// the fault shows in its opening words.
+/// with code or JSON, repeats Fable's own instructions or turns into noise is stopped at once,
+/// so the model's call can be cut and the passage written again, before the reader has seen
+/// any of it when the fault shows in its opening words.
 public struct PassageGate: Sendable {
     /// How much is held back: about twenty tokens, a few tenths of a second of a small local
     /// model's writing, and enough for the faults a small model makes in its first words.
