@@ -54,14 +54,7 @@ struct FableProcess {
 
     /// Waits for the process (killing it after `timeout`) and returns what it printed.
     func finish(timeout: Duration = .seconds(60)) async throws -> Result {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                kill(process.processIdentifier, SIGKILL)
-                Issue.record("fable \(process.arguments ?? []) did not finish in time")
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await process.finish(within: timeout, "fable \(process.arguments ?? [])")
         return Result(status: process.terminationStatus,
                       out: (try? String(contentsOf: outFile, encoding: .utf8)) ?? "",
                       err: (try? String(contentsOf: errFile, encoding: .utf8)) ?? "")

@@ -34,14 +34,7 @@ import Testing
         process.standardOutput = try FileHandle(forWritingTo: outFile)
         process.standardError = try FileHandle(forWritingTo: errFile)
         try process.run()
-        let deadline = ContinuousClock.now + .seconds(120)
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                kill(process.processIdentifier, SIGKILL)
-                Issue.record("\(harness) did not finish replaying in 120 s: a seed hangs")
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await process.finish(within: .seconds(120), "\(harness) replaying its corpus (a seed hangs)")
         let out = (try? String(contentsOf: outFile, encoding: .utf8)) ?? ""
         let err = (try? String(contentsOf: errFile, encoding: .utf8)) ?? ""
         let lastNamed = err.split(separator: "\n").last.map(String.init) ?? "(none)"

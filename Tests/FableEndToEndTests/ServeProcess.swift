@@ -242,16 +242,7 @@ struct ExpectRun {
         process.standardInput = FileHandle.nullDevice
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/expect"), "install expect (scripts/install-deps)")
         try process.run()
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                kill(process.processIdentifier, SIGKILL)
-                Issue.record("expect \(name) did not finish in \(timeout)")
-                process.waitUntilExit()
-                break
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await process.finish(within: timeout, "expect \(name)")
         func read(_ url: URL) -> String {
             // The log may hold bytes that are not UTF-8 (telnet option bytes shown raw).
             String(decoding: (try? Data(contentsOf: url)) ?? Data(), as: UTF8.self)

@@ -1,3 +1,4 @@
+import FableTestSupport
 import Foundation
 import Testing
 
@@ -9,15 +10,6 @@ import Testing
        .enabled(if: ProcessInfo.processInfo.environment["FABLE_SELENIUM_PATH"] != nil,
                 "scripts/test installs Selenium and sets FABLE_SELENIUM_PATH"))
 struct WebBrowserTests {
-    static let story = """
-        ---
-        title: The Marsh Bell
-        genre: fantasy
-        mode: adventure
-        language: en
-        ---
-        A bell is lost somewhere in the marsh kingdom, and winter is coming.
-        """
 
     static var script: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -25,7 +17,7 @@ struct WebBrowserTests {
     }
 
     @Test func aReaderPlaysInChromium() async throws {
-        let serve = try await ServeProcess(stories: ["marsh.md": Self.story],
+        let serve = try await ServeProcess(stories: ["marsh.md": TestStories.marsh],
                                            stubArguments: ["--chunk-delay-ms", "40"])
         defer { serve.stop() }
         let url = try await serve.webURL()
@@ -60,16 +52,7 @@ struct WebBrowserTests {
         process.standardError = try FileHandle(forWritingTo: err)
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                kill(process.processIdentifier, SIGKILL)
-                Issue.record("the browser test did not finish in \(timeout)")
-                process.waitUntilExit()
-                break
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        try await process.finish(within: timeout, "the browser test")
         func read(_ url: URL) -> String { String(decoding: (try? Data(contentsOf: url)) ?? Data(), as: UTF8.self) }
         return Run(status: process.terminationStatus, out: read(out), err: read(err))
     }

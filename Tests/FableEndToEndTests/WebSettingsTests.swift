@@ -1,18 +1,17 @@
+import FableTestSupport
 import Foundation
 import Testing
 
 /// `fable serve`'s web listener settings: on by default (a free port beside `--port 0`), off
 /// with `off`, from the environment, and mistakes refused with what is wrong.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct WebSettingsTests {
-    static let story = WebBrowserTests.story
-
     @Test func theWebClientIsOnByDefaultAndOffWhenAsked() async throws {
-        let serve = try await ServeProcess(stories: ["marsh.md": Self.story])
+        let serve = try await ServeProcess(stories: ["marsh.md": TestStories.marsh])
         let url = try await serve.webURL()
         #expect(url.hasPrefix("http://127.0.0.1:") && url.hasSuffix("/") && !url.contains(":\(serve.port)/"))
         #expect(serve.stop() == 0)
 
-        let off = try await ServeProcess(stories: ["marsh.md": Self.story], arguments: ["--http-port", "off"])
+        let off = try await ServeProcess(stories: ["marsh.md": TestStories.marsh], arguments: ["--http-port", "off"])
         try await Task.sleep(for: .milliseconds(300))
         #expect(!off.serverOutput.contains("web client at"), "\(off.serverOutput)")
         #expect(off.stop() == 0)

@@ -13,21 +13,12 @@ import Testing
 /// A small load run against a real in-process server whose model is the run's own paced stub:
 /// every reader logs in, the active ones play, and every passage is matched to the stub's reply.
 @Suite(.timeLimit(.minutes(2))) struct LoadGeneratorTests {
-    static let story = """
-        ---
-        title: The Marsh Bell
-        genre: fantasy
-        mode: adventure
-        language: en
-        ---
-        A bell is lost somewhere in the marsh kingdom, and winter is coming.
-        """
 
     @Test func readersPlayAgainstThePacedStubAndThePassagesAreMatchedToItsReplies() async throws {
         let folder = ScratchFolder.make("fable-load")
         let stories = folder.appendingPathComponent("stories")
         try FileManager.default.createDirectory(at: stories, withIntermediateDirectories: true)
-        try Self.story.write(to: stories.appendingPathComponent("marsh.md"), atomically: true, encoding: .utf8)
+        try TestStories.marsh.write(to: stories.appendingPathComponent("marsh.md"), atomically: true, encoding: .utf8)
         let stub = try await LoadStub.start(port: 0, pacing: StubPacing(tokensPerSecond: 2_000, firstToken: .milliseconds(20),
                                                                          charsPerToken: 4))
         let store = try SQLiteStore(path: folder.appendingPathComponent("fable.sqlite").path)

@@ -17,15 +17,6 @@ struct ServerHarness {
     let port: Int
     let folder: URL
 
-    static let story = """
-        ---
-        title: The Marsh Bell
-        genre: fantasy
-        mode: adventure
-        language: en
-        ---
-        A bell is lost somewhere in the marsh kingdom, and winter is coming.
-        """
 
     /// A story that asks a question before it starts.
     static let askingStory = """
@@ -54,7 +45,7 @@ struct ServerHarness {
         let folder = ScratchFolder.make("fable-server")
         let stories = folder.appendingPathComponent("stories")
         try FileManager.default.createDirectory(at: stories, withIntermediateDirectories: true)
-        try story.write(to: stories.appendingPathComponent("marsh.md"), atomically: true, encoding: .utf8)
+        try TestStories.marsh.write(to: stories.appendingPathComponent("marsh.md"), atomically: true, encoding: .utf8)
         try askingStory.write(to: stories.appendingPathComponent("heron.md"), atomically: true, encoding: .utf8)
         for (name, text) in extraStories {
             try text.write(to: stories.appendingPathComponent(name), atomically: true, encoding: .utf8)
