@@ -12,11 +12,18 @@ struct ReplyLoop: Sendable {
     let settings: StorySettings
     let retryPolicy: RetryPolicy
     let breaker: CircuitBreaker
+    /// The story's title, which a passage may not open with as a heading.
+    var title = ""
 
     /// Passages stopped by the gate before the reader saw any of them, written again before
     /// the step fails. Such a stop costs a second or so of a small model's time and nothing on
     /// screen; a failed step costs the reader a retry.
     static let unseenRewrites = 10
+
+    /// Follow-ups asking again for the fields of a kept passage before it is written again
+    /// after all. A repair is a short answer after a prompt the server's cache holds, and the
+    /// reader sees one notice for all of them; a rewrite throws away a passage they read.
+    static let repairAttempts = 4
 
     /// The least of a stopped passage, in characters of whole sentences the reader has read,
     /// that is kept as the passage instead of writing it again (about half the schema's least).
@@ -90,8 +97,10 @@ struct ReplyLoop: Sendable {
             calls.append(written.call(problem: kept ?? (problems.isEmpty ? nil : problems.description),
                                       reply: kept == nil ? nil : written.text))
             if !problems.isEmpty { emit(.repairing(fields: problems.fields)) }
+            var pool = OptionPool()
+            pool.add(validator.usableOptions(in: reply))
             var repairs = 0
-            while !problems.isEmpty && repairs < settings.maxReplyRetries {
+            while !problems.isEmpty && repairs < Self.repairAttempts {
                 repairs += 1
                 let fields = problems.fields
                 let request = ChatRequest(
@@ -99,7 +108,12 @@ struct ReplyLoop: Sendable {
                     schemaName: ReplySchema.repairName, schema: ReplySchema.json(fields: fields, mode: mode, settings: settings))
                 let repaired = try await ask(request, purpose: .repair, calls: &calls, emit: nil)
                 reply = reply.replacing(fields, from: PartialReply.read(repaired.text))
+                pool.add(validator.usableOptions(in: reply))
                 problems = validator.problems(in: reply, opening: opening)
+                if problems.fields.contains(.options), let three = pool.three {
+                    reply.options = three
+                    problems = validator.problems(in: reply, opening: opening)
+                }
                 calls.append(repaired.call(fields: fields, problem: problems.isEmpty ? nil : problems.description,
                                            reply: repaired.text))
             }
@@ -158,7 +172,7 @@ struct ReplyLoop: Sendable {
                 }
                 // The call runs as a task of its own, so the passage's gate can cut it short.
                 let cut = CallCutter()
-                let reply = StreamedReply(emit: passage, stop: { cut.cut() })
+                let reply = StreamedReply(emit: passage, gate: PassageGate(title: title), stop: { cut.cut() })
                 let model = model
                 let call = Task { try await model.reply(to: request) { reply.add($0) } }
                 cut.arm(call)

@@ -155,7 +155,8 @@ public struct Storyteller: Sendable {
         // Dense retrieval: steps still without a vector (the endpoint was down, or came later)
         // are embedded while the model writes.
         async let backfilled = retriever.backfill(worldID: world.id, limit: Self.backfillBatch)
-        let loop = ReplyLoop(model: model, settings: settings, retryPolicy: retryPolicy, breaker: breaker)
+        let loop = ReplyLoop(model: model, settings: settings, retryPolicy: retryPolicy, breaker: breaker,
+                             title: world.premise.title)
         let reply = try await loop.reply(to: prompt, opening: context.isOpening, mode: world.premise.mode, emit: emit)
         let elapsed = ContinuousClock.now - started
         if let counted = reply.promptTokens, reply.trace.calls.filter({ $0.purpose == .write }).count == 1 {

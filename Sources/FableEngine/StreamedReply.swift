@@ -12,13 +12,14 @@ public final class StreamedReply: Sendable {
     private struct State {
         var text = ""
         var decoder = PassageStreamDecoder()
-        var gate = PassageGate()
+        var gate: PassageGate
     }
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
-    public init(emit: Storyteller.StepEvents?, stop: @escaping @Sendable () -> Void = {}) {
+    public init(emit: Storyteller.StepEvents?, gate: PassageGate = PassageGate(), stop: @escaping @Sendable () -> Void = {}) {
         self.emit = emit
         self.stop = stop
+        state = Mutex(State(gate: gate))
     }
 
     public func add(_ piece: String) {

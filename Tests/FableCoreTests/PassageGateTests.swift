@@ -43,6 +43,25 @@ import Testing
         #expect(gate.problem == nil && shown == opening + " " + story)
     }
 
+    @Test(arguments: ["The Last Keeper of Gull Rock: A Hero's Journey | [L] The Last Keeper",
+                      "The last keeper of Gull Rock - A Choice is Made - The Last Narrative - 1,2,3",
+                      "  The Last Keeper of Gull Rock – Chapter Two"])
+    func aPassageThatOpensWithTheTitleAsAHeadingIsStoppedUnseen(opening: String) {
+        var gate = PassageGate(title: "The Last Keeper of Gull Rock")
+        let shown = gate.feed(opening + " " + story, finished: false)
+        #expect(shown == "" && gate.problem?.contains("title as a heading") == true)
+    }
+
+    @Test func proseMayNameTheTitle() {
+        for opening in ["The Last Keeper of Gull Rock watches the sea.", "The Last Keeper of Gull Rock, they call you. "] {
+            var gate = PassageGate(title: "The Last Keeper of Gull Rock")
+            #expect(gate.feed(opening + story, finished: true) == opening + story && gate.problem == nil)
+        }
+        // Without a title, nothing is a title heading.
+        var gate = PassageGate()
+        #expect(gate.feed(": heading " + story, finished: true) == "" && gate.problem?.contains("title") != true)
+    }
+
     @Test func bracesAnywhereStopThePassage() {
         let (shown, gate) = run(story + " }</jsonObject>{text} 2016-07-28")
         #expect(gate.problem?.contains("JSON") == true && !shown.contains("jsonObject"))

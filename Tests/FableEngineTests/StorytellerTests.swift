@@ -148,6 +148,17 @@ func validReply(_ n: Int, opening: Bool = false) -> String {
         #expect(result.passage == result.step.content.passage)
     }
 
+    @Test func aPassageOpeningWithTheStorysTitleAsAHeadingIsWrittenAgainUnseen() async throws {
+        let heading = "The Marsh: A Hero's Journey – The Last Narrative – the bell, the reeds and the keeper's daughter, all of them"
+        let (_, model, teller, world) = try await setUp { request, n in
+            n == 1 ? #"{"outline":"o","passage":"\#(heading)","memory_change":"c","memory":"m","index_line":"i","options":["a","b","c"]}"#
+                   : validReply(n, opening: true)
+        }
+        let result = try await collect(teller.begin(worldID: world.id))
+        #expect(result.restarts.isEmpty && !result.passage.contains("Hero's Journey"))
+        #expect(model.requests.count == 2 && model.requests[1].messages.last?.content.contains("title as a heading") == true)
+    }
+
     @Test func aStepFailsOnceItsUnseenStopsPassTheirBudget() async throws {
         let (store, model, teller, world) = try await setUp { _, _ in
             #"{"outline":"o","passage":"[1] {json} and so on","memory_change":"c","memory":"m","index_line":"i","options":["a","b","c"]}"#
@@ -160,12 +171,29 @@ func validReply(_ n: Int, opening: Bool = false) -> String {
     @Test func repairsThatKeepFailingEndInARewriteNotAFailure() async throws {
         let broken = #"{"outline":"A plan.","passage":"The bell rings.","memory_change":"c","memory":"m","index_line":"i","options":["a","a","a"]}"#
         let (_, model, teller, world) = try await setUp { request, n in
-            n <= 3 ? broken : validReply(n, opening: true)
+            n <= 5 ? broken : validReply(n, opening: true)
         }
         let result = try await collect(teller.begin(worldID: world.id))
         #expect(result.repairs.count == 1 && result.restarts.count == 1)
-        #expect(model.requests.map(\.schemaName) == [ReplySchema.name, ReplySchema.repairName, ReplySchema.repairName, ReplySchema.name])
-        #expect(result.step.content.passage == PartialReply.read(validReply(4, opening: true)).passage)
+        #expect(model.requests.map(\.schemaName) == [ReplySchema.name] + Array(repeating: ReplySchema.repairName, count: 4)
+            + [ReplySchema.name], "the write, its four repairs, then the rewrite")
+        #expect(result.step.content.passage == PartialReply.read(validReply(6, opening: true)).passage)
+    }
+
+    /// A small model's repair often mends one option and breaks another: the good options of
+    /// the write and of its repairs together make the three.
+    @Test func goodOptionsFromTheWriteAndItsRepairsMakeTheThree() async throws {
+        let write = #"{"outline":"A plan for the marsh.","passage":"The bell rings under the water.","memory_change":"c","memory":"m","index_line":"i","options":["Wade toward the bell.","options:","Follow the lantern."]}"#
+        let repair = #"{"options":["index_line","Call out to the keeper's daughter.","wade toward the bell."]}"#
+        let (store, model, teller, world) = try await setUp { request, n in
+            n == 1 ? write : n == 2 ? repair : validReply(n, opening: true)
+        }
+        let result = try await collect(teller.begin(worldID: world.id))
+        #expect(result.restarts.isEmpty && result.repairs == [[.options]])
+        #expect(model.requests.count == 2, "one repair was enough")
+        #expect(result.step.content.options == ["Wade toward the bell.", "Follow the lantern.", "Call out to the keeper's daughter."])
+        let calls = try #require(try await store.trace(stepID: result.step.id)?.calls)
+        #expect(calls.map(\.purpose) == [ModelCall.Purpose.write, .repair] && calls[1].problem == nil)
     }
 
     @Test func threeBadRepliesLeaveTheStoreAsItWas() async throws {

@@ -12,6 +12,8 @@ public struct PassageGate: Sendable {
     static let proseOpeners: Set<Character> = ["\"", "'", "“", "‘", "«", "„", "「", "『", "—", "–", "-", "…", "(", "¿", "¡", "*", "_"]
 
     private let echo: PromptEcho
+    /// The story's title, lower-cased: a passage that opens with it as a heading is stopped.
+    private let title: String
     private let held: Int
     private var text = ""
     /// Counts in Unicode scalars, which add up when pieces are joined (characters may not).
@@ -26,8 +28,9 @@ public struct PassageGate: Sendable {
         String(String.UnicodeScalarView(text.unicodeScalars.prefix(shownCount)))
     }
 
-    public init(echo: PromptEcho = .fable, heldCharacters: Int = PassageGate.heldCharacters) {
+    public init(echo: PromptEcho = .fable, title: String = "", heldCharacters: Int = PassageGate.heldCharacters) {
         self.echo = echo
+        self.title = title.trimmingWhitespace.lowercased()
         held = heldCharacters
     }
 
@@ -57,6 +60,10 @@ public struct PassageGate: Sendable {
             problem = "the passage begins with code or JSON, not the story"
             return
         }
+        if shownCount == 0, whole, opensWithTitleHeading() {
+            problem = "the passage opens with the story's title as a heading, not the story"
+            return
+        }
         // Prose has no braces: a passage with one is the model writing JSON into the story.
         if piece.contains(where: { $0 == "{" || $0 == "}" }) {
             problem = "the passage holds JSON, not only the story"
@@ -72,5 +79,18 @@ public struct PassageGate: Sendable {
         } else if !ProseCheck.isProse(window, wordsAreWhole: false) {
             problem = "the passage is not prose"
         }
+    }
+
+    /// What may follow a title that stands as a heading.
+    static let headingMarks: Set<Character> = [":", "-", "–", "—", "|"]
+
+    /// A small model sometimes opens its passage with the story's title and a subtitle ("The
+    /// Last Keeper of Gull Rock: A Hero's Journey – …") before it talks about the task; prose
+    /// that names the title goes on with a verb, not a heading mark.
+    private func opensWithTitleHeading() -> Bool {
+        guard !title.isEmpty else { return false }
+        let opening = text.trimmingWhitespace.lowercased()
+        guard opening.hasPrefix(title) else { return false }
+        return opening.dropFirst(title.count).first(where: { !$0.isWhitespace }).map(Self.headingMarks.contains) ?? false
     }
 }

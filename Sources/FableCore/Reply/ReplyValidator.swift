@@ -75,14 +75,26 @@ public struct ReplyValidator: Sendable {
         if options.count != 3 { return ["there are \(options.count) options; give exactly 3"] }
         if options.contains(where: \.isEmpty) { return ["an option is empty"] }
         if Set(options.map { $0.lowercased() }).count != 3 { return ["the options repeat; give 3 different ones"] }
-        if let bad = options.first(where: Self.isFieldNameOrCut) {
-            return ["the option \(bad) is not a whole sentence; write each option as a full action"]
-        }
-        if options.contains(where: echo.isEcho) { return ["an option repeats the instructions instead of a move in the story"] }
-        if let bad = options.first(where: { !ProseCheck.isProse($0) }) {
-            return ["the option \(bad) is not a sentence; write each option as a full action"]
+        for option in options {
+            if let problem = problem(ofOption: option) { return [problem] }
         }
         return []
+    }
+
+    /// What is wrong with one option on its own (trimmed, not empty), if anything.
+    private func problem(ofOption option: String) -> String? {
+        if Self.isFieldNameOrCut(option) {
+            return "the option \(option) is not a whole sentence; write each option as a full action"
+        }
+        if echo.isEcho(option) { return "an option repeats the instructions instead of a move in the story" }
+        if !ProseCheck.isProse(option) { return "the option \(option) is not a sentence; write each option as a full action" }
+        return nil
+    }
+
+    /// The options of `reply` that are usable each on its own, trimmed: what an `OptionPool`
+    /// gathers across a step's answers.
+    public func usableOptions(in reply: PartialReply) -> [String] {
+        (reply.options ?? []).map(\.trimmingWhitespace).filter { !$0.isEmpty && problem(ofOption: $0) == nil }
     }
 }
 
