@@ -55,15 +55,18 @@ struct ReplyLoop: Sendable {
             if let cut = written.cutShort {
                 problems = ReplyProblems()
                 problems.add(.passage, cut)
-                // The sentences the reader has read stay when they can stand as the passage.
-                if written.firstPassageMilliseconds != nil,
-                   let sentences = PassageSalvage.wholeSentences(of: written.shownPassage, minimum: Self.keptMinimum(mode)) {
-                    var salvaged = reply
-                    salvaged.passage = sentences
-                    let rest = validator.problems(in: salvaged, opening: opening)
-                    if !rest.fields.contains(.passage) {
-                        (reply, problems, kept) = (salvaged, rest, "\(cut); the \(sentences.count) characters read were kept")
-                    }
+            }
+            // The sentences the reader has read of an unusable passage (stopped by the gate, cut
+            // at the token limit) stay when they can stand as the passage.
+            if problems.fields.contains(.passage), written.firstPassageMilliseconds != nil,
+               let sentences = PassageSalvage.wholeSentences(of: written.shownPassage, minimum: Self.keptMinimum(mode)) {
+                var salvaged = reply
+                salvaged.passage = sentences
+                let rest = validator.problems(in: salvaged, opening: opening)
+                if !rest.fields.contains(.passage) {
+                    let why = written.cutShort ?? (written.reason == "length" ? "the reply was cut off at the token limit"
+                        : problems.items.filter { $0.field == .passage }.map(\.text).joined(separator: "; "))
+                    (reply, problems, kept) = (salvaged, rest, "\(why); the \(sentences.count) characters read were kept")
                 }
             }
             if problems.fields.contains(.passage) {

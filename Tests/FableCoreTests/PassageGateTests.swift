@@ -45,7 +45,7 @@ import Testing
 
     @Test(arguments: ["The Last Keeper of Gull Rock: A Hero's Journey | [L] The Last Keeper",
                       "The last keeper of Gull Rock - A Choice is Made - The Last Narrative - 1,2,3",
-                      "  The Last Keeper of Gull Rock – Chapter Two"])
+                      "  The Last Keeper of Gull Rock – Chapter Two", "The Last Keeper of Gull Rock. Tear-fused to reality"])
     func aPassageThatOpensWithTheTitleAsAHeadingIsStoppedUnseen(opening: String) {
         var gate = PassageGate(title: "The Last Keeper of Gull Rock")
         let shown = gate.feed(opening + " " + story, finished: false)

@@ -12,6 +12,7 @@ import Testing
         "Ask Tam about the 2081 storm.",
         "Rest by the eel (100000c).",
         "Pay 100000 coins.",
+        "On 12 March 1923, at 10:45, three of the 14 men rowed out to the rock with 2 lanterns and 40 fathoms of rope.",
         "Go.",
     ])
     func proseInAnyLanguagePasses(text: String) {
@@ -28,6 +29,7 @@ import Testing
         "jmfjzlkjdjhjs&",
         "The keeper climbs. Ja1aLtPf9HnFNrVxYgCKR+BzZMqcXybWXdOU/sGZjlN2i_h85.k0oDmS4gQ3u7eIwvJ1T6pAaE9Lf",
         "!!! ??? ... --- *** ### $$$ %%% &&& @@@",
+        "and had three actions written: 1-3; 2-4; 5-6. 7-8; 9-10; 11-12; 13; 14, 15, 16, 17, 18, 19, 20 and 21; 22, 23 and 24.",
     ])
     func noisePassesNot(text: String) {
         #expect(!ProseCheck.isProse(text))

@@ -221,6 +221,25 @@ func validReply(_ n: Int, opening: Bool = false) -> String {
         #expect(calls.value == 2)
     }
 
+    /// A passage that ran on to the token limit was read as it streamed: its whole sentences
+    /// stay, and the other fields are asked for.
+    @Test func aPassageCutAtTheTokenLimitKeepsTheSentencesRead() async throws {
+        let read = "The bell rings under the black water. You kneel on the reed bridge and listen. "
+            + "Far off, the keeper's daughter answers with a lantern. The marsh holds its breath."
+        let store = try SQLiteStore(path: temporaryDatabase())
+        let world = try await store.createWorld(label: "t", premise: premise)
+        let model = FaultyModel { n in
+            n == 1 ? .cut(#"{"outline":"A plan for the marsh.","passage":"\#(read) And the reeds went on, and on, and on"#, reason: "length")
+                : .reply(validReply(n, opening: true))
+        }
+        let result = try await collect(Storyteller(store: store, model: model, retryPolicy: quickRetries).begin(worldID: world.id))
+        #expect(result.restarts.isEmpty, "no rewrite the reader sees")
+        #expect(result.step.content.passage == read && result.passage.hasPrefix(read))
+        #expect(result.repairs.count == 1 && model.calls.value == 2)
+        let problem = try await store.trace(stepID: result.step.id)?.calls.first?.problem
+        #expect(problem?.contains("token limit") == true && problem?.contains("characters read were kept") == true)
+    }
+
     @Test func transientFailuresAreRetriedAndPermanentOnesAreNot() async throws {
         let store = try SQLiteStore(path: temporaryDatabase())
         let world = try await store.createWorld(label: "t", premise: premise)
@@ -339,7 +358,7 @@ final class Counter: @unchecked Sendable {
 
 /// A model whose nth call is scripted to fail, end early, or reply.
 struct FaultyModel: ChatModel {
-    enum Outcome { case reply(String), fail(ModelError), finished(reason: String) }
+    enum Outcome { case reply(String), fail(ModelError), finished(reason: String), cut(String, reason: String) }
     let modelName = "faulty"
     let calls = Counter()
     let script: @Sendable (Int) -> Outcome
@@ -357,6 +376,10 @@ struct FaultyModel: ChatModel {
                 continuation.finish(throwing: error)
             case .finished(let reason):
                 continuation.yield(.content(#"{"passage":"cut"#))
+                continuation.yield(.finished(reason: reason, usage: nil))
+                continuation.finish()
+            case .cut(let text, let reason):
+                continuation.yield(.content(text))
                 continuation.yield(.finished(reason: reason, usage: nil))
                 continuation.finish()
             }

@@ -81,12 +81,12 @@ public struct PassageGate: Sendable {
         }
     }
 
-    /// What may follow a title that stands as a heading.
-    static let headingMarks: Set<Character> = [":", "-", "–", "—", "|"]
+    /// What may follow a title that stands as a heading, or as a sentence of its own.
+    static let headingMarks: Set<Character> = [":", "-", "–", "—", "|", "."]
 
     /// A small model sometimes opens its passage with the story's title and a subtitle ("The
-    /// Last Keeper of Gull Rock: A Hero's Journey – …") before it talks about the task; prose
-    /// that names the title goes on with a verb, not a heading mark.
+    /// Last Keeper of Gull Rock: A Hero's Journey – …", "The Last Keeper of Gull Rock. …")
+    /// before it talks about the task; prose that names the title goes on with a verb.
     private func opensWithTitleHeading() -> Bool {
         guard !title.isEmpty else { return false }
         let opening = text.trimmingWhitespace.lowercased()
