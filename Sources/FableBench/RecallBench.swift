@@ -10,10 +10,14 @@ import Synchronization
 public struct RecallBench: Sendable {
     public let world: RecallWorld
     public let embedder: (any Embedder)?
+    /// Also report each paraphrase's rank in every ranking and what outranks a missed fact
+    /// (`RecallExplain`).
+    public var explains: Bool
 
-    public init(world: RecallWorld, embedder: (any Embedder)?) {
+    public init(world: RecallWorld, embedder: (any Embedder)?, explains: Bool = false) {
         self.world = world
         self.embedder = embedder
+        self.explains = explains
     }
 
     public struct Row: Sendable {
@@ -79,6 +83,12 @@ public struct RecallBench: Sendable {
                     }
                     rows.append(row)
                 }
+            }
+        }
+        if explains, let embedder {
+            let explain = RecallExplain(store: store, embedder: embedder, retriever: Retriever(store: store, embedder: embedder))
+            for line in try await explain.lines(facts: corpus.facts, plantedAt: plantedAt, headID: headID, memory: memory) {
+                report(line)
             }
         }
         return rows

@@ -156,13 +156,19 @@ public struct Retriever: Sendable {
             // found), not when it merely shares a common word with the query: its score is far
             // above its ranking's mean, and well above the second's (so a small lead over many
             // alike does not count).
-            let scores = passages.map { -$0.score }
-            let standsOut = (RankFusion.standardScores(scores).first ?? 0) >= lexicalLeaderScore
-                && (scores.count < 2 || scores[0] >= 1.5 * scores[1])
+            let standsOut = firstStandsOut(passages)
             rankings.append(Ranking(query: number, weight: isMemory ? memoryWeight : lexicalWeight,
                                     keeps: !isMemory && standsOut ? 1 : 0, passages: passages))
         }
         return rankings
+    }
+
+    /// Whether a BM25 ranking's first passage stands out from the rest (`lexicalLeaderScore`
+    /// standard deviations above their mean, and half as much again as the second's score).
+    public func firstStandsOut(_ passages: [RetrievedPassage]) -> Bool {
+        let scores = passages.map { -$0.score }
+        return (RankFusion.standardScores(scores).first ?? 0) >= lexicalLeaderScore
+            && (scores.count < 2 || scores[0] >= 1.5 * scores[1])
     }
 
     /// The dense ranking of each text in focus; nil when dense retrieval is off or resting.

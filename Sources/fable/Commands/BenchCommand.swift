@@ -36,6 +36,9 @@ struct RecallBenchCommand: AsyncParsableCommand {
     @Option(help: "Keep the worlds in this database file; a later run with the same file reuses them and their vectors.")
     var db: String?
 
+    @Flag(help: "Also print each paraphrase's rank in the dense, BM25 and memory rankings, and what outranks a missed fact.")
+    var explain = false
+
     @Flag(name: .customLong("stub-embeddings"), help: "Use the deterministic stub embedder, in process.")
     var stubEmbeddings = false
 
@@ -70,7 +73,8 @@ struct RecallBenchCommand: AsyncParsableCommand {
                 guard status == .on else { throw ValidationError("long-term search: \(status)") }
             }
             for corpus in chosen {
-                let bench = RecallBench(world: RecallWorld(corpus: corpus, steps: steps), embedder: embedder)
+                let bench = RecallBench(world: RecallWorld(corpus: corpus, steps: steps), embedder: embedder,
+                                        explains: explain)
                 let rows = try await bench.run(store: store) { print($0) }
                 print("")
                 print(RecallBench.table(rows))
