@@ -148,15 +148,23 @@ public struct RecallBench: Sendable {
 }
 
 /// An embedder that adds up the time its calls take, so a search's own time can be told from
-/// the embeddings server's.
+/// the embeddings server's; calls that overlap count once, from the first's start to the
+/// last's end.
 final class TimedEmbedder: Embedder {
+    private struct Clock {
+        var total = Duration.zero
+        var running = 0
+        var since = ContinuousClock.now
+    }
+
     private let base: any Embedder
-    private let total = Mutex(Duration.zero)
+    private let clock = Mutex(Clock())
 
     init(_ base: any Embedder) { self.base = base }
 
     var modelName: String { base.modelName }
-    var spent: Duration { total.withLock { $0 } }
+    var embedsQueriesApart: Bool { base.embedsQueriesApart }
+    var spent: Duration { clock.withLock { $0.total } }
 
     func embed(_ texts: [String]) async throws -> [[Float]] {
         try await timing { try await base.embed(texts) }
@@ -167,8 +175,16 @@ final class TimedEmbedder: Embedder {
     }
 
     private func timing(_ body: () async throws -> [[Float]]) async throws -> [[Float]] {
-        let started = ContinuousClock.now
-        defer { total.withLock { $0 += ContinuousClock.now - started } }
+        clock.withLock { clock in
+            if clock.running == 0 { clock.since = ContinuousClock.now }
+            clock.running += 1
+        }
+        defer {
+            clock.withLock { clock in
+                clock.running -= 1
+                if clock.running == 0 { clock.total += ContinuousClock.now - clock.since }
+            }
+        }
         return try await body()
     }
 }

@@ -19,7 +19,7 @@ struct RecallExplain {
                                                          limit: depth)
         for (index, fact) in facts.enumerated() {
             let question = fact.paraphrase
-            let vector = try await embedder.embedQueries([question])
+            let vector = try await QueryEmbedding.vectors([question], embedder: embedder)
             let dense = try await store.denseSearchBranch(endingAt: headID, vectors: vector, model: embedder.modelName,
                                                           limit: depth).first ?? []
             let lexical = try await store.searchBranch(endingAt: headID, terms: SearchTerms.from(instruction: question, memory: ""),

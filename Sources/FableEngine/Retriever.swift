@@ -281,7 +281,7 @@ public struct Retriever: Sendable {
         let known = queries.vectors(texts)
         let missing = texts.indices.filter { known[$0] == nil }
         guard !missing.isEmpty else { return known.compactMap { $0 } }
-        let fresh = try await embedder.embedQueries(missing.map { texts[$0] })
+        let fresh = try await QueryEmbedding.vectors(missing.map { texts[$0] }, embedder: embedder)
         guard fresh.count == missing.count else { throw ModelError.malformed("not one vector per query") }
         var vectors = known
         for (index, vector) in zip(missing, fresh) { vectors[index] = vector }
@@ -295,7 +295,8 @@ public struct Retriever: Sendable {
         guard let embedder, vectors != nil, !health.isPaused else { return }
         let texts = RetrievalQuery(focus: texts, memory: "").focus
         let missing = texts.filter { queries.vectors([$0])[0] == nil }
-        guard !missing.isEmpty, let fresh = try? await embedder.embedQueries(missing), fresh.count == missing.count else {
+        guard !missing.isEmpty, let fresh = try? await QueryEmbedding.vectors(missing, embedder: embedder),
+              fresh.count == missing.count else {
             return
         }
         queries.remember(zip(missing, fresh).map { ($0, $1) })

@@ -71,6 +71,8 @@ public struct OpenAIEmbeddingsClient: Embedder {
 
     public var modelName: String { configuration.model }
 
+    public var embedsQueriesApart: Bool { configuration.effectiveMarking != .none }
+
     public func embed(_ texts: [String]) async throws -> [[Float]] {
         try await embed(texts, query: false)
     }

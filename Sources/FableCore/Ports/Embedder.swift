@@ -9,12 +9,17 @@ public protocol Embedder: Sendable {
     /// Vectors for search queries. Asymmetric models (E5: "query: " and "passage: ")
     /// embed a query differently from a passage; by default the same as `embed`.
     func embedQueries(_ texts: [String]) async throws -> [[Float]]
+    /// Whether `embedQueries` embeds a text otherwise than `embed` does (an asymmetric model
+    /// told which a text is); by default not.
+    var embedsQueriesApart: Bool { get }
 }
 
 extension Embedder {
     public func embedQueries(_ texts: [String]) async throws -> [[Float]] {
         try await embed(texts)
     }
+
+    public var embedsQueriesApart: Bool { false }
 }
 
 extension VectorStore {
