@@ -1,7 +1,7 @@
 /// Tells prose from the noise a small model writes when a grammar holds it inside a string it
 /// has nothing more to say in: mostly symbols, long strings of letters and digits with no space,
-/// words with no vowel, lists of numbers. In any script: the checks on runs and vowels look at ASCII text only, so
-/// Chinese or Japanese, which have no spaces, pass.
+/// words with no vowel, lists of numbers. In any script: the checks on runs and vowels look at
+/// ASCII text only, so Chinese or Japanese, which have no spaces, pass.
 public enum ProseCheck {
     /// A run without whitespace longer than this, mostly ASCII, is not a word of any language.
     static let longestRun = 40
