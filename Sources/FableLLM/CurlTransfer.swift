@@ -25,6 +25,7 @@ final class CurlTransfer: @unchecked Sendable {
     private let headers: [String]
     private let body: Data?
     private let limits: Limits
+    private let freshConnection: Bool
     private let cancelled = Atomic<Bool>(false)
     private let driver = CurlDriver.next()
 
@@ -39,11 +40,14 @@ final class CurlTransfer: @unchecked Sendable {
     private var started = ContinuousClock.now
     private var abortReason: ModelError?
 
-    init(url: String, headers: [String], body: Data?, limits: Limits) {
+    /// `freshConnection`: a connection of its own, closed after the transfer, instead of one
+    /// kept from an earlier transfer.
+    init(url: String, headers: [String], body: Data?, limits: Limits, freshConnection: Bool = false) {
         self.url = url
         self.headers = headers
         self.body = body
         self.limits = limits
+        self.freshConnection = freshConnection
     }
 
     /// The headers of a JSON POST to an OpenAI-compatible API, with its key when there is one.
@@ -86,6 +90,10 @@ final class CurlTransfer: @unchecked Sendable {
             }
         } else {
             fable_curl_set_long(curl, CURLOPT_HTTPGET, 1)
+        }
+        if freshConnection {
+            fable_curl_set_long(curl, CURLOPT_FRESH_CONNECT, 1)
+            fable_curl_set_long(curl, CURLOPT_FORBID_REUSE, 1)
         }
         fable_curl_set_long(curl, CURLOPT_CONNECTTIMEOUT_MS, Int(limits.connectTimeout * 1000))
         fable_curl_set_long(curl, CURLOPT_TIMEOUT_MS, Int(limits.requestTimeout * 1000))

@@ -19,7 +19,6 @@ public enum ModelServer: String, Sendable, Equatable, CaseIterable {
     /// The kind assumed when none is set: a server on this machine is llama.cpp, which the
     /// scripts start on any port; anything else is taken for a standard API.
     public static func assumed(for baseURL: String) -> ModelServer {
-        guard let host = URLComponents(string: baseURL)?.host?.lowercased() else { return .openAICompatible }
-        return ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) ? .llamaCpp : .openAICompatible
+        LoopbackHost.contains(baseURL) ? .llamaCpp : .openAICompatible
     }
 }

