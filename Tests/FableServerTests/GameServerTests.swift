@@ -343,13 +343,14 @@ func headStep(_ harness: ServerHarness, _ worldID: Int64) async throws -> Step {
 
     /// A reply that goes wrong halfway: what was shown of it is closed off, the notice says why,
     /// and the new passage follows, in that order (the pieces reach the screen from the model's
-    /// thread, the notice from the step's task).
+    /// thread, the notice from the step's task). What was shown holds too little of whole
+    /// sentences to be kept as the passage.
     @Test func aReplyThatFailsHalfwayIsFollowedByTheNoticeAndTheNewPassage() async throws {
         let requests = Mutex(0)
         try await ServerHarness.with(script: { request in
             let number = requests.withLock { $0 += 1; return $0 }
             if number == 2 {
-                return .stream(content: #"{"passage": "Halfway words the reader sees. The lantern gutters on the reed bridge, the water below is black and slow, and somewhere under it a bell answers the wind. You stop. And then"#, chunkSize: 5,
+                return .stream(content: #"{"passage": "Halfway words the reader sees. The lantern gutters on the reed bridge, the water below is black and slow, and somewhere under it a bell answers the wind, and then"#, chunkSize: 5,
                                chunkDelay: .milliseconds(5))
             }
             return .stream(content: StubStoryteller.reply(number: number, opening: request.asksForOutline), chunkSize: 7)
