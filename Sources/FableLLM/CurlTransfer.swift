@@ -3,9 +3,9 @@ import FableCore
 import Foundation
 import Synchronization
 
-/// One HTTP POST (or, with no body, GET) through libcurl, run by a `CurlDriver`'s thread, which hands the response
-/// body to `onBody` as it arrives and the outcome to `onEnd` once. Both are called on that
-/// thread. `cancel()` may come from any thread.
+/// One HTTP POST (or, with no body, GET) through libcurl, run by a `CurlDriver`'s thread,
+/// which hands the response body to `onBody` as it arrives and the outcome to `onEnd` once.
+/// Both are called on that thread. `cancel()` may come from any thread.
 final class CurlTransfer: @unchecked Sendable {
     struct Limits {
         var connectTimeout: Double

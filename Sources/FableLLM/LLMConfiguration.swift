@@ -52,6 +52,6 @@ public struct LLMConfiguration: Sendable, Equatable {
     }
 
     var chatCompletionsURL: String {
-        (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + "/chat/completions"
+        APIEndpoint.url(baseURL, "chat/completions")
     }
 }

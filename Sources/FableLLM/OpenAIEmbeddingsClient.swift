@@ -49,7 +49,7 @@ public struct EmbeddingsConfiguration: Sendable, Equatable {
     }
 
     var embeddingsURL: String {
-        (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + "/embeddings"
+        APIEndpoint.url(baseURL, "embeddings")
     }
 
     /// `auto` resolved against the model's name.
