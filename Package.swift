@@ -40,8 +40,11 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // What both stores share and neither owns: the in-memory vectors of dense search and
-        // their encoding on disk. Pure Swift.
-        .target(name: "FableStoreKit", dependencies: ["FableCore"]),
+        // their encoding on disk.
+        .target(name: "FableStoreKit", dependencies: ["FableCore", "CVectorKernels"]),
+        // The dot products of signed-byte vectors that dense search runs on, in C so one build
+        // uses each CPU's widest vector instructions (AVX2 where there is one).
+        .target(name: "CVectorKernels"),
         // PostgreSQL persistence through postgres-nio, behind the same ports as FableStore.
         .target(name: "FableStorePostgres", dependencies: [
             "FableCore", "FableStoreKit",
@@ -137,7 +140,7 @@ let package = Package(
         ]),
         .testTarget(name: "FableEngineTests", dependencies: ["FableCore", "FableEngine", "FableStore", "FableStub", "FableTestSupport"]),
         .testTarget(name: "FableStoreTests", dependencies: [
-            "FableCore", "FableEngine", "FableStore", "FableStoreKit", "FableStorePostgres", "FableTestSupport",
+            "CVectorKernels", "FableCore", "FableEngine", "FableStore", "FableStoreKit", "FableStorePostgres", "FableTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "FableLLMTests", dependencies: ["FableCore", "FableLLM", "FableStub"]),

@@ -110,19 +110,21 @@ public struct Retriever: Sendable {
         // With nothing in focus (an opening's next step with no options), the memory is the focus.
         let focus = query.focus.isEmpty ? [query.memory].filter { !$0.isEmpty } : query.focus
         let memory = query.focus.isEmpty ? "" : query.memory
+        // The dense side (mostly waiting for the query's embedding) runs while BM25 searches.
+        async let denseOutcome = denseOutcome(endingAt: stepID, focus: focus, limit: limit)
         var rankings = try await lexicalRankings(endingAt: stepID, focus: focus, memory: memory, limit: limit)
         var denseFailure: String?
         var fused = false
-        do {
-            if let dense = try await denseRankings(endingAt: stepID, focus: focus, limit: limit) {
-                // Dense first: on a tie between two passages at the same rank the dense one
-                // wins, since it finds meanings where BM25 finds only words.
-                rankings = dense + rankings
-                fused = true
-            }
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
+        switch await denseOutcome {
+        case .success(let dense?):
+            // Dense first: on a tie between two passages at the same rank the dense one
+            // wins, since it finds meanings where BM25 finds only words.
+            rankings = dense + rankings
+            fused = true
+        case .success(nil):
+            break
+        case .failure(let error):
+            if error is CancellationError { throw error }
             denseFailure = "\(error)"
         }
         var passages = fuse(keepingMeanings(mergingDense(rankings, limit: limit), limit: limit), limit: limit)
@@ -169,6 +171,15 @@ public struct Retriever: Sendable {
         let scores = passages.map { -$0.score }
         return (RankFusion.standardScores(scores).first ?? 0) >= lexicalLeaderScore
             && (scores.count < 2 || scores[0] >= 1.5 * scores[1])
+    }
+
+    /// `denseRankings`, its error kept as a value.
+    private func denseOutcome(endingAt stepID: Int64, focus: [String], limit: Int) async -> Swift.Result<[Ranking]?, any Error> {
+        do {
+            return .success(try await denseRankings(endingAt: stepID, focus: focus, limit: limit))
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// The dense ranking of each text in focus; nil when dense retrieval is off or resting.

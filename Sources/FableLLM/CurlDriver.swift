@@ -100,9 +100,11 @@ final class CurlDriver: @unchecked Sendable {
     private func waitLimit() -> Int32 {
         var limit: Int64 = running.isEmpty ? -1 : Int64(Self.tick)
         if let deadline = curlDeadline {
-            let components = (deadline - ContinuousClock.now).components
-            let left = max(0, components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 + 1)
-            limit = limit < 0 ? left : min(limit, left)
+            // Whole milliseconds, rounded up so the wait never ends early; none when it is due (libcurl
+            // asks for 0 ms to start a new transfer, and a millisecond's wait there is one per request).
+            let left = deadline - ContinuousClock.now
+            let milliseconds = left <= .zero ? 0 : Int64((left / .milliseconds(1)).rounded(.up))
+            limit = limit < 0 ? milliseconds : min(limit, milliseconds)
         }
         return Int32(limit)
     }

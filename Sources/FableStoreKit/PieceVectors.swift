@@ -1,3 +1,4 @@
+import CVectorKernels
 import FableCore
 
 /// One embedding model's vectors of a world's pieces, in memory for dense search.
@@ -135,23 +136,40 @@ package struct PieceVectors: Sendable {
         guard let sketches, count > size else { return nil }
         let query = sketches.project(vector).enumerated().reduce(UInt64(0)) { $1.element > 0 ? $0 | 1 << UInt64($1.offset) : $0 }
         var distance = [UInt8](repeating: UInt8.max, count: count)
-        var histogram = [Int](repeating: 0, count: 66)
+        var histogram = [Int32](repeating: 0, count: 65)
         sketches.signs.withUnsafeBufferPointer { signs in
-            for group in groupStep.indices where groupStep[group] != 0 {
-                for piece in pieces(ofGroup: group) {
-                    let differ = (signs[piece] ^ query).nonzeroBitCount
-                    distance[piece] = UInt8(differ)
-                    histogram[differ] += 1
+            distance.withUnsafeMutableBufferPointer { distance in
+                for run in liveRuns() {
+                    fable_hamming64(signs.baseAddress! + run.lowerBound, run.count, query,
+                                    distance.baseAddress! + run.lowerBound, &histogram)
                 }
             }
         }
         var cut = 0
         var taken = 0
-        while cut < histogram.count, taken + histogram[cut] < size {
-            taken += histogram[cut]
+        while cut < histogram.count, taken + Int(histogram[cut]) < size {
+            taken += Int(histogram[cut])
             cut += 1
         }
-        return distance.indices.filter { distance[$0] <= cut }
+        let limit = UInt8(cut)
+        var chosen: [Int] = []
+        chosen.reserveCapacity(taken + Int(histogram[min(cut, histogram.count - 1)]))
+        for (piece, differ) in distance.enumerated() where differ <= limit { chosen.append(piece) }
+        return chosen
+    }
+
+    /// The pieces of live steps that `includes` accepts, as runs of adjacent pieces.
+    private func liveRuns(_ includes: (Int64) -> Bool = { _ in true }) -> [Range<Int>] {
+        var runs: [Range<Int>] = []
+        for group in groupStep.indices where groupStep[group] != 0 && includes(groupStep[group]) {
+            let range = pieces(ofGroup: group)
+            if let last = runs.last, last.upperBound == range.lowerBound {
+                runs[runs.count - 1] = last.lowerBound ..< range.upperBound
+            } else if !range.isEmpty {
+                runs.append(range)
+            }
+        }
+        return runs
     }
 
     /// Where group `group`'s pieces are kept.
@@ -317,29 +335,60 @@ package struct PieceVectors: Sendable {
     }
 
     /// For each projected query, the pieces of accepted steps whose sketches score best (less
-    /// their share of hubness, as in full).
+    /// their share of hubness, as in full). Adjacent accepted steps are scored as one run.
     private func sketched(_ projected: [[Float]], _ sketches: PieceProjection, meanHub: Float,
                           includes: (Int64) -> Bool) -> [[Int32]] {
-        let accepted = groupStep.indices.filter { groupStep[$0] != 0 && includes(groupStep[$0]) }
-        let penalties = hubs.map { Self.hubWeight * ($0.isNaN ? meanHub : $0) }
+        let runs = liveRuns(includes)
         let components = sketches.components
+        let longest = runs.map(\.count).max() ?? 0
+        let products = UnsafeMutableBufferPointer<Int32>.allocate(capacity: longest)
+        let scores = UnsafeMutableBufferPointer<Float>.allocate(capacity: longest)
+        defer {
+            products.deallocate()
+            scores.deallocate()
+        }
         return projected.map { query in
             let asked = QuantizedVector(query)
             var best = BestPieces(capacity: candidates)
             asked.codes.withUnsafeBufferPointer { askedCodes in
                 sketches.codes.withUnsafeBufferPointer { codes in
-                    for group in accepted {
-                        for piece in pieces(ofGroup: group) {
-                            let score = Float(QuantizedVector.dot(askedCodes, UnsafeBufferPointer(
-                                rebasing: codes[piece * components ..< (piece + 1) * components])))
-                                * asked.scale * sketches.scales[piece] - penalties[piece]
-                            best.offer(piece, score)
+                    sketches.scales.withUnsafeBufferPointer { scales in
+                        hubs.withUnsafeBufferPointer { hubs in
+                            for run in runs {
+                                fable_dot_i8_rows(askedCodes.baseAddress, codes.baseAddress! + run.lowerBound * components,
+                                                  components, run.count, products.baseAddress)
+                                // Scores first, in a loop the compiler vectorizes; then the heap.
+                                for offset in 0..<run.count {
+                                    let piece = run.lowerBound + offset
+                                    let hub = hubs[piece]
+                                    scores[offset] = Float(products[offset]) * asked.scale * scales[piece]
+                                        - Self.hubWeight * (hub.isNaN ? meanHub : hub)
+                                }
+                                let floor = Self.floor(UnsafeBufferPointer(rebasing: scores[0 ..< run.count]), keeping: candidates)
+                                for offset in 0..<run.count where scores[offset] >= floor {
+                                    best.offer(run.lowerBound + offset, scores[offset])
+                                }
+                            }
                         }
                     }
                 }
             }
             return best.pieces
         }
+    }
+
+    /// A score that at least `keeping` of `scores` reach, guessed from every thirty-second of them
+    /// (about twice `keeping` reach it) and checked, so that the heap of the best is offered a
+    /// few thousand scores rather than all, with the same outcome; -infinity when the guess fails.
+    private static func floor(_ scores: UnsafeBufferPointer<Float>, keeping: Int) -> Float {
+        let every = 32
+        let rank = keeping * 2 / every
+        guard scores.count >= keeping * 8, rank > 0 else { return -.infinity }
+        let sample = stride(from: 0, to: scores.count, by: every).map { scores[$0] }.sorted(by: >)
+        let floor = sample[rank - 1]
+        var reaching = 0
+        for score in scores where score >= floor { reaching += 1 }
+        return reaching >= keeping ? floor : -.infinity
     }
 
     /// Each query's own candidates (pieces of accepted steps), scored in full; a step counts by
@@ -392,13 +441,11 @@ package struct QuantizedVector {
         codes = vector.map { Int8(clamping: Int(($0 * inverse).rounded())) }
     }
 
-    /// The dot product of two vectors' codes (multiply by both scales for the cosine). A plain
-    /// loop: the compiler vectorizes it better than hand-written SIMD lanes (docs/retrieval.md).
+    /// The dot product of two vectors' codes (multiply by both scales for the cosine), by the C
+    /// kernel that uses the CPU's widest vector instructions.
     package static func dot(_ a: UnsafeBufferPointer<Int8>, _ b: UnsafeBufferPointer<Int8>) -> Int32 {
         guard let x = a.baseAddress, let y = b.baseAddress else { return 0 }
-        var total: Int32 = 0
-        for index in 0..<min(a.count, b.count) { total &+= Int32(x[index]) &* Int32(y[index]) }
-        return total
+        return fable_dot_i8(x, y, min(a.count, b.count))
     }
 
     /// The cosine of two vectors' codes, given their dot product.
