@@ -52,6 +52,20 @@ import Testing
         #expect(shown == "" && gate.problem?.contains("title as a heading") == true)
     }
 
+    @Test(arguments: ["1472, 6, 8, 509, 3, 4; 4. I'm going to go back and re-do it", "12 14 18 22 31 40 — the bell",
+                      "2018-10-15 19:47:26.595; 4; 3,12 and so on"])
+    func aPassageThatOpensWithAListOfNumbersIsStoppedUnseen(opening: String) {
+        let (shown, gate) = run(opening + " " + story)
+        #expect(shown == "" && gate.problem?.contains("list of numbers") == true)
+    }
+
+    @Test(arguments: ["1847. The winter the lamp failed was long.", "3 days later, the boat came back.",
+                      "In 1923, 14 keepers had served here."])
+    func proseMayOpenWithAYearOrACount(opening: String) {
+        let (shown, gate) = run(opening + " " + story)
+        #expect(gate.problem == nil && shown == opening + " " + story)
+    }
+
     @Test func proseMayNameTheTitle() {
         for opening in ["The Last Keeper of Gull Rock watches the sea.", "The Last Keeper of Gull Rock, they call you. "] {
             var gate = PassageGate(title: "The Last Keeper of Gull Rock")

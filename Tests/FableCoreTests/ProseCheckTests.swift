@@ -35,6 +35,15 @@ import Testing
         #expect(!ProseCheck.isProse(text))
     }
 
+    @Test func asciiIsToldApartAsUnicodesTablesTellIt() {
+        for value in UInt8(0)...127 {
+            let scalar = Unicode.Scalar(value)
+            #expect(ProseCheck.isLetter(scalar) == scalar.properties.isAlphabetic, "\(value)")
+            #expect(ProseCheck.isDigit(scalar) == (scalar.properties.numericType != nil), "\(value)")
+            #expect(ProseCheck.isWhitespace(scalar) == scalar.properties.isWhitespace, "\(value)")
+        }
+    }
+
     @Test func aWindowCutFromALongerTextIsNotJudgedByItsWordsVowels() {
         #expect(!ProseCheck.isProse("jmfjzlkjdjhjs"))
         #expect(ProseCheck.isProse("jmfjzlkjdjhjs", wordsAreWhole: false))

@@ -64,6 +64,10 @@ public struct PassageGate: Sendable {
             problem = "the passage opens with the story's title as a heading, not the story"
             return
         }
+        if shownCount == 0, whole, opensWithNumbers() {
+            problem = "the passage opens with a list of numbers, not the story"
+            return
+        }
         // Prose has no braces: a passage with one is the model writing JSON into the story.
         if piece.contains(where: { $0 == "{" || $0 == "}" }) {
             problem = "the passage holds JSON, not only the story"
@@ -79,6 +83,19 @@ public struct PassageGate: Sendable {
         } else if !ProseCheck.isProse(window, wordsAreWhole: false) {
             problem = "the passage is not prose"
         }
+    }
+
+    /// How many visible characters of the opening are weighed for `opensWithNumbers`.
+    static let openingJudged = 20
+
+    /// A small model sometimes opens its passage with a list of numbers ("1472, 6, 8, 509, 3,
+    /// 4; …") and then talks about the task; prose that opens with a year or a count goes on
+    /// in words ("1847. The winter…"), so its first twenty visible characters hold more
+    /// letters than digits.
+    private func opensWithNumbers() -> Bool {
+        let opening = text.unicodeScalars.filter { !ProseCheck.isWhitespace($0) }.prefix(Self.openingJudged)
+        guard opening.count == Self.openingJudged else { return false }
+        return opening.count(where: ProseCheck.isDigit) > opening.count(where: ProseCheck.isLetter)
     }
 
     /// What may follow a title that stands as a heading, or as a sentence of its own.
