@@ -1,8 +1,7 @@
 #include "CVectorKernels.h"
 
-// Plain loops the compiler vectorizes; on x86-64 a second copy for AVX2 (sign-extend to 16
-// bits, multiply-add pairs into 32) runs where the CPU has it, four times the bytes of the
-// baseline's SSE2 an instruction.
+// Plain loops the compiler vectorizes. On x86-64 each is also built for AVX2 (or POPCNT),
+// which the baseline that Swift targets lacks, and the loader picks the copy the CPU can run.
 #if defined(__x86_64__) && defined(__clang__) && defined(__linux__)
 #define FABLE_WIDEST __attribute__((target_clones("avx2", "default")))
 #define FABLE_POPCNT __attribute__((target_clones("popcnt", "default")))
