@@ -12,7 +12,7 @@ struct ReplyLoop: Sendable {
     let settings: StorySettings
     let retryPolicy: RetryPolicy
     let breaker: CircuitBreaker
-    /// The story's title, which a passage may not open with as a heading.
+    /// The story's title, whose heading before a passage is dropped.
     var title = ""
 
     /// Passages stopped by the gate before the reader saw any of them, written again before
@@ -50,7 +50,10 @@ struct ReplyLoop: Sendable {
         while true {
             let written = try await ask(ChatRequest(messages: messages, schemaName: ReplySchema.name, schema: schema),
                                         purpose: .write, calls: &calls, emit: emit)
-            var (reply, problems) = validator.check(written.text, opening: opening)
+            // A title heading before the passage is dropped, as the gate dropped it from the screen.
+            var reply = PartialReply.read(written.text)
+            reply.passage = reply.passage.map { TitleHeading.dropped(from: $0, title: title) }
+            var problems = validator.problems(in: reply, opening: opening)
             var kept: String?
             if let cut = written.cutShort {
                 problems = ReplyProblems()

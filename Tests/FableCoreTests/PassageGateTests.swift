@@ -45,11 +45,27 @@ import Testing
 
     @Test(arguments: ["The Last Keeper of Gull Rock: A Hero's Journey | [L] The Last Keeper",
                       "The last keeper of Gull Rock - A Choice is Made - The Last Narrative - 1,2,3",
-                      "  The Last Keeper of Gull Rock – Chapter Two", "The Last Keeper of Gull Rock. Tear-fused to reality"])
-    func aPassageThatOpensWithTheTitleAsAHeadingIsStoppedUnseen(opening: String) {
+                      "The Last Keeper of Gull Rock. Tear-fused to reality"])
+    func aPassageThatOpensWithTheTitleAndTalkAboutTheStoryIsStoppedUnseen(opening: String) {
         var gate = PassageGate(title: "The Last Keeper of Gull Rock")
         let shown = gate.feed(opening + " " + story, finished: false)
         #expect(shown == "" && gate.problem?.contains("title as a heading") == true)
+    }
+
+    @Test(arguments: ["The Last Keeper of Gull Rock - ", "  The Last Keeper of Gull Rock – ", "The Last Keeper of Gull Rock: "])
+    func aTitleHeadingIsNeverShownAndThePassageAfterItIs(heading: String) {
+        var gate = PassageGate(title: "The Last Keeper of Gull Rock")
+        var shown = ""
+        var rest = Substring(heading + story)
+        while !rest.isEmpty {
+            let piece = rest.prefix(5)
+            rest = rest.dropFirst(5)
+            shown += gate.feed(String(piece), finished: rest.isEmpty)
+        }
+        #expect(gate.problem == nil && shown == story && gate.shown == story)
+        // What comes after the heading is the passage's opening: code there is stopped unseen.
+        var coded = PassageGate(title: "The Last Keeper of Gull Rock")
+        #expect(coded.feed(heading + "`x = 1` " + story, finished: false) == "" && coded.problem?.contains("code") == true)
     }
 
     @Test(arguments: ["1472, 6, 8, 509, 3, 4; 4. I'm going to go back and re-do it", "12 14 18 22 31 40 — the bell",

@@ -159,6 +159,16 @@ func validReply(_ n: Int, opening: Bool = false) -> String {
         #expect(model.requests.count == 2 && model.requests[1].messages.last?.content.contains("title as a heading") == true)
     }
 
+    @Test func aTitleHeadingBeforeThePassageIsDroppedFromTheScreenAndTheStory() async throws {
+        let (_, model, teller, world) = try await setUp { request, n in
+            validReply(n, opening: true).replacingOccurrences(of: #""passage":""#, with: #""passage":"The Marsh - "#)
+        }
+        let result = try await collect(teller.begin(worldID: world.id))
+        let prose = PartialReply.read(validReply(1, opening: true)).passage
+        #expect(model.requests.count == 1 && result.restarts.isEmpty)
+        #expect(result.passage == prose && result.step.content.passage == prose)
+    }
+
     @Test func aStepFailsOnceItsUnseenStopsPassTheirBudget() async throws {
         let (store, model, teller, world) = try await setUp { _, _ in
             #"{"outline":"o","passage":"[1] {json} and so on","memory_change":"c","memory":"m","index_line":"i","options":["a","b","c"]}"#

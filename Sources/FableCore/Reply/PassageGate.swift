@@ -12,12 +12,15 @@ public struct PassageGate: Sendable {
     static let proseOpeners: Set<Character> = ["\"", "'", "“", "‘", "«", "„", "「", "『", "—", "–", "-", "…", "(", "¿", "¡", "*", "_"]
 
     private let echo: PromptEcho
-    /// The story's title, lower-cased: a passage that opens with it as a heading is stopped.
+    /// The story's title: a heading made of it is dropped (`TitleHeading`).
     private let title: String
     private let held: Int
     private var text = ""
     /// Counts in Unicode scalars, which add up when pieces are joined (characters may not).
     private var count = 0
+    /// The title heading at the start, never shown.
+    private var dropped = 0
+    /// How far the text has been shown (or dropped).
     private var shownCount = 0
     private var checkedCount = 0
     /// Why the passage cannot be used, once that shows.
@@ -25,12 +28,12 @@ public struct PassageGate: Sendable {
 
     /// What the reader has been shown so far.
     public var shown: String {
-        String(String.UnicodeScalarView(text.unicodeScalars.prefix(shownCount)))
+        String(String.UnicodeScalarView(text.unicodeScalars.prefix(shownCount).dropFirst(dropped)))
     }
 
     public init(echo: PromptEcho = .fable, title: String = "", heldCharacters: Int = PassageGate.heldCharacters) {
         self.echo = echo
-        self.title = title.trimmingWhitespace.lowercased()
+        self.title = title
         held = heldCharacters
     }
 
@@ -55,16 +58,26 @@ public struct PassageGate: Sendable {
     static let echoStride = 24
 
     private mutating func check(_ piece: String, whole: Bool) {
-        if let first = text.first(where: { !$0.isWhitespace }),
+        let nothingShown = shownCount == dropped
+        if shownCount == 0, whole {
+            switch TitleHeading.opening(of: text, title: title) {
+            case .heading(let scalars)?:
+                dropped = scalars
+                shownCount = scalars
+            case .notTheStory?:
+                problem = "the passage opens with the story's title as a heading, not the story"
+                return
+            case nil:
+                break
+            }
+        }
+        let opening = text.unicodeScalars.dropFirst(dropped)
+        if let first = opening.first(where: { !ProseCheck.isWhitespace($0) }).map(Character.init),
            !(first.isLetter || first.isNumber || Self.proseOpeners.contains(first)) {
             problem = "the passage begins with code or JSON, not the story"
             return
         }
-        if shownCount == 0, whole, opensWithTitleHeading() {
-            problem = "the passage opens with the story's title as a heading, not the story"
-            return
-        }
-        if shownCount == 0, whole, opensWithNumbers() {
+        if nothingShown, whole, Self.opensWithNumbers(opening) {
             problem = "the passage opens with a list of numbers, not the story"
             return
         }
@@ -92,22 +105,9 @@ public struct PassageGate: Sendable {
     /// 4; …") and then talks about the task; prose that opens with a year or a count goes on
     /// in words ("1847. The winter…"), so its first twenty visible characters hold more
     /// letters than digits.
-    private func opensWithNumbers() -> Bool {
-        let opening = text.unicodeScalars.filter { !ProseCheck.isWhitespace($0) }.prefix(Self.openingJudged)
-        guard opening.count == Self.openingJudged else { return false }
-        return opening.count(where: ProseCheck.isDigit) > opening.count(where: ProseCheck.isLetter)
-    }
-
-    /// What may follow a title that stands as a heading, or as a sentence of its own.
-    static let headingMarks: Set<Character> = [":", "-", "–", "—", "|", "."]
-
-    /// A small model sometimes opens its passage with the story's title and a subtitle ("The
-    /// Last Keeper of Gull Rock: A Hero's Journey – …", "The Last Keeper of Gull Rock. …")
-    /// before it talks about the task; prose that names the title goes on with a verb.
-    private func opensWithTitleHeading() -> Bool {
-        guard !title.isEmpty else { return false }
-        let opening = text.trimmingWhitespace.lowercased()
-        guard opening.hasPrefix(title) else { return false }
-        return opening.dropFirst(title.count).first(where: { !$0.isWhitespace }).map(Self.headingMarks.contains) ?? false
+    private static func opensWithNumbers(_ opening: some Sequence<Unicode.Scalar>) -> Bool {
+        let visible = opening.filter { !ProseCheck.isWhitespace($0) }.prefix(openingJudged)
+        guard visible.count == openingJudged else { return false }
+        return visible.count(where: ProseCheck.isDigit) > visible.count(where: ProseCheck.isLetter)
     }
 }
