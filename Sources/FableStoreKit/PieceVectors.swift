@@ -219,8 +219,8 @@ package struct PieceVectors: Sendable {
                 if let shortlist {
                     for other in shortlist { note(other) }
                 } else {
-                    for group in groupStep.indices where groupStep[group] != 0 {
-                        for other in pieces(ofGroup: group) { note(other) }
+                    for run in liveRuns() {
+                        for other in run { note(other) }
                     }
                 }
             }

@@ -38,9 +38,9 @@ import Testing
     @Test func asciiIsToldApartAsUnicodesTablesTellIt() {
         for value in UInt8(0)...127 {
             let scalar = Unicode.Scalar(value)
-            #expect(ProseCheck.isLetter(scalar) == scalar.properties.isAlphabetic, "\(value)")
-            #expect(ProseCheck.isDigit(scalar) == (scalar.properties.numericType != nil), "\(value)")
-            #expect(ProseCheck.isWhitespace(scalar) == scalar.properties.isWhitespace, "\(value)")
+            #expect(TextMeasure.isLetter(scalar) == scalar.properties.isAlphabetic, "\(value)")
+            #expect(TextMeasure.isDigit(scalar) == (scalar.properties.numericType != nil), "\(value)")
+            #expect(TextMeasure.isWhitespace(scalar) == scalar.properties.isWhitespace, "\(value)")
         }
     }
 

@@ -72,7 +72,7 @@ public struct PassageGate: Sendable {
             }
         }
         let opening = text.unicodeScalars.dropFirst(dropped)
-        if let first = opening.first(where: { !ProseCheck.isWhitespace($0) }).map(Character.init),
+        if let first = opening.first(where: { !TextMeasure.isWhitespace($0) }).map(Character.init),
            !(first.isLetter || first.isNumber || Self.proseOpeners.contains(first)) {
             problem = "the passage begins with code or JSON, not the story"
             return
@@ -106,8 +106,8 @@ public struct PassageGate: Sendable {
     /// in words ("1847. The winter…"), so its first twenty visible characters hold more
     /// letters than digits.
     private static func opensWithNumbers(_ opening: some Sequence<Unicode.Scalar>) -> Bool {
-        let visible = opening.filter { !ProseCheck.isWhitespace($0) }.prefix(openingJudged)
+        let visible = opening.filter { !TextMeasure.isWhitespace($0) }.prefix(openingJudged)
         guard visible.count == openingJudged else { return false }
-        return visible.count(where: ProseCheck.isDigit) > visible.count(where: ProseCheck.isLetter)
+        return visible.count(where: TextMeasure.isDigit) > visible.count(where: TextMeasure.isLetter)
     }
 }

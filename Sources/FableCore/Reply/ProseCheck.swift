@@ -28,7 +28,7 @@ public enum ProseCheck {
         var checkedWords = 0
         var vowelless = 0
         func endWord() {
-            let bare = word.filter(isLetter)
+            let bare = word.filter(TextMeasure.isLetter)
             if bare.count >= vowelCheckedLength, bare.allSatisfy(\.isASCII) {
                 checkedWords += 1
                 if !bare.contains(where: { "aeiouyAEIOUY".unicodeScalars.contains($0) }) { vowelless += 1 }
@@ -36,7 +36,7 @@ public enum ProseCheck {
             word.removeAll(keepingCapacity: true)
         }
         for scalar in text.unicodeScalars {
-            if isWhitespace(scalar) {
+            if TextMeasure.isWhitespace(scalar) {
                 if run > longestRun, asciiInRun * 2 > run { return false }
                 run = 0
                 asciiInRun = 0
@@ -46,9 +46,9 @@ public enum ProseCheck {
             visible += 1
             run += 1
             if scalar.isASCII { asciiInRun += 1 }
-            if isLetter(scalar) {
+            if TextMeasure.isLetter(scalar) {
                 letters += 1
-            } else if isDigit(scalar) {
+            } else if TextMeasure.isDigit(scalar) {
                 letters += 1
                 digits += 1
             }
@@ -59,21 +59,5 @@ public enum ProseCheck {
         if visible >= judgedLength, Double(letters) < letterShare * Double(visible) { return false }
         if letters >= digitsJudgedFrom, digits * 2 > letters { return false }
         return !wordsAreWhole || vowelless == 0 || vowelless * 4 < checkedWords
-    }
-
-    // ASCII is told apart by its code; only other scalars ask Unicode's tables, which cost
-    // more than the rest of the check for every character of a streamed passage.
-
-    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.isASCII ? scalar == " " || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace
-    }
-
-    static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
-        guard scalar.isASCII else { return scalar.properties.isAlphabetic }
-        return (0x41...0x5A).contains(scalar.value) || (0x61...0x7A).contains(scalar.value)
-    }
-
-    static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.isASCII ? (0x30...0x39).contains(scalar.value) : scalar.properties.numericType != nil
     }
 }

@@ -39,6 +39,18 @@ public enum TextMeasure {
         return scalar.properties.isWhitespace
     }
 
+    /// A letter of any script (Unicode's Alphabetic); ASCII answered by its code.
+    static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) }
+        return scalar.properties.isAlphabetic
+    }
+
+    /// A digit or other number of any script; ASCII answered by its code.
+    static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return ("0"..."9").contains(scalar) }
+        return scalar.properties.numericType != nil
+    }
+
     /// `a`–`z`, `A`–`Z`, `0`–`9`: answered without a look-up of Unicode's properties, for the
     /// ASCII fast paths of word and pattern matching.
     static func isASCIILetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
