@@ -20,6 +20,8 @@ struct RecallExplain {
         for (index, fact) in facts.enumerated() {
             let question = fact.paraphrase
             let vector = try await QueryEmbedding.vectors([question], embedder: embedder)
+            // The two searches below find the question's vector embedded already.
+            await retriever.prepareQueries([question])
             let dense = try await store.denseSearchBranch(endingAt: headID, vectors: vector, model: embedder.modelName,
                                                           limit: depth).first ?? []
             let lexical = try await store.searchBranch(endingAt: headID, terms: SearchTerms.from(instruction: question, memory: ""),

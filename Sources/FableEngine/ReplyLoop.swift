@@ -50,10 +50,7 @@ struct ReplyLoop: Sendable {
         while true {
             let written = try await ask(ChatRequest(messages: messages, schemaName: ReplySchema.name, schema: schema),
                                         purpose: .write, calls: &calls, emit: emit)
-            // A title heading before the passage is dropped, as the gate dropped it from the screen.
-            var reply = PartialReply.read(written.text)
-            reply.passage = reply.passage.map { TitleHeading.dropped(from: $0, title: title) }
-            var problems = validator.problems(in: reply, opening: opening)
+            var (reply, problems) = validator.check(written.text, opening: opening, title: title)
             var kept: String?
             if let cut = written.cutShort {
                 problems = ReplyProblems()

@@ -7,9 +7,9 @@ public enum ModelServerProbe {
     /// The kind of server at `baseURL`, or nil when it does not answer in `timeout` seconds.
     public static func identify(baseURL: String, apiKey: String?, timeout: Double = 3) async -> ModelServer? {
         let transfer = CurlTransfer(url: APIEndpoint.url(baseURL, "models"),
-                                    headers: CurlTransfer.jsonHeaders(accept: "application/json", apiKey: apiKey), body: nil, limits: .init(connectTimeout: timeout, requestTimeout: timeout,
-                                                             firstByteTimeout: timeout, stallTimeout: timeout,
-                                                             maxBytes: 1 << 20))
+                                    headers: CurlTransfer.jsonHeaders(accept: "application/json", apiKey: apiKey), body: nil,
+                                    limits: .init(connectTimeout: timeout, requestTimeout: timeout, firstByteTimeout: timeout,
+                                                  stallTimeout: timeout, maxBytes: 1 << 20))
         do {
             return kind(ofModelList: try await transfer.wholeBody())
         } catch ModelError.http {

@@ -20,10 +20,13 @@ public struct ReplyValidator: Sendable {
     }
 
     /// An answer of the model read field by field (`PartialReply.read` keeps every member a
-    /// reply cut at the token limit finished) and every field checked: what a step does with
-    /// each answer, before it keeps the content or asks again.
-    public func check(_ text: String, opening: Bool) -> (reply: PartialReply, problems: ReplyProblems) {
-        let reply = PartialReply.read(text)
+    /// reply cut at the token limit finished), the story's `title` as a heading dropped from
+    /// before the passage (`TitleHeading`, as the passage's gate drops it from the screen), and
+    /// every field checked: what a step does with each answer, before it keeps the content or
+    /// asks again.
+    public func check(_ text: String, opening: Bool, title: String = "") -> (reply: PartialReply, problems: ReplyProblems) {
+        var reply = PartialReply.read(text)
+        reply.passage = reply.passage.map { TitleHeading.dropped(from: $0, title: title) }
         return (reply, problems(in: reply, opening: opening))
     }
 
