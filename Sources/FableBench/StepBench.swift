@@ -9,7 +9,8 @@ import Synchronization
 /// What a step costs apart from the model, on a world of some size: each phase of the
 /// engine's step timed on its own, through the engine's own functions — the position, the
 /// context with BM25 and with fused retrieval, the prompt, the streamed reply's decoder and
-/// gate, reading and checking the reply, the commit with its fsync, the step's vectors — then
+/// gate, reading and checking the reply, the commit with its fsync, the step's vectors (made
+/// after the step is shown, so timed apart from what the reader waits for) — then
 /// the whole engine against an instant in-process model.
 ///
 /// Every sample is a child of the same head (the world's head is moved back after each
@@ -75,8 +76,8 @@ public struct StepBench: Sendable {
         var result = try await sample(store: store, relaxedStore: relaxedStore, worldID: world.id, headID: world.head,
                                       size: size, emptyRead: { _ = try await store.journalMode() })
         if engine {
-            // Dense first: its steps get their vectors at their commit, so its backfill finds
-            // nothing to embed, as on a server where every step has its vectors.
+            // Dense first: each of its steps gets its vectors before the next begins, so its
+            // backfill finds nothing to embed, as on a server where every step has its vectors.
             result.engineFused = try await wholeEngine(store: store, worldID: world.id, headID: world.head,
                                                        embedder: embedder)
             result.engineLexical = try await wholeEngine(store: store, worldID: world.id, headID: world.head, embedder: nil)
@@ -146,6 +147,7 @@ public struct StepBench: Sendable {
         var totalLexical = Timing()
         var totalLexicalEverySecond = Samples()
         var totalFused = Timing()
+        var totalFusedIndexed = Timing()
         for index in 0..<(warmup + samples) {
             let instruction = Instruction.custom(StepBenchInputs.instructions[index % StepBenchInputs.instructions.count])
             var times: [Part: Stopwatch.Lap] = [:]
@@ -211,26 +213,22 @@ public struct StepBench: Sendable {
 
             clock = Stopwatch()
             _ = await dense.retriever.backfill(worldID: worldID, limit: Storyteller.backfillBatch)
-            let vectors = await dense.embed(content)
-            times[.embed] = clock.lap()
-            guard let vectors else { throw StepBenchError("the step's vectors were not made") }
+            times[.backfill] = clock.lap()
 
             clock = Stopwatch()
-            let step = try await lexical.commit(draft, expectedHead: headID, vectors: nil)
+            let step = try await lexical.commit(draft, expectedHead: headID)
             times[.commit] = clock.lap()
-            // Untimed: every step keeps its vectors, so the next backfill finds none to embed.
-            await dense.retriever.storeVectors(vectors, stepID: step.id)
+
+            clock = Stopwatch()
+            let indexed = await dense.index(step)
+            times[.index] = clock.lap()
+            guard indexed else { throw StepBenchError("the step's vectors were not stored") }
             _ = try await store.moveHead(worldID: worldID, to: headID)
 
             clock = Stopwatch()
-            _ = try await relaxed.commit(draft, expectedHead: headID, vectors: nil)
+            _ = try await relaxed.commit(draft, expectedHead: headID)
             times[.commitEverySecond] = clock.lap()
             _ = try await relaxedStore.moveHead(worldID: worldID, to: headID)
-
-            clock = Stopwatch()
-            _ = try await dense.commit(draft, expectedHead: headID, vectors: vectors)
-            times[.commitWithVectors] = clock.lap()
-            _ = try await store.moveHead(worldID: worldID, to: headID)
 
             clock = Stopwatch()
             try await emptyRead()
@@ -241,15 +239,16 @@ public struct StepBench: Sendable {
             // A server world always has a story's premise: its prompt is the one that counts.
             let shared = [times[.position]!, times[.promptLore] ?? times[.prompt]!, times[.decode]!, times[.validate]!]
             let lexicalParts = shared + [times[.bm25]!, times[.commit]!]
-            let fusedParts = shared + [times[.fused]!, times[.embed]!, times[.commitWithVectors]!]
+            let fusedParts = shared + [times[.fused]!, times[.commit]!]
             totalLexical.add(Self.sum(lexicalParts))
             totalLexicalEverySecond.add(Self.sum(shared + [times[.bm25]!, times[.commitEverySecond]!]).wall)
             totalFused.add(Self.sum(fusedParts))
+            totalFusedIndexed.add(Self.sum(fusedParts + [times[.backfill]!, times[.index]!]))
         }
         let promptAt10 = try await promptAfter(depth: 10, storyteller: lexical, headID: headID)
         let promptAtLast = try await promptAfter(depth: size, storyteller: lexical, headID: headID)
         return Result(size: size, parts: parts, totalLexical: totalLexical, totalLexicalEverySecond: totalLexicalEverySecond,
-                      totalFused: totalFused, promptAt10: promptAt10, promptAtLast: promptAtLast,
+                      totalFused: totalFused, totalFusedIndexed: totalFusedIndexed, promptAt10: promptAt10, promptAtLast: promptAtLast,
                       storyPremise: storyPremise != nil, databaseBytes: 0)
     }
 
@@ -283,6 +282,8 @@ public struct StepBench: Sendable {
             }
             let lap = clock.lap()
             guard committed else { throw StepBenchError("the engine did not commit a step") }
+            // Untimed, as a reader's reading is: the step's vectors, made after it is shown.
+            await storyteller.indexed(worldID: worldID)
             _ = try await store.moveHead(worldID: worldID, to: headID)
             if index >= warmup { timing.add(lap) }
         }

@@ -13,8 +13,8 @@ extension StepBench {
         case validate = "reply read and checked (ReplyValidator.check + content)"
         case commit = "commit (one transaction, fsync: the default --durability every-step)"
         case commitEverySecond = "commit with --durability every-second (no fsync; flushed each second)"
-        case embed = "dense only: backfill query + the step's vectors (precomputed; Storyteller.embed)"
-        case commitWithVectors = "dense only: commit with the step's vectors (two transactions, fsync)"
+        case backfill = "dense only, while the model writes: the backfill's query for steps without vectors"
+        case index = "dense only, after the step is shown: its vectors (precomputed) stored (Storyteller.index)"
         case emptyRead = "for scale, not in the totals: an empty read (one hop to a reader and back)"
     }
 
@@ -40,8 +40,11 @@ extension StepBench {
         public var totalLexical = Timing()
         /// The same with the commit of `--durability every-second` (wall time only).
         public var totalLexicalEverySecond = Samples()
-        /// A step with dense retrieval: fused retrieval, the step's vectors and their commit.
+        /// A step with dense retrieval, what the reader waits for: fused retrieval and the commit.
         public var totalFused = Timing()
+        /// The same, the backfill's query (while the model writes) and the step's indexing
+        /// (after it is shown): the work a step costs the machine.
+        public var totalFusedIndexed = Timing()
         /// The whole engine (`Storyteller.advance`) against an instant in-process model.
         public var engineLexical: Timing?
         public var engineFused: Timing?

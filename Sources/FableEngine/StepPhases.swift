@@ -59,21 +59,23 @@ extension Storyteller {
     // The model's answer streams through `StreamedReply` (decoder and gate) and is read and
     // checked by `ReplyValidator.check` and `content(of:opening:)`, in `ReplyLoop`.
 
-    /// A new step's piece vectors and, at the same time, its options' query vectors (the next
-    /// step's queries); nil without an embedder, or when it failed (a later step backfills).
-    public func embed(_ content: StepContent) async -> [(number: Int, vector: [Float])]? {
-        async let prepared: Void = retriever.prepareQueries(content.options)
-        let vectors = await retriever.embedPieces(content)
-        await prepared
-        return vectors
+    /// The commit: one transaction, only if the head is still `expectedHead`.
+    public func commit(_ draft: StepDraft, expectedHead: Int64?) async throws -> Step {
+        try await store.commit(draft, expectedHead: expectedHead)
     }
 
-    /// The commit (one transaction, only if the head is still `expectedHead`), then the new
-    /// step's piece vectors, so a step returns with its vectors.
-    public func commit(_ draft: StepDraft, expectedHead: Int64?,
-                       vectors: [(number: Int, vector: [Float])]?) async throws -> Step {
-        let step = try await store.commit(draft, expectedHead: expectedHead)
-        if let vectors { await retriever.storeVectors(vectors, stepID: step.id) }
-        return step
+    /// A committed step's long-term index entries: its pieces' vectors and, at the same time,
+    /// its options' query vectors (the next step's queries). Nothing without an embedder; when
+    /// the embedding fails, a later step's backfill makes them. `Storyteller` runs it after the
+    /// step is shown (`StepIndexing`). Returns whether the pieces' vectors were stored.
+    @discardableResult
+    public func index(_ step: Step) async -> Bool {
+        async let prepared: Void = retriever.prepareQueries(step.content.options)
+        var stored = false
+        if let vectors = await retriever.embedPieces(step.content) {
+            stored = await retriever.storeVectors(vectors, stepID: step.id)
+        }
+        await prepared
+        return stored
     }
 }

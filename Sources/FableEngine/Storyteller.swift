@@ -14,6 +14,8 @@ public struct Storyteller: Sendable {
     public let retriever: Retriever
     /// The prompt budget in the model's own tokens, as its server counts them.
     let calibration = TokenCalibration()
+    /// New steps' vectors, made after each step is shown.
+    let indexing = StepIndexing()
 
     /// `embedder`: dense retrieval (vectors kept in `vectors`, by default the store itself
     /// when it keeps vectors). Without one, BM25 alone searches. `denseStatusChanged` is told
@@ -33,6 +35,18 @@ public struct Storyteller: Sendable {
 
     /// Steps whose vector is missing are embedded this many at a time, during a step.
     public static let backfillBatch = 16
+
+    /// Returns when the world's steps written so far have their vectors (or their embedding
+    /// failed, for a later backfill): what `recall` searches and tests read.
+    public func indexed(worldID: Int64) async {
+        await indexing.settle(worldID: worldID)
+    }
+
+    /// Waits for every world's new steps to get their vectors, at most `limit` (a server's
+    /// stop, the end of `fable write`); what is left then is backfilled by a later step.
+    public func finishIndexing(within limit: Duration) async {
+        await indexing.settleAll(within: limit)
+    }
 
     /// Where a step's events go as they happen, in order. `.passage` is called on the model
     /// transport's thread as each piece arrives (no hop to the step's task per piece),
@@ -143,6 +157,8 @@ public struct Storyteller: Sendable {
 
     private func write(world: World, parent: StepParent?, instruction: Instruction, expectedHead: Int64?,
                        preferences: ReaderPreferences, emit: @escaping StepEvents) async throws -> Step {
+        // The last step's vectors and options' query vectors are this step's to search with.
+        await indexing.settle(worldID: world.id)
         let started = ContinuousClock.now
         let firstPassage = FirstMoment()
         let emit: StepEvents = { event in
@@ -153,8 +169,10 @@ public struct Storyteller: Sendable {
                                         preferences: preferences)
         let prompt = prompt(for: context)
         // Dense retrieval: steps still without a vector (the endpoint was down, or came later)
-        // are embedded while the model writes.
-        async let backfilled = retriever.backfill(worldID: world.id, limit: Self.backfillBatch)
+        // are embedded while the model writes, and the reader waits for none of them.
+        if retriever.isDense {
+            indexing.start(worldID: world.id) { await retriever.backfill(worldID: world.id, limit: Self.backfillBatch) }
+        }
         let loop = ReplyLoop(model: model, settings: settings, retryPolicy: retryPolicy, breaker: breaker,
                              title: world.premise.title)
         let reply = try await loop.reply(to: prompt, opening: context.isOpening, mode: world.premise.mode, emit: emit)
@@ -175,12 +193,10 @@ public struct Storyteller: Sendable {
         let draft = StepDraft(worldID: world.id, parentID: parent?.step.id, depth: (parent?.step.depth ?? 0) + 1,
                               instruction: instruction.text(options: parent?.step.content.options ?? []),
                               content: content, telemetry: telemetry, trace: reply.trace)
-        // The new step's piece vectors are made before the commit (one request of a dozen
-        // sentences) and stored right after it. A failed embedding never fails the step.
-        let vectors = await embed(reply.content)
-        _ = await backfilled
-        let step = try await commit(draft, expectedHead: expectedHead, vectors: vectors)
+        let step = try await commit(draft, expectedHead: expectedHead)
         emit(.committed(step))
+        // The step's vectors (a request of a dozen sentences) are made once the reader has it.
+        if retriever.isDense { indexing.start(worldID: world.id) { await index(step) } }
         return step
     }
 }

@@ -7,14 +7,14 @@ import Foundation
 import Synchronization
 import Testing
 
-private func denseDatabase() -> String {
+func denseDatabase() -> String {
     ScratchFolder.file("fable.sqlite", prefix: "fable-dense")
 }
 
-private let densePremise = Premise(storyID: "marsh", title: "The Marsh", genre: "fantasy", body: "A bell is lost in the marsh.")
+let densePremise = Premise(storyID: "marsh", title: "The Marsh", genre: "fantasy", body: "A bell is lost in the marsh.")
 
 /// Runs a step to its end and returns the committed step.
-private func runStep(_ events: AsyncThrowingStream<StepEvent, any Error>) async throws -> Step {
+func runStep(_ events: AsyncThrowingStream<StepEvent, any Error>) async throws -> Step {
     for try await event in events {
         if case .committed(let step) = event { return step }
     }
@@ -93,6 +93,7 @@ private func commitBranch(_ passages: [String], store: SQLiteStore, world: World
         }
         let last = try await runStep(teller.advance(worldID: world.id, instruction: .custom(Self.question)))
         #expect(last.depth == steps)
+        await teller.indexed(worldID: world.id)
         let prompt = try #require(model.requests.last).messages.map(\.content).joined(separator: "\n")
         return (prompt, store, world)
     }
@@ -126,6 +127,7 @@ private func commitBranch(_ passages: [String], store: SQLiteStore, world: World
         }
         let asked = try await runStep(teller.advance(worldID: world.id, instruction: .custom("Ask about the lighthouse")))
         #expect(asked.depth == 5)
+        await teller.indexed(worldID: world.id)
         #expect(try await store.stepCount(worldID: world.id) == 5)
         #expect(try await store.vectorCount(worldID: world.id, model: "synonyms") == 0)
         // The query could not be embedded either: BM25 alone still found the fact's step.
@@ -136,6 +138,7 @@ private func commitBranch(_ passages: [String], store: SQLiteStore, world: World
         embedder.isDown = false
         let next = try await runStep(teller.advance(worldID: world.id, instruction: .auto))
         #expect(next.depth == 6)
+        await teller.indexed(worldID: world.id)
         #expect(try await store.vectorCount(worldID: world.id, model: "synonyms")
                 == (try await store.pieceCount(worldID: world.id)))
         #expect(try await store.stepsMissingVectors(worldID: world.id, model: "synonyms", limit: 10).isEmpty)
@@ -251,7 +254,8 @@ private func commitBranch(_ passages: [String], store: SQLiteStore, world: World
         for _ in 2...3 {
             _ = try await runStep(teller.advance(worldID: world.id, instruction: .auto))
         }
-        // The options of step 3 were embedded as one request when step 3 was written.
+        // The options of step 3 were embedded as one request once step 3 was shown.
+        await teller.indexed(worldID: world.id)
         #expect(embedder.requests.contains(["Wait for the tide.", Self.question, "Sing."]))
         let before = embedder.requests.count
         _ = try await runStep(teller.advance(worldID: world.id, instruction: .option(1)))

@@ -113,6 +113,7 @@ public struct WorldService: Sendable {
     /// Long-term search of the head's branch, by words and by meaning.
     public func recall(_ words: String, worldID: Int64) async throws -> [RetrievedPassage] {
         guard let head = try await head(worldID: worldID) else { return [] }
+        await storyteller.indexed(worldID: worldID)
         return try await storyteller.retriever.recall(words, endingAt: head.id)
     }
 

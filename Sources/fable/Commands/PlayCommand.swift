@@ -59,6 +59,7 @@ struct PlayCommand: AsyncParsableCommand {
         let source = PlaySession.StorySource(path: story, answers: given, ask: ask || isatty(STDIN_FILENO) != 0)
         let session = PlaySession(runtime: runtime, printer: StepPrinter(width: min(200, max(40, width))))
         let code = await session.run(story: source, worldID: world, startNew: new)
+        await runtime.storyteller.finishIndexing(within: .seconds(30))
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -129,6 +129,7 @@ struct ServeCommand: AsyncParsableCommand {
         Console.out("fable: long-term search: \(dense)"
                     + (runtime.settings.embeddings.map { dense == .off ? "" : " [\($0.baseURL)]" } ?? "") + "\n")
         await server.wait()
+        await runtime.storyteller.finishIndexing(within: .seconds(shutdownGrace))
         signals.forEach { $0.cancel() }
     }
 

@@ -85,6 +85,7 @@ struct WriteCommand: AsyncParsableCommand {
             progress.report(depth: depth, words: words, stepSeconds: seconds,
                             tokensPerSecond: seconds > 0 ? Double(step.telemetry.completionTokens) / seconds : nil)
         }
+        await runtime.storyteller.finishIndexing(within: .seconds(30))
         Console.err("\n")
     }
 }
