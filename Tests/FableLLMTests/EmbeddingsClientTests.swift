@@ -155,4 +155,40 @@ private func embeddingsClient(_ url: String, model: String = "multilingual-e5-sm
             #expect(server.requests.count == 1, "embeddings requests are not chat requests")
         }
     }
+
+    @Test func aQuerysTwoViewsAndTheHalvesOfABatchGoToTwoServersAtOnce() async throws {
+        let (first, second) = (BodyLog(), BodyLog())
+        try await withEmbeddingsStub({ body in first.append(body); return StubEmbeddings.reply(to: body) }) { one in
+            try await withEmbeddingsStub({ body in second.append(body); return StubEmbeddings.reply(to: body) }) { two in
+                let client = embeddingsClient(one.url + ", " + two.url)
+                async let asQuery = client.embedQueries(["Where is the key?"])
+                async let asPassage = client.embed(["Where is the key?"])
+                _ = try await (asQuery, asPassage)
+                #expect(first.all.count == 1 && second.all.count == 1, "one view a server")
+
+                let texts = (1...10).map { "Sentence number \($0) of the passage." }
+                let vectors = try await client.embed(texts)
+                #expect(zip(texts, vectors).allSatisfy { abs(VectorMath.dot($1, StubEmbeddings.vector($0)) - 1) < 1e-5 },
+                        "in order")
+                let halves = (first.all.dropFirst() + second.all.dropFirst()).map(\.input)
+                #expect(halves.count == 2 && Set(halves) == [Array(texts[..<5]), Array(texts[5...])])
+            }
+        }
+    }
+
+    @Test func aServerThatRefusesConnectionsIsPassedOverForTheNext() async throws {
+        let gone = try await StubLLMServer.start(script: { _ in .status(404) })
+        let goneURL = gone.url
+        await gone.stop()
+        let log = BodyLog()
+        try await withEmbeddingsStub({ body in log.append(body); return StubEmbeddings.reply(to: body) }) { server in
+            let client = embeddingsClient(goneURL + "," + server.url)
+            for text in ["a lantern", "a bell", "a door"] {
+                let vectors = try await client.embed([text])
+                #expect(vectors.count == 1)
+            }
+            #expect(log.all.count == 3)
+        }
+        await #expect(throws: ModelError.self) { try await embeddingsClient(goneURL).embed(["a lantern"]) }
+    }
 }

@@ -33,11 +33,14 @@ struct RealEmbeddingsTests {
     /// Spinning OpenMP threads make a query wait on any core the model holds, and slow the
     /// model: the local server is started with its engine's idle threads asleep.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["FABLE_TEST_EMBEDDINGS_PID"] != nil,
-                   "set FABLE_TEST_EMBEDDINGS_PID to the pid of scripts/embeddings' server (scripts/test does)"))
+                   "set FABLE_TEST_EMBEDDINGS_PID to the pids of scripts/embeddings' servers (scripts/test does)"))
     func theLocalServersEngineThreadsSleepWhenIdle() throws {
-        let pid = try #require(ProcessInfo.processInfo.environment["FABLE_TEST_EMBEDDINGS_PID"])
-        let environment = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))
-        let variables = environment.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-        #expect(variables.contains("OMP_WAIT_POLICY=passive"), "\(variables.filter { $0.hasPrefix("OMP") })")
+        let pids = try #require(ProcessInfo.processInfo.environment["FABLE_TEST_EMBEDDINGS_PID"]).split(separator: " ")
+        #expect(!pids.isEmpty)
+        for pid in pids {
+            let environment = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))
+            let variables = environment.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            #expect(variables.contains("OMP_WAIT_POLICY=passive"), "\(pid): \(variables.filter { $0.hasPrefix("OMP") })")
+        }
     }
 }

@@ -134,7 +134,7 @@ struct Settings {
         }
         // The language model's key goes only to the same server, never to another host.
         configuration.apiKey = pick(nil, "FABLE_EMBEDDINGS_API_KEY", "api_key")
-            ?? llm.flatMap { sameOrigin($0.baseURL, url) ? $0.apiKey : nil }
+            ?? llm.flatMap { llm in configuration.baseURLs.allSatisfy { sameOrigin(llm.baseURL, $0) } ? llm.apiKey : nil }
         return configuration
     }
 
