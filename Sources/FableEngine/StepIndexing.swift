@@ -49,9 +49,6 @@ final class StepIndexing: Sendable {
         }
     }
 
-    /// Worlds with indexing under way.
-    var pendingWorlds: Int { state.withLock { $0.pending.count } }
-
     private func finished(worldID: Int64, id: UInt64) {
         state.withLock { state in
             if state.pending[worldID]?.id == id { state.pending[worldID] = nil }
