@@ -90,15 +90,10 @@ public struct OpenAIEmbeddingsClient: Embedder {
     /// cut into as many parts as there are servers, sent at once.
     private func embed(_ texts: [String], query: Bool) async throws -> [[Float]] {
         let servers = max(1, endpoints.urls.count)
-        let size = max(1, min(configuration.batchSize, (texts.count + servers - 1) / servers))
-        let batches = stride(from: 0, to: texts.count, by: size).map { Array(texts[$0..<min($0 + size, texts.count)]) }
+        let batches = texts.chunks(of: min(configuration.batchSize, (texts.count + servers - 1) / servers))
         var vectors: [[Float]] = []
         vectors.reserveCapacity(texts.count)
-        for wave in stride(from: 0, to: batches.count, by: servers).map({ batches[$0..<min($0 + servers, batches.count)] }) {
-            guard wave.count > 1 else {
-                vectors += try await request(wave[wave.startIndex], query: query)
-                continue
-            }
+        for wave in batches.chunks(of: servers) {
             vectors += try await withThrowingTaskGroup(of: (Int, [[Float]]).self) { group in
                 for (number, batch) in wave.enumerated() {
                     group.addTask { (number, try await request(batch, query: query)) }
@@ -201,5 +196,13 @@ public struct OpenAIEmbeddingsClient: Embedder {
             throw ModelError.malformed("the embeddings differ in length")
         }
         return vectors
+    }
+}
+
+private extension Array {
+    /// The elements in order, in runs of `size` (at least one), the last shorter.
+    func chunks(of size: Int) -> [[Element]] {
+        let size = Swift.max(1, size)
+        return stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }
